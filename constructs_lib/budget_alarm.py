@@ -1,0 +1,78 @@
+"""Alert before a surprise bill: the billing alarm and an AWS Budgets cost budget."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cdktf_cdktf_provider_aws.budgets_budget import BudgetsBudget, BudgetsBudgetNotification
+from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import CloudwatchMetricAlarm
+from constructs import Construct
+
+#: How often AWS publishes EstimatedCharges (about every 6 hours).
+BILLING_PERIOD_SECONDS = 21600
+
+
+@dataclass(frozen=True, kw_only=True)
+class BudgetAlarmProps:
+    """Settings of :class:`BudgetAlarm`."""
+
+    #: Name of the billing alarm and of the budget.
+    name: str
+    #: Monthly limit in USD.
+    limit_usd: float
+    #: ARN of the SNS topic both notify.
+    topic_arn: str
+    #: Percent of the limit at which the budget's ACTUAL and FORECASTED notifications fire.
+    #: Default: 100.
+    threshold_percent: float = 100
+    #: Create the AWS Budgets budget next to the billing alarm. Default: True.
+    create_budget: bool = True
+
+
+class BudgetAlarm(Construct):
+    """The ``AWS/Billing`` EstimatedCharges alarm and a monthly AWS Budgets cost budget.
+
+    The billing metric exists only in us-east-1 and only after "Receive CloudWatch Billing
+    Alerts" is turned on in the Billing preferences (a manual step, see the README).
+    """
+
+    def __init__(self, scope: Construct, id_: str, *, props: BudgetAlarmProps) -> None:
+        super().__init__(scope, id_)
+        self.billing_alarm = CloudwatchMetricAlarm(
+            self,
+            "billing-alarm",
+            alarm_name=props.name,
+            alarm_description=f"Estimated charges of the month are above {props.limit_usd:.2f} USD.",
+            namespace="AWS/Billing",
+            metric_name="EstimatedCharges",
+            dimensions={"Currency": "USD"},
+            statistic="Maximum",
+            period=BILLING_PERIOD_SECONDS,
+            evaluation_periods=1,
+            threshold=props.limit_usd,
+            comparison_operator="GreaterThanThreshold",
+            treat_missing_data="notBreaching",
+            actions_enabled=True,
+            alarm_actions=[props.topic_arn],
+        )
+        self.budget: BudgetsBudget | None = None
+        if props.create_budget:
+            self.budget = BudgetsBudget(
+                self,
+                "budget",
+                name=props.name,
+                budget_type="COST",
+                limit_amount=f"{props.limit_usd:.2f}",
+                limit_unit="USD",
+                time_unit="MONTHLY",
+                notification=[
+                    BudgetsBudgetNotification(
+                        notification_type=kind,
+                        comparison_operator="GREATER_THAN",
+                        threshold=props.threshold_percent,
+                        threshold_type="PERCENTAGE",
+                        subscriber_sns_topic_arns=[props.topic_arn],
+                    )
+                    for kind in ("ACTUAL", "FORECASTED")
+                ],
+            )

@@ -1,0 +1,209 @@
+"""The one source of truth for the baseline's inputs.
+
+Every field has a documented default, so the default configuration synthesizes with no
+file at all. A TOML file overrides any subset of the fields; unknown keys are rejected.
+Errors are reported as one line that names the field and what is allowed.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+#: The only region the baseline deploys to: the billing metric, console sign-in events of
+#: the root user and the organization trail's home all live in us-east-1.
+HOME_REGION: Literal["us-east-1"] = "us-east-1"
+
+#: Retention values CloudWatch Logs accepts (PutRetentionPolicy) that also meet the CIS
+#: recommendation of keeping audit logs for at least a year.
+ALLOWED_LOG_RETENTION_DAYS: tuple[int, ...] = (
+    365,
+    400,
+    545,
+    731,
+    1096,
+    1827,
+    2192,
+    2557,
+    2922,
+    3288,
+    3653,
+)
+
+NAME_PREFIX_PATTERN = r"^[a-z][a-z0-9-]{0,30}[a-z0-9]$"
+_EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
+
+
+class ConfigError(ValueError):
+    """A configuration value is missing, malformed or out of range (one line, user-facing)."""
+
+
+class BaselineConfig(BaseModel):
+    """Inputs of the management account baseline.
+
+    The field descriptions are the documentation: they feed the README table and, later,
+    the Terraform variables of the module flavour.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name_prefix: Annotated[
+        str,
+        Field(
+            description=(
+                "Prefix of every resource name (trail, bucket, topic, alarms). 2-32 characters: "
+                "lowercase letters, digits and hyphens, starting with a letter."
+            ),
+        ),
+    ] = "mgmt-baseline"
+    region: Annotated[
+        Literal["us-east-1"],
+        Field(description="AWS region of the provider. Only us-east-1 is supported."),
+    ] = HOME_REGION
+    budget_limit_usd: Annotated[
+        float,
+        Field(
+            description=(
+                "Monthly cost limit in USD for the billing alarm and the AWS Budgets budget. "
+                "A management account that holds no workloads should cost little: the default "
+                "leaves room for the organization trail's CloudWatch Logs ingestion."
+            ),
+        ),
+    ] = 50.0
+    alert_emails: Annotated[
+        tuple[str, ...],
+        Field(
+            description=(
+                "Email addresses subscribed to the alert topic. Each recipient must confirm "
+                "the subscription from the email AWS sends."
+            ),
+        ),
+    ] = ()
+    log_retention_days: Annotated[
+        int,
+        Field(
+            description=(
+                "Retention of the trail's CloudWatch Logs log group, in days. One of the "
+                "CloudWatch Logs values of at least 365 (CIS)."
+            ),
+        ),
+    ] = 365
+    protect_log_data: Annotated[
+        bool,
+        Field(
+            description=(
+                "Keep the log bucket and log group when the stack is destroyed "
+                "(prevent_destroy on the bucket, skip_destroy on the log group)."
+            ),
+        ),
+    ] = True
+    tags: Annotated[
+        dict[str, str],
+        Field(description="Tags applied to every resource that supports tags."),
+    ] = Field(default_factory=lambda: {"ManagedBy": "management-account-baseline"})
+
+    @field_validator("name_prefix")
+    @classmethod
+    def _check_name_prefix(cls, value: str) -> str:
+        if not re.fullmatch(NAME_PREFIX_PATTERN, value):
+            raise ValueError(
+                "must be 2-32 characters of lowercase letters, digits and hyphens, "
+                f"starting with a letter and not ending with a hyphen (got {value!r})"
+            )
+        return value
+
+    @field_validator("region", mode="before")
+    @classmethod
+    def _check_region(cls, value: object) -> object:
+        if value != HOME_REGION:
+            raise ValueError(f"must be {HOME_REGION!r}; the baseline only deploys there (got {value!r})")
+        return value
+
+    @field_validator("budget_limit_usd", mode="before")
+    @classmethod
+    def _check_budget(cls, value: object) -> object:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ValueError(f"must be a number of US dollars greater than 0 (got {value!r})")
+        if not 0 < value <= 1_000_000_000:
+            raise ValueError(f"must be greater than 0 and at most 1000000000 USD (got {value!r})")
+        return float(value)
+
+    @field_validator("alert_emails", mode="before")
+    @classmethod
+    def _check_emails(cls, value: object) -> object:
+        if not isinstance(value, list | tuple):
+            raise ValueError(f"must be a list of email addresses (got {value!r})")
+        for address in value:
+            if not isinstance(address, str) or not _EMAIL_PATTERN.fullmatch(address):
+                raise ValueError(f"must contain only valid email addresses (got {address!r})")
+        if len(set(value)) != len(value):
+            raise ValueError("must not list the same address twice")
+        return tuple(value)
+
+    @field_validator("log_retention_days", mode="before")
+    @classmethod
+    def _check_retention(cls, value: object) -> object:
+        if isinstance(value, bool) or value not in ALLOWED_LOG_RETENTION_DAYS:
+            allowed = ", ".join(str(days) for days in ALLOWED_LOG_RETENTION_DAYS)
+            raise ValueError(f"must be one of {allowed} (got {value!r})")
+        return value
+
+    @field_validator("protect_log_data", mode="before")
+    @classmethod
+    def _check_bool(cls, value: object) -> object:
+        if not isinstance(value, bool):
+            raise ValueError(f"must be true or false (got {value!r})")
+        return value
+
+    @field_validator("tags", mode="before")
+    @classmethod
+    def _check_tags(cls, value: object) -> object:
+        if not isinstance(value, dict):
+            raise ValueError(f"must be a table of string keys to string values (got {value!r})")
+        for key, tag_value in value.items():
+            if not isinstance(key, str) or not 1 <= len(key) <= 128 or key.lower().startswith("aws:"):
+                raise ValueError(f"key {key!r} must be 1-128 characters and not start with 'aws:'")
+            if not isinstance(tag_value, str) or len(tag_value) > 256:
+                raise ValueError(f"value of {key!r} must be a string of at most 256 characters")
+        return value
+
+
+def _format_error(error: ValidationError, source: str) -> str:
+    parts = []
+    for item in error.errors():
+        field = ".".join(str(part) for part in item["loc"]) or "(root)"
+        if item["type"] == "extra_forbidden":
+            allowed = ", ".join(BaselineConfig.model_fields)
+            message = f"unknown field; allowed fields are {allowed}"
+        else:
+            message = str(item["msg"]).removeprefix("Value error, ")
+        parts.append(f"{field}: {message}")
+    return f"{source}: " + "; ".join(parts)
+
+
+def parse_config(data: dict[str, Any], source: str = "config") -> BaselineConfig:
+    """Validate a mapping (as read from TOML) into a config, or raise a one-line ConfigError."""
+    try:
+        return BaselineConfig.model_validate(data)
+    except ValidationError as error:
+        raise ConfigError(_format_error(error, source)) from None
+
+
+def load_config(path: str | Path | None) -> BaselineConfig:
+    """Read the TOML file at ``path``; with no path, return the defaults."""
+    if path is None:
+        return BaselineConfig()
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ConfigError(f"{file}: cannot read config file ({error.strerror})") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{file}: not valid TOML ({error})") from None
+    return parse_config(data, str(file))

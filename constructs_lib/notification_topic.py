@@ -1,0 +1,85 @@
+"""The SNS topic every alert of the baseline publishes to."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from cdktf import TerraformIterator, Token
+from cdktf_cdktf_provider_aws.sns_topic import SnsTopic
+from cdktf_cdktf_provider_aws.sns_topic_policy import SnsTopicPolicy
+from cdktf_cdktf_provider_aws.sns_topic_subscription import SnsTopicSubscription
+from constructs import Construct
+
+from constructs_lib.environment import AwsEnvironment
+from constructs_lib.policy import (
+    arn_like,
+    deny_insecure_transport,
+    policy_document,
+    statement,
+    string_equals,
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class NotificationTopicProps:
+    """Settings of :class:`NotificationTopic`."""
+
+    #: Account, partition and region of the topic and of its publishers.
+    environment: AwsEnvironment
+    #: Name of the SNS topic.
+    name: str
+    #: Addresses subscribed by email; each must confirm. Default: none.
+    email_addresses: Sequence[str] = ()
+
+
+class NotificationTopic(Construct):
+    """An SNS topic that only the baseline's alert sources may publish to.
+
+    The topic policy lets exactly EventBridge rules, CloudWatch alarms and AWS Budgets of
+    this account publish (``aws:SourceAccount`` and ``aws:SourceArn`` conditions) and
+    refuses publishing without TLS. People and roles of the account reach the topic through
+    their IAM policies as usual.
+    """
+
+    def __init__(self, scope: Construct, id_: str, *, props: NotificationTopicProps) -> None:
+        super().__init__(scope, id_)
+        env = props.environment
+        self.topic = SnsTopic(self, "topic", name=props.name)
+        self.topic_arn: str = self.topic.arn
+        publishers = {
+            "AllowEventBridgeRules": ("events.amazonaws.com", env.arn("events", "rule/*")),
+            "AllowCloudWatchAlarms": ("cloudwatch.amazonaws.com", env.arn("cloudwatch", "alarm:*")),
+            "AllowBudgets": ("budgets.amazonaws.com", env.arn("budgets", "*", region=False)),
+        }
+        document = policy_document(
+            self,
+            "policy-document",
+            [
+                *(
+                    statement(
+                        sid=sid,
+                        service=service,
+                        actions=["sns:Publish"],
+                        resources=[self.topic_arn],
+                        conditions=[
+                            string_equals("aws:SourceAccount", env.account_id),
+                            arn_like("aws:SourceArn", source_arn),
+                        ],
+                    )
+                    for sid, (service, source_arn) in publishers.items()
+                ),
+                deny_insecure_transport(actions=["sns:Publish"], resources=[self.topic_arn]),
+            ],
+        )
+        SnsTopicPolicy(self, "policy", arn=self.topic_arn, policy=document.json)
+
+        emails = TerraformIterator.from_list(list(props.email_addresses))
+        SnsTopicSubscription(
+            self,
+            "email",
+            for_each=emails,
+            topic_arn=self.topic_arn,
+            protocol="email",
+            endpoint=Token.as_string(emails.value),
+        )

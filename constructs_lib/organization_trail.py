@@ -1,0 +1,226 @@
+"""An organization-wide, multi-region CloudTrail with a hardened bucket and a log group."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cdktf import TerraformResourceLifecycle
+from cdktf_cdktf_provider_aws.cloudtrail import Cloudtrail
+from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
+from cdktf_cdktf_provider_aws.iam_role import IamRole
+from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
+from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
+from cdktf_cdktf_provider_aws.s3_bucket_ownership_controls import (
+    S3BucketOwnershipControls,
+    S3BucketOwnershipControlsRule,
+)
+from cdktf_cdktf_provider_aws.s3_bucket_policy import S3BucketPolicy
+from cdktf_cdktf_provider_aws.s3_bucket_public_access_block import S3BucketPublicAccessBlock
+from cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration import (
+    S3BucketServerSideEncryptionConfigurationA,
+    S3BucketServerSideEncryptionConfigurationRuleA,
+    S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA,
+)
+from cdktf_cdktf_provider_aws.s3_bucket_versioning import (
+    S3BucketVersioningA,
+    S3BucketVersioningVersioningConfiguration,
+)
+from constructs import Construct
+
+from constructs_lib.environment import AwsEnvironment
+from constructs_lib.policy import (
+    deny_insecure_transport,
+    policy_document,
+    statement,
+    string_equals,
+)
+
+CLOUDTRAIL = "cloudtrail.amazonaws.com"
+
+
+@dataclass(frozen=True, kw_only=True)
+class OrganizationTrailProps:
+    """Settings of :class:`OrganizationTrail`."""
+
+    #: Account, organization, partition and region the trail lives in.
+    environment: AwsEnvironment
+    #: Name of the trail; also the stem of the bucket, log group and role names.
+    name: str
+    #: Retention of the CloudWatch Logs log group in days. Default: 365 (CIS minimum).
+    log_retention_days: int = 365
+    #: Keep the bucket (prevent_destroy) and the log group (skip_destroy) when the stack is
+    #: destroyed. Default: True.
+    protect_log_data: bool = True
+
+
+class OrganizationTrail(Construct):
+    """A multi-region organization trail writing to S3 and to CloudWatch Logs.
+
+    The trail logs global service events and validates its log files. Its bucket blocks
+    public access, refuses non-TLS requests, is versioned, encrypted and owner-enforced,
+    and lets CloudTrail write only this trail's logs (``aws:SourceArn``) under
+    ``AWSLogs/<management account id>/`` and ``AWSLogs/<organization id>/``.
+    """
+
+    def __init__(self, scope: Construct, id_: str, *, props: OrganizationTrailProps) -> None:
+        super().__init__(scope, id_)
+        env = props.environment
+        lifecycle = TerraformResourceLifecycle(prevent_destroy=props.protect_log_data)
+        # The trail's ARN is built from its name: the bucket policy must name it before the
+        # trail exists (CloudTrail checks the policy when the trail is created).
+        self.trail_arn: str = env.arn("cloudtrail", f"trail/{props.name}")
+        source_is_this_trail = string_equals("aws:SourceArn", self.trail_arn)
+
+        self.bucket = S3Bucket(
+            self,
+            "bucket",
+            bucket=f"{props.name}-{env.account_id}",
+            force_destroy=False,
+            lifecycle=lifecycle,
+        )
+        bucket_arn = self.bucket.arn
+        public_access = S3BucketPublicAccessBlock(
+            self,
+            "public-access-block",
+            bucket=self.bucket.id,
+            block_public_acls=True,
+            block_public_policy=True,
+            ignore_public_acls=True,
+            restrict_public_buckets=True,
+        )
+        S3BucketOwnershipControls(
+            self,
+            "ownership",
+            bucket=self.bucket.id,
+            rule=S3BucketOwnershipControlsRule(object_ownership="BucketOwnerEnforced"),
+        )
+        S3BucketVersioningA(
+            self,
+            "versioning",
+            bucket=self.bucket.id,
+            versioning_configuration=S3BucketVersioningVersioningConfiguration(status="Enabled"),
+        )
+        S3BucketServerSideEncryptionConfigurationA(
+            self,
+            "encryption",
+            bucket=self.bucket.id,
+            rule=[
+                S3BucketServerSideEncryptionConfigurationRuleA(
+                    apply_server_side_encryption_by_default=(
+                        S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA(
+                            sse_algorithm="AES256"
+                        )
+                    ),
+                )
+            ],
+        )
+        put_conditions = [
+            string_equals("s3:x-amz-acl", "bucket-owner-full-control"),
+            source_is_this_trail,
+        ]
+        bucket_policy_document = policy_document(
+            self,
+            "bucket-policy-document",
+            [
+                statement(
+                    sid="AWSCloudTrailAclCheck",
+                    service=CLOUDTRAIL,
+                    actions=["s3:GetBucketAcl"],
+                    resources=[bucket_arn],
+                    conditions=[source_is_this_trail],
+                ),
+                statement(
+                    sid="AWSCloudTrailWriteManagementAccount",
+                    service=CLOUDTRAIL,
+                    actions=["s3:PutObject"],
+                    resources=[f"{bucket_arn}/AWSLogs/{env.account_id}/*"],
+                    conditions=put_conditions,
+                ),
+                statement(
+                    sid="AWSCloudTrailWriteOrganization",
+                    service=CLOUDTRAIL,
+                    actions=["s3:PutObject"],
+                    resources=[f"{bucket_arn}/AWSLogs/{env.organization_id}/*"],
+                    conditions=put_conditions,
+                ),
+                deny_insecure_transport(actions=["s3:*"], resources=[bucket_arn, f"{bucket_arn}/*"]),
+            ],
+        )
+        self.bucket_policy = S3BucketPolicy(
+            self,
+            "bucket-policy",
+            bucket=self.bucket.id,
+            policy=bucket_policy_document.json,
+            # S3 rejects a policy write while the public access block is being changed.
+            depends_on=[public_access],
+        )
+
+        self.log_group = CloudwatchLogGroup(
+            self,
+            "log-group",
+            name=f"/aws/cloudtrail/{props.name}",
+            retention_in_days=props.log_retention_days,
+            skip_destroy=props.protect_log_data,
+        )
+        assume_role_document = policy_document(
+            self,
+            "logs-role-trust",
+            [
+                statement(
+                    sid="CloudTrailAssumeRole",
+                    service=CLOUDTRAIL,
+                    actions=["sts:AssumeRole"],
+                    conditions=[
+                        string_equals("aws:SourceAccount", env.account_id),
+                        source_is_this_trail,
+                    ],
+                )
+            ],
+        )
+        self.logs_role = IamRole(
+            self,
+            "logs-role",
+            name=f"{props.name}-cloudwatch-logs",
+            description="Lets CloudTrail deliver the organization trail to CloudWatch Logs.",
+            assume_role_policy=assume_role_document.json,
+        )
+        # CloudTrail names the streams <account id>_CloudTrail_<region> for the management
+        # account and <organization id>_<account id>_CloudTrail_<region> for the members.
+        streams = f"{self.log_group.arn}:log-stream"
+        logs_role_document = policy_document(
+            self,
+            "logs-role-permissions",
+            [
+                statement(
+                    sid="CloudTrailWriteLogStreams",
+                    actions=["logs:CreateLogStream", "logs:PutLogEvents"],
+                    resources=[
+                        f"{streams}:{env.account_id}_CloudTrail_*",
+                        f"{streams}:{env.organization_id}_*",
+                    ],
+                )
+            ],
+        )
+        logs_role_policy = IamRolePolicy(
+            self,
+            "logs-role-policy",
+            name="cloudtrail-to-cloudwatch-logs",
+            role=self.logs_role.id,
+            policy=logs_role_document.json,
+        )
+
+        self.trail = Cloudtrail(
+            self,
+            "trail",
+            name=props.name,
+            s3_bucket_name=self.bucket.id,
+            is_organization_trail=True,
+            is_multi_region_trail=True,
+            include_global_service_events=True,
+            enable_log_file_validation=True,
+            enable_logging=True,
+            # CloudTrail wants the log group ARN with the ":*" stream suffix.
+            cloud_watch_logs_group_arn=f"{self.log_group.arn}:*",
+            cloud_watch_logs_role_arn=self.logs_role.arn,
+            depends_on=[self.bucket_policy, logs_role_policy],
+        )

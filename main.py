@@ -1,0 +1,87 @@
+#!/usr/bin/env python
+"""Synthesize the management account baseline to Terraform JSON.
+
+    python main.py [--config baseline.toml] [--outdir cdktf.out]
+
+``cdktf synth`` runs this file too (``app`` in cdktf.json); there the config path comes
+from the ``BASELINE_CONFIG`` environment variable and the output folder from the CLI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from constructs_lib.config import BaselineConfig, ConfigError, load_config
+
+CONFIG_ENV = "BASELINE_CONFIG"
+EXIT_BAD_INPUT = 2
+#: What ``terraform init`` leaves in a stack folder; kept across synths so that a
+#: re-synth does not force a new init.
+TERRAFORM_WORKING_FILES = (".terraform", ".terraform.lock.hcl")
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--config",
+        default=os.environ.get(CONFIG_ENV) or None,
+        help=f"TOML config file (default: ${CONFIG_ENV}, else the built-in defaults)",
+    )
+    parser.add_argument(
+        "--outdir",
+        default=os.environ.get("CDKTF_OUTDIR") or "cdktf.out",
+        help="output folder (default: $CDKTF_OUTDIR, else cdktf.out)",
+    )
+    return parser.parse_args(argv)
+
+
+def synthesize(config: BaselineConfig, outdir: Path) -> None:
+    """Synthesize into a fresh sibling folder, then swap it in: never a half-written outdir."""
+    from constructs_lib.stacks import build_app  # the provider bindings load only when needed
+
+    outdir = outdir.resolve()
+    outdir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}-", dir=outdir.parent))
+    try:
+        build_app(config, outdir=str(staging)).synth()
+        if outdir.exists():
+            _keep_terraform_working_files(outdir, staging)
+            retired = outdir.with_name(f".{outdir.name}-old-{os.getpid()}")
+            outdir.rename(retired)
+            staging.rename(outdir)
+            shutil.rmtree(retired)
+        else:
+            staging.rename(outdir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _keep_terraform_working_files(old: Path, new: Path) -> None:
+    """Carry ``terraform init`` results (providers, lock file) over to the new output."""
+    for stack in (old / "stacks").glob("*"):
+        target = new / "stacks" / stack.name
+        if not target.is_dir():
+            continue
+        for name in TERRAFORM_WORKING_FILES:
+            if (stack / name).exists():
+                (stack / name).rename(target / name)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    try:
+        config = load_config(args.config)
+    except ConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    synthesize(config, Path(args.outdir))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

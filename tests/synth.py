@@ -1,0 +1,88 @@
+"""Helpers to read a synthesized stack through the constructs that made it."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from cdktf import TerraformDataSource, TerraformElement, TerraformStack, Testing
+
+from constructs_lib.config import BaselineConfig
+from constructs_lib.stacks import BaselineStack
+
+Json = dict[str, Any]
+_DOCUMENT_REF = re.compile(r"^\$\{data\.aws_iam_policy_document\.([^.]+)\.json\}$")
+
+
+@dataclass(frozen=True)
+class ResolvedEnvironment:
+    account_id: str
+    organization_id: str
+    partition: str
+    region: str
+
+
+@dataclass
+class Synthesized:
+    """A stack and its Terraform JSON, with lookups keyed by construct, not by logical id."""
+
+    stack: BaselineStack
+    doc: Json
+
+    def _address(self, element: TerraformElement) -> tuple[str, str, str]:
+        kind = "data" if isinstance(element, TerraformDataSource) else "resource"
+        resource_type: str = element.terraform_resource_type  # type: ignore[attr-defined]
+        return kind, resource_type, TerraformStack.of(element).get_logical_id(element)
+
+    def body(self, element: TerraformElement) -> Json:
+        """The JSON block synthesized for ``element``."""
+        kind, resource_type, logical_id = self._address(element)
+        block: Json = self.doc[kind][resource_type][logical_id]
+        return block
+
+    def ref(self, element: TerraformElement, attribute: str) -> str:
+        """The Terraform expression that reads ``attribute`` of ``element``."""
+        kind, resource_type, logical_id = self._address(element)
+        prefix = "data." if kind == "data" else ""
+        return f"${{{prefix}{resource_type}.{logical_id}.{attribute}}}"
+
+    def address(self, element: TerraformElement) -> str:
+        """``type.name`` as used in ``depends_on``."""
+        _, resource_type, logical_id = self._address(element)
+        return f"{resource_type}.{logical_id}"
+
+    @property
+    def env(self) -> ResolvedEnvironment:
+        """The environment lookups as the Terraform expressions they synthesize to."""
+        env = self.stack.baseline.environment
+        return ResolvedEnvironment(
+            account_id=self.ref(env.caller, "account_id"),
+            organization_id=self.ref(env.organization, "id"),
+            partition=self.ref(env.partition_lookup, "partition"),
+            region=self.ref(env.region_lookup, "name"),
+        )
+
+    def resources(self, resource_type: str) -> dict[str, Json]:
+        found: dict[str, Json] = self.doc.get("resource", {}).get(resource_type, {})
+        return found
+
+    def policy_statements(self, policy_expression: str) -> dict[str, Json]:
+        """The statements, by Sid, of the policy document a ``policy`` argument points at."""
+        match = _DOCUMENT_REF.match(policy_expression)
+        assert match, f"not a policy document reference: {policy_expression}"
+        document = self.doc["data"]["aws_iam_policy_document"][match.group(1)]
+        return {statement["sid"]: statement for statement in document["statement"]}
+
+
+def synth(config: BaselineConfig) -> Synthesized:
+    """Synthesize the baseline stack for ``config`` in memory."""
+    app = Testing.app()
+    stack = BaselineStack(app, "test", config=config)
+    return Synthesized(stack=stack, doc=json.loads(Testing.synth(stack)))
+
+
+def conditions(statement: Json) -> dict[tuple[str, str], list[str]]:
+    """A statement's conditions as ``{(test, variable): values}``."""
+    return {(c["test"], c["variable"]): c["values"] for c in statement.get("condition", [])}

@@ -1,0 +1,50 @@
+"""Run the terraform CLI offline against a provider mirror.
+
+``TF_PROVIDER_MIRROR`` names a filesystem mirror (a folder holding
+``registry.terraform.io/hashicorp/aws/<version>/...``). When it is set, terraform gets a
+CLI config that installs providers from there only; when it is not, terraform uses its
+defaults (the public registry). In CI the mirror is required.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+MIRROR_ENV = "TF_PROVIDER_MIRROR"
+
+
+def terraform_env(workdir: Path) -> dict[str, str]:
+    """The environment for terraform commands; writes the CLI config into ``workdir``."""
+    env = dict(os.environ)
+    env["TF_IN_AUTOMATION"] = "1"
+    env["CHECKPOINT_DISABLE"] = "1"
+    mirror = os.environ.get(MIRROR_ENV)
+    if not mirror:
+        if os.environ.get("CI"):
+            pytest.fail(f"{MIRROR_ENV} is not set: CI must point it at the provider mirror")
+        return env
+    if not Path(mirror, "registry.terraform.io").is_dir():
+        pytest.fail(f"{MIRROR_ENV}={mirror} holds no registry.terraform.io folder")
+    cli_config = workdir / "terraform.rc"
+    cli_config.write_text(
+        "provider_installation {\n"
+        f'  filesystem_mirror {{\n    path    = "{mirror}"\n    include = ["registry.terraform.io/*/*"]\n  }}\n'
+        '  direct {\n    exclude = ["registry.terraform.io/*/*"]\n  }\n'
+        "}\n"
+    )
+    env["TF_CLI_CONFIG_FILE"] = str(cli_config)
+    return env
+
+
+def terraform(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Run ``terraform args`` in ``cwd``; fail the test with terraform's output if it fails."""
+    result = subprocess.run(
+        ["terraform", *args, "-no-color"], cwd=cwd, env=env, capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        pytest.fail(f"terraform {' '.join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+    return result

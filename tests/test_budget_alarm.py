@@ -1,0 +1,50 @@
+"""The billing alarm and the AWS Budgets budget."""
+
+from __future__ import annotations
+
+from tests.synth import Synthesized
+
+
+def test_billing_alarm_watches_estimated_charges_in_usd(default_stack: Synthesized) -> None:
+    s = default_stack
+    alarm = s.body(s.stack.baseline.budget.billing_alarm)
+    assert alarm["namespace"] == "AWS/Billing"
+    assert alarm["metric_name"] == "EstimatedCharges"
+    assert alarm["dimensions"] == {"Currency": "USD"}
+    assert alarm["statistic"] == "Maximum"
+    assert alarm["period"] == 21600
+    assert alarm["comparison_operator"] == "GreaterThanThreshold"
+    assert alarm["threshold"] == 50
+    assert alarm["actions_enabled"] is True
+    assert alarm["alarm_actions"] == [s.ref(s.stack.baseline.topic.topic, "arn")]
+
+
+def test_budget_is_a_monthly_cost_budget_for_the_same_limit(default_stack: Synthesized) -> None:
+    budget = default_stack.body(default_stack.stack.baseline.budget.budget)  # type: ignore[arg-type]
+    assert budget["budget_type"] == "COST"
+    assert budget["time_unit"] == "MONTHLY"
+    assert budget["limit_amount"] == "50.00"
+    assert budget["limit_unit"] == "USD"
+    assert budget["name"] == "mgmt-baseline-monthly-charges"
+
+
+def test_budget_notifies_the_topic_on_actual_and_forecasted_spend(default_stack: Synthesized) -> None:
+    s = default_stack
+    budget = s.body(s.stack.baseline.budget.budget)  # type: ignore[arg-type]
+    topic_arn = s.ref(s.stack.baseline.topic.topic, "arn")
+    assert budget["notification"] == [
+        {
+            "notification_type": kind,
+            "comparison_operator": "GREATER_THAN",
+            "threshold": 100,
+            "threshold_type": "PERCENTAGE",
+            "subscriber_sns_topic_arns": [topic_arn],
+        }
+        for kind in ("ACTUAL", "FORECASTED")
+    ]
+
+
+def test_limit_follows_the_config(custom_stack: Synthesized) -> None:
+    s = custom_stack
+    assert s.body(s.stack.baseline.budget.billing_alarm)["threshold"] == 250
+    assert s.body(s.stack.baseline.budget.budget)["limit_amount"] == "250.00"  # type: ignore[arg-type]

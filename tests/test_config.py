@@ -1,0 +1,97 @@
+"""The config model: defaults, file loading, and one-line errors for bad values."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from constructs_lib.config import BaselineConfig, ConfigError, load_config, parse_config
+
+
+def test_defaults_need_no_file() -> None:
+    config = load_config(None)
+    assert config == BaselineConfig()
+    assert config.region == "us-east-1"
+    assert config.budget_limit_usd == 50
+    assert config.log_retention_days == 365
+    assert config.alert_emails == ()
+    assert config.protect_log_data is True
+
+
+def test_a_toml_file_overrides_some_fields(tmp_path: Path) -> None:
+    file = tmp_path / "baseline.toml"
+    file.write_text(
+        'name_prefix = "acme"\nbudget_limit_usd = 120\nalert_emails = ["ops@example.com"]\n'
+        'log_retention_days = 1827\n[tags]\nOwner = "secops"\n'
+    )
+    config = load_config(file)
+    assert config.name_prefix == "acme"
+    assert config.budget_limit_usd == 120.0
+    assert config.alert_emails == ("ops@example.com",)
+    assert config.log_retention_days == 1827
+    assert config.tags == {"Owner": "secops"}
+    assert config.protect_log_data is True  # untouched fields keep their defaults
+
+
+def test_every_field_is_documented() -> None:
+    for name, field in BaselineConfig.model_fields.items():
+        assert field.description, name
+        assert not field.is_required(), name
+
+
+BAD_VALUES: list[tuple[dict[str, Any], str]] = [
+    ({"name_prefix": "Bad_Prefix"}, "name_prefix: must be 2-32 characters of lowercase letters"),
+    ({"name_prefix": "a" * 33}, "name_prefix: must be 2-32 characters"),
+    ({"name_prefix": "ends-with-"}, "name_prefix: must be 2-32 characters"),
+    ({"region": "eu-west-1"}, "region: must be 'us-east-1'; the baseline only deploys there (got 'eu-west-1')"),
+    ({"budget_limit_usd": 0}, "budget_limit_usd: must be greater than 0 and at most 1000000000 USD (got 0)"),
+    ({"budget_limit_usd": -5}, "budget_limit_usd: must be greater than 0"),
+    ({"budget_limit_usd": "lots"}, "budget_limit_usd: must be a number of US dollars greater than 0 (got 'lots')"),
+    ({"budget_limit_usd": True}, "budget_limit_usd: must be a number of US dollars"),
+    ({"alert_emails": ["not-an-email"]}, "alert_emails: must contain only valid email addresses (got 'not-an-email')"),
+    ({"alert_emails": "ops@example.com"}, "alert_emails: must be a list of email addresses"),
+    ({"alert_emails": ["a@example.com", "a@example.com"]}, "alert_emails: must not list the same address twice"),
+    ({"log_retention_days": 30}, "log_retention_days: must be one of 365, 400, 545, 731, 1096, 1827"),
+    ({"log_retention_days": 366}, "log_retention_days: must be one of 365"),
+    ({"log_retention_days": "365"}, "log_retention_days: must be one of 365"),
+    ({"protect_log_data": "yes"}, "protect_log_data: must be true or false (got 'yes')"),
+    ({"tags": {"aws:owner": "x"}}, "tags: key 'aws:owner' must be 1-128 characters and not start with 'aws:'"),
+    ({"tags": {"Owner": 7}}, "tags: value of 'Owner' must be a string of at most 256 characters"),
+    ({"tags": ["Owner"]}, "tags: must be a table of string keys to string values"),
+    ({"budget": 10}, "budget: unknown field; allowed fields are name_prefix, region, budget_limit_usd"),
+]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"), BAD_VALUES, ids=[f"{next(iter(data))}-{i}" for i, (data, _) in enumerate(BAD_VALUES)]
+)
+def test_bad_value_is_rejected_with_a_one_line_message_naming_the_field(data: dict[str, Any], message: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        parse_config(data, "baseline.toml")
+    text = str(raised.value)
+    assert text.startswith("baseline.toml: ")
+    assert message in text
+    assert "\n" not in text
+
+
+def test_several_bad_values_are_reported_together_on_one_line() -> None:
+    with pytest.raises(ConfigError) as raised:
+        parse_config({"budget_limit_usd": 0, "region": "eu-west-1"})
+    text = str(raised.value)
+    assert "region: must be" in text
+    assert "budget_limit_usd: must be" in text
+    assert "\n" not in text
+
+
+def test_missing_file_is_reported(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"missing\.toml: cannot read config file"):
+        load_config(tmp_path / "missing.toml")
+
+
+def test_invalid_toml_is_reported(tmp_path: Path) -> None:
+    file = tmp_path / "broken.toml"
+    file.write_text("budget_limit_usd = = 5\n")
+    with pytest.raises(ConfigError, match=r"broken\.toml: not valid TOML"):
+        load_config(file)

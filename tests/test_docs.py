@@ -1,0 +1,21 @@
+"""Documentation generated from code stays in step with it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from constructs_lib.config import load_config
+from constructs_lib.docs import BEGIN, END, config_table
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_readme_config_table_matches_the_model() -> None:
+    readme = (ROOT / "README.md").read_text()
+    start, end = readme.index(BEGIN), readme.index(END) + len(END)
+    assert readme[start:end] == config_table(), "regenerate with: python -m constructs_lib.docs"
+
+
+def test_example_config_is_valid() -> None:
+    config = load_config(ROOT / "baseline.example.toml")
+    assert config.name_prefix == "acme-mgmt"

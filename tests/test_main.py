@@ -1,0 +1,107 @@
+"""The entry point: synthesis into the output folder, and failures that leave it alone."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import main
+from constructs_lib.config import BaselineConfig
+from constructs_lib.stacks import BASELINE_STACK
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _stack_json(outdir: Path) -> dict[str, object]:
+    doc: dict[str, object] = json.loads((outdir / "stacks" / BASELINE_STACK / "cdk.tf.json").read_text())
+    return doc
+
+
+def test_default_synth_writes_the_manifest_and_the_stack(tmp_path: Path) -> None:
+    outdir = tmp_path / "out"
+    assert main.main(["--outdir", str(outdir)]) == 0
+    manifest = json.loads((outdir / "manifest.json").read_text())
+    assert set(manifest["stacks"]) == {BASELINE_STACK}
+    assert "aws_cloudtrail" in _stack_json(outdir)["resource"]  # type: ignore[operator]
+
+
+def test_config_comes_from_the_environment_variable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = tmp_path / "baseline.toml"
+    config.write_text('name_prefix = "from-env"\n')
+    monkeypatch.setenv(main.CONFIG_ENV, str(config))
+    outdir = tmp_path / "out"
+    assert main.main(["--outdir", str(outdir)]) == 0
+    topics = _stack_json(outdir)["resource"]["aws_sns_topic"]  # type: ignore[index]
+    assert [topic["name"] for topic in topics.values()] == ["from-env-alerts"]
+
+
+def test_resynth_keeps_terraform_init_results(tmp_path: Path) -> None:
+    outdir = tmp_path / "out"
+    assert main.main(["--outdir", str(outdir)]) == 0
+    stack_dir = outdir / "stacks" / BASELINE_STACK
+    (stack_dir / ".terraform").mkdir()
+    (stack_dir / ".terraform.lock.hcl").write_text("# lock\n")
+    (outdir / "stale-file").write_text("from an older synth")
+    assert main.main(["--outdir", str(outdir)]) == 0
+    assert (stack_dir / ".terraform").is_dir()
+    assert (stack_dir / ".terraform.lock.hcl").read_text() == "# lock\n"
+    assert not (outdir / "stale-file").exists()
+
+
+def _run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != main.CONFIG_ENV}
+    return subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), *args], capture_output=True, text=True, cwd=ROOT, env=env, check=False
+    )
+
+
+def test_bad_config_exits_2_with_one_line_and_writes_nothing(tmp_path: Path) -> None:
+    config = tmp_path / "bad.toml"
+    config.write_text("budget_limit_usd = -1\n")
+    outdir = tmp_path / "out"
+    result = _run_cli("--config", str(config), "--outdir", str(outdir))
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"error: {config}: budget_limit_usd: must be greater than 0 and at most 1000000000 USD (got -1)\n"
+    )
+    assert not outdir.exists()
+    assert list(tmp_path.iterdir()) == [config]
+
+
+def test_bad_config_leaves_an_earlier_output_untouched(tmp_path: Path) -> None:
+    config = tmp_path / "bad.toml"
+    config.write_text('region = "eu-central-1"\n')
+    outdir = tmp_path / "out"
+    outdir.mkdir()
+    (outdir / "manifest.json").write_text("earlier")
+    result = _run_cli("--config", str(config), "--outdir", str(outdir))
+    assert result.returncode == 2
+    assert "region: must be 'us-east-1'" in result.stderr
+    assert (outdir / "manifest.json").read_text() == "earlier"
+
+
+def test_a_failing_synth_leaves_no_half_written_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    outdir = tmp_path / "out"
+    outdir.mkdir()
+    (outdir / "manifest.json").write_text("earlier")
+
+    class BrokenApp:
+        def __init__(self, staging: str) -> None:
+            self.staging = Path(staging)
+
+        def synth(self) -> None:
+            (self.staging / "manifest.json").write_text("half")
+            raise RuntimeError("synth failed")
+
+    import constructs_lib.stacks
+
+    monkeypatch.setattr(constructs_lib.stacks, "build_app", lambda _config, outdir: BrokenApp(outdir))
+    with pytest.raises(RuntimeError, match="synth failed"):
+        main.synthesize(BaselineConfig(), outdir)
+    assert (outdir / "manifest.json").read_text() == "earlier"
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]

@@ -1,0 +1,169 @@
+"""The organization trail, its bucket, log group and delivery role."""
+
+from __future__ import annotations
+
+from tests.synth import Synthesized, conditions
+
+
+def _trail_arn(s: Synthesized) -> str:
+    env = s.env
+    return f"arn:{env.partition}:cloudtrail:{env.region}:{env.account_id}:trail/mgmt-baseline-organization-trail"
+
+
+def test_trail_is_a_logging_multi_region_organization_trail_with_validation(default_stack: Synthesized) -> None:
+    trail = default_stack.body(default_stack.stack.baseline.trail.trail)
+    assert trail["name"] == "mgmt-baseline-organization-trail"
+    assert trail["is_organization_trail"] is True
+    assert trail["is_multi_region_trail"] is True
+    assert trail["include_global_service_events"] is True
+    assert trail["enable_log_file_validation"] is True
+    assert trail["enable_logging"] is True
+
+
+def test_trail_writes_to_its_bucket_and_to_the_log_group_with_stream_suffix(default_stack: Synthesized) -> None:
+    s = default_stack
+    parts = s.stack.baseline.trail
+    trail = s.body(parts.trail)
+    assert trail["s3_bucket_name"] == s.ref(parts.bucket, "id")
+    assert trail["cloud_watch_logs_group_arn"] == s.ref(parts.log_group, "arn") + ":*"
+    assert trail["cloud_watch_logs_role_arn"] == s.ref(parts.logs_role, "arn")
+
+
+def test_trail_waits_for_the_bucket_policy(default_stack: Synthesized) -> None:
+    s = default_stack
+    trail = s.body(s.stack.baseline.trail.trail)
+    assert s.address(s.stack.baseline.trail.bucket_policy) in trail["depends_on"]
+
+
+def test_bucket_policy_lets_only_this_trail_check_the_bucket_acl(default_stack: Synthesized) -> None:
+    s = default_stack
+    parts = s.stack.baseline.trail
+    statements = s.policy_statements(s.body(parts.bucket_policy)["policy"])
+    acl = statements["AWSCloudTrailAclCheck"]
+    assert acl["effect"] == "Allow"
+    assert acl["principals"] == [{"type": "Service", "identifiers": ["cloudtrail.amazonaws.com"]}]
+    assert acl["actions"] == ["s3:GetBucketAcl"]
+    assert acl["resources"] == [s.ref(parts.bucket, "arn")]
+    assert conditions(acl) == {("StringEquals", "aws:SourceArn"): [_trail_arn(s)]}
+
+
+def test_bucket_policy_lets_this_trail_write_management_and_organization_logs_only(default_stack: Synthesized) -> None:
+    s = default_stack
+    parts = s.stack.baseline.trail
+    env = s.env
+    bucket_arn = s.ref(parts.bucket, "arn")
+    statements = s.policy_statements(s.body(parts.bucket_policy)["policy"])
+    expected_prefixes = {
+        "AWSCloudTrailWriteManagementAccount": f"{bucket_arn}/AWSLogs/{env.account_id}/*",
+        "AWSCloudTrailWriteOrganization": f"{bucket_arn}/AWSLogs/{env.organization_id}/*",
+    }
+    for sid, resource in expected_prefixes.items():
+        write = statements[sid]
+        assert write["effect"] == "Allow"
+        assert write["principals"] == [{"type": "Service", "identifiers": ["cloudtrail.amazonaws.com"]}]
+        assert write["actions"] == ["s3:PutObject"]
+        assert write["resources"] == [resource]
+        assert conditions(write) == {
+            ("StringEquals", "s3:x-amz-acl"): ["bucket-owner-full-control"],
+            ("StringEquals", "aws:SourceArn"): [_trail_arn(s)],
+        }
+    assert set(statements) == {"AWSCloudTrailAclCheck", *expected_prefixes, "DenyInsecureTransport"}
+
+
+def test_bucket_refuses_requests_without_tls(default_stack: Synthesized) -> None:
+    s = default_stack
+    parts = s.stack.baseline.trail
+    deny = s.policy_statements(s.body(parts.bucket_policy)["policy"])["DenyInsecureTransport"]
+    bucket_arn = s.ref(parts.bucket, "arn")
+    assert deny["effect"] == "Deny"
+    assert deny["principals"] == [{"type": "*", "identifiers": ["*"]}]
+    assert deny["actions"] == ["s3:*"]
+    assert deny["resources"] == [bucket_arn, f"{bucket_arn}/*"]
+    assert conditions(deny) == {("Bool", "aws:SecureTransport"): ["false"]}
+
+
+def test_bucket_blocks_every_kind_of_public_access(default_stack: Synthesized) -> None:
+    s = default_stack
+    (block,) = s.resources("aws_s3_bucket_public_access_block").values()
+    assert block["bucket"] == s.ref(s.stack.baseline.trail.bucket, "id")
+    for setting in ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"):
+        assert block[setting] is True, setting
+
+
+def test_bucket_is_versioned_encrypted_and_owner_enforced(default_stack: Synthesized) -> None:
+    s = default_stack
+    bucket_id = s.ref(s.stack.baseline.trail.bucket, "id")
+    (versioning,) = s.resources("aws_s3_bucket_versioning").values()
+    (encryption,) = s.resources("aws_s3_bucket_server_side_encryption_configuration").values()
+    (ownership,) = s.resources("aws_s3_bucket_ownership_controls").values()
+    assert versioning["bucket"] == encryption["bucket"] == ownership["bucket"] == bucket_id
+    assert versioning["versioning_configuration"] == {"status": "Enabled"}
+    assert encryption["rule"] == [{"apply_server_side_encryption_by_default": {"sse_algorithm": "AES256"}}]
+    assert ownership["rule"] == {"object_ownership": "BucketOwnerEnforced"}
+
+
+def test_bucket_is_named_after_the_trail_and_account(default_stack: Synthesized) -> None:
+    s = default_stack
+    bucket = s.body(s.stack.baseline.trail.bucket)
+    account = s.env.account_id
+    assert bucket["bucket"] == f"mgmt-baseline-organization-trail-{account}"
+
+
+def test_log_data_survives_destroy_by_default(default_stack: Synthesized) -> None:
+    s = default_stack
+    bucket = s.body(s.stack.baseline.trail.bucket)
+    log_group = s.body(s.stack.baseline.trail.log_group)
+    assert bucket["force_destroy"] is False
+    assert bucket["lifecycle"] == {"prevent_destroy": True}
+    assert log_group["skip_destroy"] is True
+
+
+def test_log_data_protection_can_be_turned_off(custom_stack: Synthesized) -> None:
+    s = custom_stack
+    bucket = s.body(s.stack.baseline.trail.bucket)
+    assert bucket["lifecycle"] == {"prevent_destroy": False}
+    assert bucket["force_destroy"] is False  # a bucket holding logs is never emptied by Terraform
+    assert s.body(s.stack.baseline.trail.log_group)["skip_destroy"] is False
+
+
+def test_log_group_keeps_events_for_a_year_by_default(default_stack: Synthesized) -> None:
+    log_group = default_stack.body(default_stack.stack.baseline.trail.log_group)
+    assert log_group["retention_in_days"] == 365
+    assert log_group["name"] == "/aws/cloudtrail/mgmt-baseline-organization-trail"
+
+
+def test_log_group_retention_follows_the_config(custom_stack: Synthesized) -> None:
+    log_group = custom_stack.body(custom_stack.stack.baseline.trail.log_group)
+    assert log_group["retention_in_days"] == 731
+    assert log_group["name"] == "/aws/cloudtrail/acme-root-organization-trail"
+
+
+def test_logs_role_trusts_only_cloudtrail_for_this_trail(default_stack: Synthesized) -> None:
+    s = default_stack
+    role = s.body(s.stack.baseline.trail.logs_role)
+    (trust,) = s.policy_statements(role["assume_role_policy"]).values()
+    assert trust["effect"] == "Allow"
+    assert trust["principals"] == [{"type": "Service", "identifiers": ["cloudtrail.amazonaws.com"]}]
+    assert trust["actions"] == ["sts:AssumeRole"]
+    assert conditions(trust) == {
+        ("StringEquals", "aws:SourceAccount"): [s.env.account_id],
+        ("StringEquals", "aws:SourceArn"): [_trail_arn(s)],
+    }
+
+
+def test_logs_role_may_only_write_the_trails_log_streams(default_stack: Synthesized) -> None:
+    s = default_stack
+    parts = s.stack.baseline.trail
+    env = s.env
+    (policy,) = s.resources("aws_iam_role_policy").values()
+    assert policy["role"] == s.ref(parts.logs_role, "id")
+    (write,) = s.policy_statements(policy["policy"]).values()
+    streams = s.ref(parts.log_group, "arn") + ":log-stream"
+    assert write["effect"] == "Allow"
+    assert write["actions"] == ["logs:CreateLogStream", "logs:PutLogEvents"]
+    assert write["resources"] == [
+        f"{streams}:{env.account_id}_CloudTrail_*",
+        f"{streams}:{env.organization_id}_*",
+    ]
+    assert "principals" not in write
+    assert "condition" not in write
