@@ -81,5 +81,6 @@ class ManagementAccountBaseline(Construct):
                 name=f"{prefix}-monthly-charges",
                 limit_usd=config.budget_limit_usd,
                 topic_arn=self.topic.topic_arn,
+                create_budget=config.create_budget,
             ),
         )

@@ -42,6 +42,54 @@ class ConfigError(ValueError):
     """A configuration value is missing, malformed or out of range (one line, user-facing)."""
 
 
+STATE_BUCKET_PATTERN = r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$"
+_LOOPBACK_ENDPOINT = re.compile(r"^https?://(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|\[::1\]):\d{1,5}$")
+
+
+class StateConfig(BaseModel):
+    """Where Terraform keeps the baseline's state: the S3 backend, with S3-native locking."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    bucket: Annotated[
+        str | None,
+        Field(
+            description=(
+                "S3 bucket of the Terraform state, created by the state-bootstrap stack. "
+                "Default: `<name_prefix>-terraform-state`; bucket names are global, so choose "
+                "a unique one for a real account."
+            ),
+        ),
+    ] = None
+    key: Annotated[
+        str,
+        Field(description="Object key of the baseline's state in the state bucket."),
+    ] = "management-account-baseline/terraform.tfstate"
+    bootstrap_state_path: Annotated[
+        str,
+        Field(
+            description=(
+                "Local file holding the state-bootstrap stack's own state (it creates the "
+                "bucket, so it cannot live there), relative to the current directory."
+            ),
+        ),
+    ] = "terraform.state-bootstrap.tfstate"
+
+    @field_validator("bucket")
+    @classmethod
+    def _check_bucket(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(STATE_BUCKET_PATTERN, value):
+            raise ValueError(f"must be a bucket name of 3-63 lowercase letters, digits and hyphens (got {value!r})")
+        return value
+
+    @field_validator("key")
+    @classmethod
+    def _check_key(cls, value: str) -> str:
+        if not 1 <= len(value) <= 1024 or value.startswith("/"):
+            raise ValueError(f"must be 1-1024 characters and not start with '/' (got {value!r})")
+        return value
+
+
 class BaselineConfig(BaseModel):
     """Inputs of the management account baseline.
 
@@ -105,6 +153,34 @@ class BaselineConfig(BaseModel):
         dict[str, str],
         Field(description="Tags applied to every resource that supports tags."),
     ] = Field(default_factory=lambda: {"ManagedBy": "management-account-baseline"})
+    create_budget: Annotated[
+        bool,
+        Field(
+            description=(
+                "Create the AWS Budgets budget next to the billing alarm. Turned off only for "
+                "runs against the local AWS (moto cannot hold a budget made by provider 5.100)."
+            ),
+        ),
+    ] = True
+    state: Annotated[
+        StateConfig,
+        Field(description="Terraform state backend (S3, S3-native locking)."),
+    ] = Field(default_factory=StateConfig)
+    local_aws_endpoint: Annotated[
+        str | None,
+        Field(
+            description=(
+                "For tests only: send every AWS call of the provider and the backend to this "
+                "loopback URL (a local AWS such as moto's server). Unset for real accounts; "
+                "when unset nothing of it is synthesized."
+            ),
+        ),
+    ] = None
+
+    @property
+    def state_bucket(self) -> str:
+        """The state bucket's name: ``state.bucket``, else derived from the prefix."""
+        return self.state.bucket or f"{self.name_prefix}-terraform-state"
 
     @field_validator("name_prefix")
     @classmethod
@@ -152,7 +228,14 @@ class BaselineConfig(BaseModel):
             raise ValueError(f"must be one of {allowed} (got {value!r})")
         return value
 
-    @field_validator("protect_log_data", mode="before")
+    @field_validator("local_aws_endpoint")
+    @classmethod
+    def _check_endpoint(cls, value: str | None) -> str | None:
+        if value is not None and not _LOOPBACK_ENDPOINT.fullmatch(value):
+            raise ValueError(f"must be an http(s)://127.x.x.x:PORT or http(s)://localhost:PORT URL (got {value!r})")
+        return value
+
+    @field_validator("protect_log_data", "create_budget", mode="before")
     @classmethod
     def _check_bool(cls, value: object) -> object:
         if not isinstance(value, bool):
@@ -177,7 +260,8 @@ def _format_error(error: ValidationError, source: str) -> str:
     for item in error.errors():
         field = ".".join(str(part) for part in item["loc"]) or "(root)"
         if item["type"] == "extra_forbidden":
-            allowed = ", ".join(BaselineConfig.model_fields)
+            model: type[BaseModel] = StateConfig if item["loc"][0] == "state" else BaselineConfig
+            allowed = ", ".join(model.model_fields)
             message = f"unknown field; allowed fields are {allowed}"
         else:
             message = str(item["msg"]).removeprefix("Value error, ")

@@ -4,32 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cdktf import TerraformResourceLifecycle
 from cdktf_cdktf_provider_aws.cloudtrail import Cloudtrail
 from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
+from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import DataAwsIamPolicyDocumentStatement
 from cdktf_cdktf_provider_aws.iam_role import IamRole
 from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
-from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
-from cdktf_cdktf_provider_aws.s3_bucket_ownership_controls import (
-    S3BucketOwnershipControls,
-    S3BucketOwnershipControlsRule,
-)
-from cdktf_cdktf_provider_aws.s3_bucket_policy import S3BucketPolicy
-from cdktf_cdktf_provider_aws.s3_bucket_public_access_block import S3BucketPublicAccessBlock
-from cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration import (
-    S3BucketServerSideEncryptionConfigurationA,
-    S3BucketServerSideEncryptionConfigurationRuleA,
-    S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA,
-)
-from cdktf_cdktf_provider_aws.s3_bucket_versioning import (
-    S3BucketVersioningA,
-    S3BucketVersioningVersioningConfiguration,
-)
 from constructs import Construct
 
 from constructs_lib.environment import AwsEnvironment
+from constructs_lib.hardened_bucket import HardenedBucket, HardenedBucketProps
 from constructs_lib.policy import (
-    deny_insecure_transport,
     policy_document,
     statement,
     string_equals,
@@ -65,63 +49,17 @@ class OrganizationTrail(Construct):
     def __init__(self, scope: Construct, id_: str, *, props: OrganizationTrailProps) -> None:
         super().__init__(scope, id_)
         env = props.environment
-        lifecycle = TerraformResourceLifecycle(prevent_destroy=props.protect_log_data)
         # The trail's ARN is built from its name: the bucket policy must name it before the
         # trail exists (CloudTrail checks the policy when the trail is created).
         self.trail_arn: str = env.arn("cloudtrail", f"trail/{props.name}")
         source_is_this_trail = string_equals("aws:SourceArn", self.trail_arn)
 
-        self.bucket = S3Bucket(
-            self,
-            "bucket",
-            bucket=f"{props.name}-{env.account_id}",
-            force_destroy=False,
-            lifecycle=lifecycle,
-        )
-        bucket_arn = self.bucket.arn
-        public_access = S3BucketPublicAccessBlock(
-            self,
-            "public-access-block",
-            bucket=self.bucket.id,
-            block_public_acls=True,
-            block_public_policy=True,
-            ignore_public_acls=True,
-            restrict_public_buckets=True,
-        )
-        S3BucketOwnershipControls(
-            self,
-            "ownership",
-            bucket=self.bucket.id,
-            rule=S3BucketOwnershipControlsRule(object_ownership="BucketOwnerEnforced"),
-        )
-        S3BucketVersioningA(
-            self,
-            "versioning",
-            bucket=self.bucket.id,
-            versioning_configuration=S3BucketVersioningVersioningConfiguration(status="Enabled"),
-        )
-        S3BucketServerSideEncryptionConfigurationA(
-            self,
-            "encryption",
-            bucket=self.bucket.id,
-            rule=[
-                S3BucketServerSideEncryptionConfigurationRuleA(
-                    apply_server_side_encryption_by_default=(
-                        S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA(
-                            sse_algorithm="AES256"
-                        )
-                    ),
-                )
-            ],
-        )
-        put_conditions = [
-            string_equals("s3:x-amz-acl", "bucket-owner-full-control"),
-            source_is_this_trail,
-        ]
-        bucket_policy_document = policy_document(
-            self,
-            "bucket-policy-document",
-            [
+        def cloudtrail_statements(bucket_arn: str) -> list[DataAwsIamPolicyDocumentStatement]:
+            put_conditions = [
+                string_equals("s3:x-amz-acl", "bucket-owner-full-control"),
+                source_is_this_trail,
+            ]
+            return [
                 statement(
                     sid="AWSCloudTrailAclCheck",
                     service=CLOUDTRAIL,
@@ -143,17 +81,19 @@ class OrganizationTrail(Construct):
                     resources=[f"{bucket_arn}/AWSLogs/{env.organization_id}/*"],
                     conditions=put_conditions,
                 ),
-                deny_insecure_transport(actions=["s3:*"], resources=[bucket_arn, f"{bucket_arn}/*"]),
-            ],
-        )
-        self.bucket_policy = S3BucketPolicy(
+            ]
+
+        storage = HardenedBucket(
             self,
-            "bucket-policy",
-            bucket=self.bucket.id,
-            policy=bucket_policy_document.json,
-            # S3 rejects a policy write while the public access block is being changed.
-            depends_on=[public_access],
+            "storage",
+            props=HardenedBucketProps(
+                bucket_name=f"{props.name}-{env.account_id}",
+                prevent_destroy=props.protect_log_data,
+                policy_statements=cloudtrail_statements,
+            ),
         )
+        self.bucket = storage.bucket
+        self.bucket_policy = storage.policy
 
         self.log_group = CloudwatchLogGroup(
             self,

@@ -1,34 +1,97 @@
-"""Stacks and the app: where the provider is configured (never inside a construct)."""
+"""Stacks and the app: where providers and backends are configured (never inside a construct)."""
 
 from __future__ import annotations
 
-from cdktf import App, TerraformStack
-from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
+from pathlib import Path
+
+from cdktf import App, LocalBackend, S3Backend, S3BackendEndpointConfig, TerraformStack
+from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags, AwsProviderEndpoints
 from constructs import Construct
 
 from constructs_lib.baseline import ManagementAccountBaseline, ManagementAccountBaselineProps
 from constructs_lib.config import BaselineConfig
+from constructs_lib.hardened_bucket import HardenedBucket, HardenedBucketProps
 
 #: Name of the baseline stack (its folder under ``cdktf.out/stacks``).
 BASELINE_STACK = "management-account-baseline"
+#: Name of the stack that creates the state bucket, applied once before the baseline.
+BOOTSTRAP_STACK = "state-bootstrap"
+
+#: Services the stacks call; with ``local_aws_endpoint`` each is sent to the local AWS.
+LOCAL_AWS_SERVICES = (
+    "budgets",
+    "cloudtrail",
+    "cloudwatch",
+    "events",
+    "iam",
+    "logs",
+    "organizations",
+    "s3",
+    "sns",
+    "sts",
+)
 
 
-class BaselineStack(TerraformStack):
-    """The baseline with an AWS provider pinned to the configured (home) region."""
+def add_aws_provider(stack: TerraformStack, config: BaselineConfig) -> AwsProvider:
+    """The AWS provider in the home region, tagging everything; local-AWS settings only if asked."""
+    endpoint = config.local_aws_endpoint
+    return AwsProvider(
+        stack,
+        "aws",
+        region=config.region,
+        default_tags=[AwsProviderDefaultTags(tags=dict(config.tags))] if config.tags else None,
+        endpoints=[AwsProviderEndpoints(**dict.fromkeys(LOCAL_AWS_SERVICES, endpoint))] if endpoint else None,
+        s3_use_path_style=True if endpoint else None,
+        skip_credentials_validation=True if endpoint else None,
+        skip_metadata_api_check="true" if endpoint else None,
+    )
+
+
+class StateBootstrapStack(TerraformStack):
+    """Creates the bucket that holds the baseline's Terraform state.
+
+    The chicken-and-egg step of a new management account: this stack keeps its own state
+    in a local file (``state.bootstrap_state_path``). Locking uses S3 conditional writes
+    (``use_lockfile``), so no lock table is needed.
+    """
 
     def __init__(self, scope: Construct, id_: str, *, config: BaselineConfig) -> None:
         super().__init__(scope, id_)
-        AwsProvider(
-            self,
-            "aws",
-            region=config.region,
-            default_tags=[AwsProviderDefaultTags(tags=dict(config.tags))] if config.tags else None,
+        LocalBackend(self, path=str(Path(config.state.bootstrap_state_path).resolve()))
+        add_aws_provider(self, config)
+        self.state_bucket = HardenedBucket(
+            self, "state", props=HardenedBucketProps(bucket_name=config.state_bucket, prevent_destroy=True)
         )
+
+
+class BaselineStack(TerraformStack):
+    """The baseline, with its state in the S3 bucket made by :class:`StateBootstrapStack`."""
+
+    def __init__(self, scope: Construct, id_: str, *, config: BaselineConfig) -> None:
+        super().__init__(scope, id_)
+        endpoint = config.local_aws_endpoint
+        S3Backend(
+            self,
+            bucket=config.state_bucket,
+            key=config.state.key,
+            region=config.region,
+            encrypt=True,
+            endpoints=S3BackendEndpointConfig(s3=endpoint, sts=endpoint) if endpoint else None,
+            use_path_style=True if endpoint else None,
+            skip_credentials_validation=True if endpoint else None,
+            skip_requesting_account_id=True if endpoint else None,
+            skip_metadata_api_check=True if endpoint else None,
+        )
+        # Terraform 1.10+ locks S3 state with a conditional write of "<key>.tflock";
+        # cdktf 0.21's S3Backend predates the setting, so it is set on the JSON directly.
+        self.add_override("terraform.backend.s3.use_lockfile", True)
+        add_aws_provider(self, config)
         self.baseline = ManagementAccountBaseline(self, "baseline", props=ManagementAccountBaselineProps(config=config))
 
 
 def build_app(config: BaselineConfig, *, outdir: str | None = None) -> App:
     """Build (not synthesize) the app holding every stack of the project."""
     app = App(outdir=outdir) if outdir else App()
+    StateBootstrapStack(app, BOOTSTRAP_STACK, config=config)
     BaselineStack(app, BASELINE_STACK, config=config)
     return app

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from cdktf import Testing
 
 import constructs_lib  # noqa: F401  (first: picks the bundled Node before cdktf starts jsii)
 from constructs_lib.config import BaselineConfig
+from tests.local_aws import CREDENTIALS, REAL_AWS_VARIABLES, LocalAws, MotoServer, moto_server
 from tests.synth import Synthesized, synth
 
 # Testing is a cdktf class whose name starts with "Test": keep pytest from collecting it.
@@ -30,3 +33,26 @@ def default_stack() -> Synthesized:
 def custom_stack() -> Synthesized:
     """The stack with every setting away from its default."""
     return synth(CUSTOM_CONFIG)
+
+
+@pytest.fixture(scope="session")
+def moto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MotoServer]:
+    """moto's server, started once for the session on a free loopback port."""
+    with moto_server(tmp_path_factory.mktemp("moto")) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def local_aws(moto: MotoServer) -> Iterator[LocalAws]:
+    """A reset local AWS with an organization, and fake credentials in the environment."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name in REAL_AWS_VARIABLES:
+            patch.delenv(name, raising=False)
+        for name, value in CREDENTIALS.items():
+            patch.setenv(name, value)
+        # terraform (Go) and its AWS provider trust the local AWS's self-signed certificate through this file.
+        patch.setenv("SSL_CERT_FILE", str(moto.ca_bundle))
+        patch.setenv("AWS_CA_BUNDLE", str(moto.ca_bundle))
+        aws = LocalAws(moto)
+        aws.reset()
+        yield aws

@@ -12,7 +12,7 @@ import pytest
 
 import main
 from constructs_lib.config import BaselineConfig
-from constructs_lib.stacks import BASELINE_STACK
+from constructs_lib.stacks import BASELINE_STACK, BOOTSTRAP_STACK
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,7 +26,7 @@ def test_default_synth_writes_the_manifest_and_the_stack(tmp_path: Path) -> None
     outdir = tmp_path / "out"
     assert main.main(["--outdir", str(outdir)]) == 0
     manifest = json.loads((outdir / "manifest.json").read_text())
-    assert set(manifest["stacks"]) == {BASELINE_STACK}
+    assert set(manifest["stacks"]) == {BOOTSTRAP_STACK, BASELINE_STACK}
     assert "aws_cloudtrail" in _stack_json(outdir)["resource"]  # type: ignore[operator]
 
 

@@ -1,0 +1,203 @@
+"""terraform init + apply of bootstrap and baseline on the local AWS, then boto3 reads."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+
+import pytest
+
+from tests.e2e.deploy import Deployment, deploy
+from tests.local_aws import LocalAws
+from tests.terraform import terraform
+
+PREFIX = "mgmt-baseline"
+
+
+@pytest.fixture(scope="module")
+def deployed(local_aws: LocalAws, tmp_path_factory: pytest.TempPathFactory) -> Deployment:
+    return deploy(local_aws, tmp_path_factory.mktemp("apply"))
+
+
+def test_apply_creates_a_logging_organization_trail(deployed: Deployment) -> None:
+    cloudtrail = deployed.aws.client("cloudtrail")
+    (trail,) = cloudtrail.describe_trails(trailNameList=[f"{PREFIX}-organization-trail"])["trailList"]
+    assert trail["IsOrganizationTrail"] is True
+    assert trail["IsMultiRegionTrail"] is True
+    assert trail["IncludeGlobalServiceEvents"] is True
+    assert trail["LogFileValidationEnabled"] is True
+    assert trail["S3BucketName"] == f"{PREFIX}-organization-trail-{deployed.aws.account_id}"
+    assert trail["CloudWatchLogsLogGroupArn"].endswith(f":log-group:/aws/cloudtrail/{PREFIX}-organization-trail:*")
+    assert cloudtrail.get_trail_status(Name=trail["TrailARN"])["IsLogging"] is True
+
+
+def test_apply_creates_the_hardened_log_bucket(deployed: Deployment) -> None:
+    s3 = deployed.aws.client("s3")
+    bucket = f"{PREFIX}-organization-trail-{deployed.aws.account_id}"
+    policy = json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"])
+    assert {statement["Sid"] for statement in policy["Statement"]} == {
+        "AWSCloudTrailAclCheck",
+        "AWSCloudTrailWriteManagementAccount",
+        "AWSCloudTrailWriteOrganization",
+        "DenyInsecureTransport",
+    }
+    block = s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"]
+    assert block == dict.fromkeys(
+        ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"), True
+    )
+    assert s3.get_bucket_versioning(Bucket=bucket)["Status"] == "Enabled"
+    (rule,) = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"]
+    assert rule["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"
+    (ownership,) = s3.get_bucket_ownership_controls(Bucket=bucket)["OwnershipControls"]["Rules"]
+    assert ownership["ObjectOwnership"] == "BucketOwnerEnforced"
+
+
+def test_apply_creates_the_log_group_with_a_year_of_retention(deployed: Deployment) -> None:
+    logs = deployed.aws.client("logs")
+    name = f"/aws/cloudtrail/{PREFIX}-organization-trail"
+    (group,) = logs.describe_log_groups(logGroupNamePrefix=name)["logGroups"]
+    assert group["retentionInDays"] == 365
+
+
+def test_apply_creates_filters_scoped_to_the_real_account_id(deployed: Deployment) -> None:
+    logs = deployed.aws.client("logs")
+    account = deployed.aws.account_id
+    filters = {
+        f["filterName"]: f["filterPattern"]
+        for f in logs.describe_metric_filters(logGroupName=f"/aws/cloudtrail/{PREFIX}-organization-trail")[
+            "metricFilters"
+        ]
+    }
+    assert filters == {
+        f"{PREFIX}-console-sign-in": f'{{ ($.eventName = "ConsoleLogin") && ($.recipientAccountId = "{account}") }}',
+        f"{PREFIX}-access-denied": (
+            '{ (($.errorCode = "AccessDenied*") || ($.errorCode = "*UnauthorizedOperation")) '
+            f'&& ($.recipientAccountId = "{account}") }}'
+        ),
+    }
+
+
+def _topic_arn(deployed: Deployment) -> str:
+    return f"arn:aws:sns:us-east-1:{deployed.aws.account_id}:{PREFIX}-alerts"
+
+
+def test_apply_creates_alarms_that_notify_the_topic(deployed: Deployment) -> None:
+    cloudwatch = deployed.aws.client("cloudwatch")
+    names = [f"{PREFIX}-console-sign-in", f"{PREFIX}-access-denied", f"{PREFIX}-monthly-charges"]
+    alarms = {a["AlarmName"]: a for a in cloudwatch.describe_alarms(AlarmNames=names)["MetricAlarms"]}
+    assert set(alarms) == set(names)
+    for alarm in alarms.values():
+        assert alarm["ActionsEnabled"] is True
+        assert alarm["AlarmActions"] == [_topic_arn(deployed)]
+        assert alarm["ComparisonOperator"] == "GreaterThanThreshold"
+    billing = alarms[f"{PREFIX}-monthly-charges"]
+    assert (billing["Namespace"], billing["MetricName"], billing["Threshold"]) == (
+        "AWS/Billing",
+        "EstimatedCharges",
+        50,
+    )
+    assert billing["Dimensions"] == [{"Name": "Currency", "Value": "USD"}]
+    assert alarms[f"{PREFIX}-console-sign-in"]["Threshold"] == 0
+
+
+def test_apply_creates_the_root_sign_in_rule_and_its_target(deployed: Deployment) -> None:
+    events = deployed.aws.client("events")
+    rule = events.describe_rule(Name=f"{PREFIX}-root-sign-in")
+    assert rule["State"] == "ENABLED"
+    assert json.loads(rule["EventPattern"])["detail"] == {"userIdentity": {"type": ["Root"]}}
+    (target,) = events.list_targets_by_rule(Rule=f"{PREFIX}-root-sign-in")["Targets"]
+    assert target["Arn"] == _topic_arn(deployed)
+    assert target["InputTransformer"]["InputPathsMap"]["source_ip"] == "$.detail.sourceIPAddress"
+
+
+def test_apply_creates_the_topic_policy_and_email_subscription(deployed: Deployment) -> None:
+    sns = deployed.aws.client("sns")
+    attributes = sns.get_topic_attributes(TopicArn=_topic_arn(deployed))["Attributes"]
+    statements = {s["Sid"]: s for s in json.loads(attributes["Policy"])["Statement"]}
+    assert set(statements) == {
+        "AllowEventBridgeRules",
+        "AllowCloudWatchAlarms",
+        "AllowBudgets",
+        "DenyInsecureTransport",
+    }
+    assert statements["AllowBudgets"]["Condition"]["StringEquals"] == {"aws:SourceAccount": deployed.aws.account_id}
+    (subscription,) = sns.list_subscriptions_by_topic(TopicArn=_topic_arn(deployed))["Subscriptions"]
+    assert (subscription["Protocol"], subscription["Endpoint"]) == ("email", "secops@example.com")
+
+
+def test_budget_is_left_out_only_by_the_switch(deployed: Deployment) -> None:
+    state = terraform("state", "list", cwd=deployed.baseline_dir, env=deployed.env).stdout.split()
+    assert not [address for address in state if address.startswith("aws_budgets_budget.")]
+    assert any(address.startswith("aws_cloudwatch_metric_alarm.") for address in state)
+
+
+def test_second_plan_shows_no_changes(deployed: Deployment) -> None:
+    for stack_dir in (deployed.bootstrap_dir, deployed.baseline_dir):
+        result = subprocess.run(
+            ["terraform", "plan", "-detailed-exitcode", "-input=false", "-no-color"],
+            cwd=stack_dir,
+            env=deployed.env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_state_lives_in_the_state_bucket(deployed: Deployment) -> None:
+    s3 = deployed.aws.client("s3")
+    state = json.loads(
+        s3.get_object(Bucket="mgmt-baseline-terraform-state", Key=deployed.config.state.key)["Body"].read()
+    )
+    types = {resource["type"] for resource in state["resources"]}
+    assert {"aws_cloudtrail", "aws_sns_topic", "aws_cloudwatch_log_metric_filter"} <= types
+    assert not (deployed.baseline_dir / "terraform.tfstate").exists()
+
+
+def test_a_second_apply_waits_for_the_lock_of_the_first(deployed: Deployment) -> None:
+    s3 = deployed.aws.client("s3")
+    bucket, key = "mgmt-baseline-terraform-state", deployed.config.state.key
+    before = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+    state = terraform("state", "list", cwd=deployed.baseline_dir, env=deployed.env).stdout.split()
+    (target,) = [address for address in state if address.startswith("aws_cloudwatch_event_target.")]
+    # An apply with a change and without -auto-approve holds the lock while it waits for
+    # its answer; answering "no" cancels it.
+    first = subprocess.Popen(
+        ["terraform", "apply", "-no-color", "-refresh=false", f"-replace={target}"],
+        cwd=deployed.baseline_dir,
+        env=deployed.env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not _object_exists(s3, bucket, f"{key}.tflock"):
+            assert first.poll() is None, first.stdout.read() if first.stdout else ""
+            assert time.monotonic() < deadline, "the first apply never took the lock"
+            time.sleep(0.5)
+        second = subprocess.run(
+            ["terraform", "apply", "-auto-approve", "-input=false", "-no-color", "-lock-timeout=2s"],
+            cwd=deployed.baseline_dir,
+            env=deployed.env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert second.returncode == 1
+        assert "Error acquiring the state lock" in second.stderr
+    finally:
+        output, _ = first.communicate("no\n", timeout=120)
+    assert "Apply cancelled" in output
+    assert not _object_exists(s3, bucket, f"{key}.tflock")
+    assert s3.get_object(Bucket=bucket, Key=key)["Body"].read() == before
+
+
+def _object_exists(s3: object, bucket: str, key: str) -> bool:
+    try:
+        s3.head_object(Bucket=bucket, Key=key)  # type: ignore[attr-defined]
+    except Exception:
+        return False
+    return True
