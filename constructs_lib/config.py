@@ -255,13 +255,23 @@ class BaselineConfig(BaseModel):
         return value
 
 
+def _model_at(path: tuple[int | str, ...]) -> type[BaseModel]:
+    """The config model (or nested table's model) that ``path`` leads to."""
+    model: type[BaseModel] = BaselineConfig
+    for name in path:
+        annotation = model.model_fields[str(name)].annotation
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            break
+        model = annotation
+    return model
+
+
 def _format_error(error: ValidationError, source: str) -> str:
     parts = []
     for item in error.errors():
         field = ".".join(str(part) for part in item["loc"]) or "(root)"
         if item["type"] == "extra_forbidden":
-            model: type[BaseModel] = StateConfig if item["loc"][0] == "state" else BaselineConfig
-            allowed = ", ".join(model.model_fields)
+            allowed = ", ".join(_model_at(item["loc"][:-1]).model_fields)
             message = f"unknown field; allowed fields are {allowed}"
         else:
             message = str(item["msg"]).removeprefix("Value error, ")
