@@ -40,11 +40,16 @@ def terraform_env(workdir: Path) -> dict[str, str]:
     return env
 
 
-def terraform(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    """Run ``terraform args`` in ``cwd``; fail the test with terraform's output if it fails."""
-    result = subprocess.run(
+def run_terraform(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Run ``terraform args -no-color`` in ``cwd`` and return the result, whatever its exit code."""
+    return subprocess.run(
         ["terraform", *args, "-no-color"], cwd=cwd, env=env, capture_output=True, text=True, check=False
     )
+
+
+def terraform(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Run ``terraform args`` in ``cwd``; fail the test with terraform's output if it fails."""
+    result = run_terraform(*args, cwd=cwd, env=env)
     if result.returncode != 0:
         pytest.fail(f"terraform {' '.join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
     return result

@@ -11,6 +11,9 @@ from constructs_lib.stacks import BASELINE_STACK, BOOTSTRAP_STACK
 from tests.local_aws import LocalAws
 from tests.terraform import terraform, terraform_env
 
+#: The default name prefix, as the e2e runs use it.
+PREFIX = "mgmt-baseline"
+
 
 def local_config(aws: LocalAws, workdir: Path, **overrides: object) -> BaselineConfig:
     """The default config pointed at the local AWS, without the budget moto cannot hold."""
@@ -43,6 +46,10 @@ class Deployment:
         if config is not None:
             self.config = config
         main.synthesize(self.config, self.workdir / "out")
+
+    def baseline_state(self) -> list[str]:
+        """Addresses in the baseline's state (``terraform state list``)."""
+        return terraform("state", "list", cwd=self.baseline_dir, env=self.env).stdout.split()
 
     def apply_all(self) -> None:
         for stack_dir in (self.bootstrap_dir, self.baseline_dir):

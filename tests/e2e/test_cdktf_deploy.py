@@ -11,7 +11,7 @@ import pytest
 from constructs_lib._node import bundled_node
 from constructs_lib.stacks import BASELINE_STACK, BOOTSTRAP_STACK
 from tests.local_aws import LocalAws
-from tests.terraform import terraform_env
+from tests.terraform import run_terraform, terraform_env
 
 ROOT = Path(__file__).resolve().parents[2]
 CDKTF = ROOT / "node_modules" / ".bin" / "cdktf"
@@ -66,12 +66,5 @@ def test_cdktf_deploy_creates_both_stacks_and_a_second_deploy_changes_nothing(
     for stack in (BOOTSTRAP_STACK, BASELINE_STACK):
         again = _cdktf("deploy", stack, "--auto-approve", "--skip-provider-lock", env=env, output=output)
         assert "No changes" in again, again
-        plan = subprocess.run(
-            ["terraform", "plan", "-detailed-exitcode", "-input=false", "-no-color"],
-            cwd=output / "stacks" / stack,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        plan = run_terraform("plan", "-detailed-exitcode", "-input=false", cwd=output / "stacks" / stack, env=env)
         assert plan.returncode == 0, plan.stdout + plan.stderr

@@ -8,11 +8,9 @@ import time
 
 import pytest
 
-from tests.e2e.deploy import Deployment, deploy
+from tests.e2e.deploy import PREFIX, Deployment, deploy
 from tests.local_aws import LocalAws
-from tests.terraform import terraform
-
-PREFIX = "mgmt-baseline"
+from tests.terraform import run_terraform
 
 
 @pytest.fixture(scope="module")
@@ -127,29 +125,20 @@ def test_apply_creates_the_topic_policy_and_email_subscription(deployed: Deploym
 
 
 def test_budget_is_left_out_only_by_the_switch(deployed: Deployment) -> None:
-    state = terraform("state", "list", cwd=deployed.baseline_dir, env=deployed.env).stdout.split()
+    state = deployed.baseline_state()
     assert not [address for address in state if address.startswith("aws_budgets_budget.")]
     assert any(address.startswith("aws_cloudwatch_metric_alarm.") for address in state)
 
 
 def test_second_plan_shows_no_changes(deployed: Deployment) -> None:
     for stack_dir in (deployed.bootstrap_dir, deployed.baseline_dir):
-        result = subprocess.run(
-            ["terraform", "plan", "-detailed-exitcode", "-input=false", "-no-color"],
-            cwd=stack_dir,
-            env=deployed.env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        result = run_terraform("plan", "-detailed-exitcode", "-input=false", cwd=stack_dir, env=deployed.env)
         assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_state_lives_in_the_state_bucket(deployed: Deployment) -> None:
     s3 = deployed.aws.client("s3")
-    state = json.loads(
-        s3.get_object(Bucket="mgmt-baseline-terraform-state", Key=deployed.config.state.key)["Body"].read()
-    )
+    state = json.loads(s3.get_object(Bucket=deployed.config.state_bucket, Key=deployed.config.state.key)["Body"].read())
     types = {resource["type"] for resource in state["resources"]}
     assert {"aws_cloudtrail", "aws_sns_topic", "aws_cloudwatch_log_metric_filter"} <= types
     assert not (deployed.baseline_dir / "terraform.tfstate").exists()
@@ -157,10 +146,9 @@ def test_state_lives_in_the_state_bucket(deployed: Deployment) -> None:
 
 def test_a_second_apply_waits_for_the_lock_of_the_first(deployed: Deployment) -> None:
     s3 = deployed.aws.client("s3")
-    bucket, key = "mgmt-baseline-terraform-state", deployed.config.state.key
+    bucket, key = deployed.config.state_bucket, deployed.config.state.key
     before = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
-    state = terraform("state", "list", cwd=deployed.baseline_dir, env=deployed.env).stdout.split()
-    (target,) = [address for address in state if address.startswith("aws_cloudwatch_event_target.")]
+    (target,) = [address for address in deployed.baseline_state() if address.startswith("aws_cloudwatch_event_target.")]
     # An apply with a change and without -auto-approve holds the lock while it waits for
     # its answer; answering "no" cancels it.
     first = subprocess.Popen(
@@ -178,13 +166,8 @@ def test_a_second_apply_waits_for_the_lock_of_the_first(deployed: Deployment) ->
             assert first.poll() is None, first.stdout.read() if first.stdout else ""
             assert time.monotonic() < deadline, "the first apply never took the lock"
             time.sleep(0.5)
-        second = subprocess.run(
-            ["terraform", "apply", "-auto-approve", "-input=false", "-no-color", "-lock-timeout=2s"],
-            cwd=deployed.baseline_dir,
-            env=deployed.env,
-            capture_output=True,
-            text=True,
-            check=False,
+        second = run_terraform(
+            "apply", "-auto-approve", "-input=false", "-lock-timeout=2s", cwd=deployed.baseline_dir, env=deployed.env
         )
         assert second.returncode == 1
         assert "Error acquiring the state lock" in second.stderr

@@ -6,11 +6,9 @@ import subprocess
 
 import pytest
 
-from tests.e2e.deploy import Deployment, deploy, local_config
+from tests.e2e.deploy import PREFIX, Deployment, deploy, local_config
 from tests.local_aws import LocalAws
-from tests.terraform import terraform
-
-PREFIX = "mgmt-baseline"
+from tests.terraform import run_terraform, terraform
 
 
 @pytest.fixture(scope="module")
@@ -19,14 +17,7 @@ def deployed(local_aws: LocalAws, tmp_path_factory: pytest.TempPathFactory) -> D
 
 
 def _destroy(deployed: Deployment) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["terraform", "destroy", "-auto-approve", "-input=false", "-no-color"],
-        cwd=deployed.baseline_dir,
-        env=deployed.env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    return run_terraform("destroy", "-auto-approve", "-input=false", cwd=deployed.baseline_dir, env=deployed.env)
 
 
 def _trail_names(aws: LocalAws) -> list[str]:
@@ -47,12 +38,12 @@ def test_destroy_removes_everything_once_protection_is_off(deployed: Deployment)
     terraform("apply", "-auto-approve", "-input=false", cwd=deployed.baseline_dir, env=deployed.env)
     result = _destroy(deployed)
     assert result.returncode == 0, result.stdout + result.stderr
-    state = terraform("state", "list", cwd=deployed.baseline_dir, env=deployed.env).stdout.split()
+    state = deployed.baseline_state()
     assert state == [] or all(address.startswith("data.") for address in state)
     # The trail is not read back here: moto 5.2.5 still lists it after the provider's
     # DeleteTrail succeeded (a local-AWS limit; the state above shows it was destroyed).
     buckets = [bucket["Name"] for bucket in aws.client("s3").list_buckets()["Buckets"]]
-    assert buckets == [f"{PREFIX}-terraform-state"]  # the state bucket (bootstrap stack) stays
+    assert buckets == [deployed.config.state_bucket]  # the state bucket (bootstrap stack) stays
     assert aws.client("logs").describe_log_groups()["logGroups"] == []
     assert aws.client("sns").list_topics()["Topics"] == []
     assert aws.client("cloudwatch").describe_alarms()["MetricAlarms"] == []
