@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from constructs_lib._node import bundled_node
 from constructs_lib.stacks import BASELINE_STACK, BOOTSTRAP_STACK
 from tests.local_aws import LocalAws
 from tests.terraform import run_terraform, terraform_env
 
 ROOT = Path(__file__).resolve().parents[2]
-CDKTF = ROOT / "node_modules" / ".bin" / "cdktf"
 
 
 def _cdktf(*args: str, env: dict[str, str], output: Path) -> str:
-    python = ROOT / ".venv" / "bin" / "python"
+    """``./run cdktf ARGS``: the documented command, with cdktf.json's app (``main.py``)."""
     result = subprocess.run(
-        [str(CDKTF), *args, "--app", f"{python} main.py", "--output", str(output)],
+        [str(ROOT / "run"), "cdktf", *args, "--output", str(output)],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -34,7 +31,6 @@ def _cdktf(*args: str, env: dict[str, str], output: Path) -> str:
 
 @pytest.fixture(scope="module")
 def cdktf_env(local_aws: LocalAws, tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str], Path]:
-    assert CDKTF.exists(), "the cdktf CLI is missing: run ./run setup (npm ci)"
     workdir = tmp_path_factory.mktemp("cdktf")
     config = workdir / "baseline.toml"
     config.write_text(
@@ -42,9 +38,6 @@ def cdktf_env(local_aws: LocalAws, tmp_path_factory: pytest.TempPathFactory) -> 
         f'[state]\nbootstrap_state_path = "{workdir / "bootstrap.tfstate"}"\n'
     )
     env = terraform_env(workdir)
-    node = bundled_node()
-    assert node is not None
-    env["PATH"] = f"{node.parent}{os.pathsep}{env['PATH']}"
     env["BASELINE_CONFIG"] = str(config)
     env["CI"] = "true"  # no interactive prompts, no spinner
     return env, workdir / "cdktf.out"
