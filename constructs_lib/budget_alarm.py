@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cdktf import Fn, IResolvable, Token
 from cdktf_cdktf_provider_aws.budgets_budget import BudgetsBudget, BudgetsBudgetNotification
 from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import CloudwatchMetricAlarm
 from constructs import Construct
@@ -25,8 +26,16 @@ class BudgetAlarmProps:
     #: Percent of the limit at which the budget's ACTUAL and FORECASTED notifications fire.
     #: Default: 100.
     threshold_percent: float = 100
-    #: Create the AWS Budgets budget next to the billing alarm. Default: True.
-    create_budget: bool = True
+    #: Create the AWS Budgets budget next to the billing alarm; a Terraform bool
+    #: expression becomes the budget's ``count``. Default: True.
+    create_budget: bool | IResolvable = True
+
+
+def _usd(amount: float) -> str:
+    """``amount`` with two decimals, for a plain number or a Terraform number expression."""
+    if Token.is_unresolved(amount):
+        return Token.as_string(Fn.format("%.2f", [amount]))
+    return f"{amount:.2f}"
 
 
 class BudgetAlarm(Construct):
@@ -42,7 +51,7 @@ class BudgetAlarm(Construct):
             self,
             "billing-alarm",
             alarm_name=props.name,
-            alarm_description=f"Estimated charges of the month are above {props.limit_usd:.2f} USD.",
+            alarm_description=f"Estimated charges of the month are above {_usd(props.limit_usd)} USD.",
             namespace="AWS/Billing",
             metric_name="EstimatedCharges",
             dimensions={"Currency": "USD"},
@@ -56,13 +65,15 @@ class BudgetAlarm(Construct):
             alarm_actions=[props.topic_arn],
         )
         self.budget: BudgetsBudget | None = None
-        if props.create_budget:
+        if props.create_budget is not False:
+            conditional = not isinstance(props.create_budget, bool)
             self.budget = BudgetsBudget(
                 self,
                 "budget",
+                count=Token.as_number(Fn.conditional(props.create_budget, 1, 0)) if conditional else None,
                 name=props.name,
                 budget_type="COST",
-                limit_amount=f"{props.limit_usd:.2f}",
+                limit_amount=_usd(props.limit_usd),
                 limit_unit="USD",
                 time_unit="MONTHLY",
                 notification=[

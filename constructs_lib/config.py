@@ -7,12 +7,15 @@ Errors are reported as one line that names the field and what is allowed.
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic.fields import FieldInfo
 
 #: The only region the baseline deploys to: the billing metric, console sign-in events of
 #: the root user and the organization trail's home all live in us-east-1.
@@ -34,8 +37,39 @@ ALLOWED_LOG_RETENTION_DAYS: tuple[int, ...] = (
     3653,
 )
 
-NAME_PREFIX_PATTERN = r"^[a-z][a-z0-9-]{0,30}[a-z0-9]$"
-_EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
+#: 2-24 characters: the longest derived name, ``<prefix>-organization-trail-cloudwatch-logs``
+#: (an IAM role), must stay within IAM's 64, with room for longer detection names.
+NAME_PREFIX_PATTERN = r"^[a-z][a-z0-9-]{0,22}[a-z0-9]$"
+NAME_PREFIX_RULE = (
+    "must be 2-24 characters of lowercase letters, digits and hyphens, "
+    "starting with a letter and not ending with a hyphen"
+)
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$"
+MAX_BUDGET_USD = 1_000_000_000
+
+
+def _hcl(value: object) -> str:
+    """``value`` as an HCL literal (JSON's strings, numbers and lists are valid HCL)."""
+    return json.dumps(value)
+
+
+@dataclass(frozen=True)
+class ModuleInput:
+    """Marks a config field that the Terraform module flavour exposes as a variable.
+
+    The variable has the field's name, description and default; ``validations`` are
+    ``(HCL condition, error message)`` pairs that repeat the field's Python check in
+    Terraform, so the module refuses what the app refuses.
+    """
+
+    validations: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class AppOnly:
+    """Marks a config field that only the cdktf app has; ``reason`` says why the module has not."""
+
+    reason: str
 
 
 class ConfigError(ValueError):
@@ -93,8 +127,9 @@ class StateConfig(BaseModel):
 class BaselineConfig(BaseModel):
     """Inputs of the management account baseline.
 
-    The field descriptions are the documentation: they feed the README table and, later,
-    the Terraform variables of the module flavour.
+    The field descriptions are the documentation: they feed the README table and the
+    Terraform variables of the module flavour. Every field is marked either
+    :class:`ModuleInput` (a module variable) or :class:`AppOnly` (with the reason).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -103,14 +138,23 @@ class BaselineConfig(BaseModel):
         str,
         Field(
             description=(
-                "Prefix of every resource name (trail, bucket, topic, alarms). 2-32 characters: "
+                "Prefix of every resource name (trail, bucket, topic, alarms). 2-24 characters: "
                 "lowercase letters, digits and hyphens, starting with a letter."
             ),
+        ),
+        ModuleInput(
+            validations=(
+                (f"can(regex({_hcl(NAME_PREFIX_PATTERN)}, var.name_prefix))", f"name_prefix {NAME_PREFIX_RULE}."),
+            )
         ),
     ] = "mgmt-baseline"
     region: Annotated[
         Literal["us-east-1"],
         Field(description="AWS region of the provider. Only us-east-1 is supported."),
+        AppOnly(
+            "The caller configures the provider; the module checks at plan time that its "
+            "region is us-east-1 and refuses any other."
+        ),
     ] = HOME_REGION
     budget_limit_usd: Annotated[
         float,
@@ -121,6 +165,14 @@ class BaselineConfig(BaseModel):
                 "leaves room for the organization trail's CloudWatch Logs ingestion."
             ),
         ),
+        ModuleInput(
+            validations=(
+                (
+                    f"var.budget_limit_usd > 0 && var.budget_limit_usd <= {MAX_BUDGET_USD}",
+                    f"budget_limit_usd must be greater than 0 and at most {MAX_BUDGET_USD} USD.",
+                ),
+            )
+        ),
     ] = 50.0
     alert_emails: Annotated[
         tuple[str, ...],
@@ -129,6 +181,18 @@ class BaselineConfig(BaseModel):
                 "Email addresses subscribed to the alert topic. Each recipient must confirm "
                 "the subscription from the email AWS sends."
             ),
+        ),
+        ModuleInput(
+            validations=(
+                (
+                    f"alltrue([for address in var.alert_emails : can(regex({_hcl(EMAIL_PATTERN)}, address))])",
+                    "alert_emails must contain only valid email addresses.",
+                ),
+                (
+                    "length(distinct(var.alert_emails)) == length(var.alert_emails)",
+                    "alert_emails must not list the same address twice.",
+                ),
+            )
         ),
     ] = ()
     log_retention_days: Annotated[
@@ -139,19 +203,33 @@ class BaselineConfig(BaseModel):
                 "CloudWatch Logs values of at least 365 (CIS)."
             ),
         ),
+        ModuleInput(
+            validations=(
+                (
+                    f"contains({_hcl(list(ALLOWED_LOG_RETENTION_DAYS))}, var.log_retention_days)",
+                    "log_retention_days must be one of "
+                    + ", ".join(str(days) for days in ALLOWED_LOG_RETENTION_DAYS)
+                    + ".",
+                ),
+            )
+        ),
     ] = 365
     protect_log_data: Annotated[
         bool,
         Field(
             description=(
-                "Keep the log bucket and log group when the stack is destroyed "
-                "(prevent_destroy on the bucket, skip_destroy on the log group)."
+                "Keep the log bucket, its logs and the log group when the stack is destroyed: "
+                "the log group is left in place (skip_destroy) and Terraform never empties the "
+                "bucket (force_destroy off). The app also refuses to plan the bucket's "
+                "destruction (prevent_destroy). Off: destroy deletes the logs too."
             ),
         ),
+        ModuleInput(),
     ] = True
     tags: Annotated[
         dict[str, str],
         Field(description="Tags applied to every resource that supports tags."),
+        AppOnly("The caller tags the module's resources with its own provider's default_tags."),
     ] = Field(default_factory=lambda: {"ManagedBy": "management-account-baseline"})
     create_budget: Annotated[
         bool,
@@ -161,10 +239,12 @@ class BaselineConfig(BaseModel):
                 "runs against the local AWS (moto cannot hold a budget made by provider 5.100)."
             ),
         ),
+        ModuleInput(),
     ] = True
     state: Annotated[
         StateConfig,
         Field(description="Terraform state backend (S3, S3-native locking)."),
+        AppOnly("The caller configures its own backend."),
     ] = Field(default_factory=StateConfig)
     local_aws_endpoint: Annotated[
         str | None,
@@ -175,6 +255,7 @@ class BaselineConfig(BaseModel):
                 "when unset nothing of it is synthesized."
             ),
         ),
+        AppOnly("The caller configures the provider's endpoints."),
     ] = None
 
     @property
@@ -186,10 +267,7 @@ class BaselineConfig(BaseModel):
     @classmethod
     def _check_name_prefix(cls, value: str) -> str:
         if not re.fullmatch(NAME_PREFIX_PATTERN, value):
-            raise ValueError(
-                "must be 2-32 characters of lowercase letters, digits and hyphens, "
-                f"starting with a letter and not ending with a hyphen (got {value!r})"
-            )
+            raise ValueError(f"{NAME_PREFIX_RULE} (got {value!r})")
         return value
 
     @field_validator("region", mode="before")
@@ -204,8 +282,8 @@ class BaselineConfig(BaseModel):
     def _check_budget(cls, value: object) -> object:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ValueError(f"must be a number of US dollars greater than 0 (got {value!r})")
-        if not 0 < value <= 1_000_000_000:
-            raise ValueError(f"must be greater than 0 and at most 1000000000 USD (got {value!r})")
+        if not 0 < value <= MAX_BUDGET_USD:
+            raise ValueError(f"must be greater than 0 and at most {MAX_BUDGET_USD} USD (got {value!r})")
         return float(value)
 
     @field_validator("alert_emails", mode="before")
@@ -214,7 +292,7 @@ class BaselineConfig(BaseModel):
         if not isinstance(value, list | tuple):
             raise ValueError(f"must be a list of email addresses (got {value!r})")
         for address in value:
-            if not isinstance(address, str) or not _EMAIL_PATTERN.fullmatch(address):
+            if not isinstance(address, str) or not re.fullmatch(EMAIL_PATTERN, address):
                 raise ValueError(f"must contain only valid email addresses (got {address!r})")
         if len(set(value)) != len(value):
             raise ValueError("must not list the same address twice")
@@ -253,6 +331,26 @@ class BaselineConfig(BaseModel):
             if not isinstance(tag_value, str) or len(tag_value) > 256:
                 raise ValueError(f"value of {key!r} must be a string of at most 256 characters")
         return value
+
+
+def module_inputs() -> dict[str, tuple[FieldInfo, ModuleInput]]:
+    """The config fields that are variables of the module flavour, in declaration order."""
+    return {
+        name: (field, marker)
+        for name, field in BaselineConfig.model_fields.items()
+        for marker in field.metadata
+        if isinstance(marker, ModuleInput)
+    }
+
+
+def app_only_fields() -> dict[str, str]:
+    """The config fields the module flavour leaves to its caller, with the reason."""
+    return {
+        name: marker.reason
+        for name, field in BaselineConfig.model_fields.items()
+        for marker in field.metadata
+        if isinstance(marker, AppOnly)
+    }
 
 
 def _model_at(path: tuple[int | str, ...]) -> type[BaseModel]:

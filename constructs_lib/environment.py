@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+
+from cdktf import Postcondition, TerraformResourceLifecycle
 from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
 from cdktf_cdktf_provider_aws.data_aws_organizations_organization import (
     DataAwsOrganizationsOrganization,
@@ -10,6 +13,8 @@ from cdktf_cdktf_provider_aws.data_aws_partition import DataAwsPartition
 from cdktf_cdktf_provider_aws.data_aws_region import DataAwsRegion
 from constructs import Construct
 
+from constructs_lib.config import HOME_REGION
+
 
 class AwsEnvironment(Construct):
     """Looks up the account id, organization id, partition and region when Terraform plans.
@@ -17,14 +22,32 @@ class AwsEnvironment(Construct):
     Nothing here is typed in by the user: the account id in alarm scopes and policy
     conditions is the one the credentials belong to, so the stack cannot drift from the
     account it is applied to. The attributes are Terraform tokens (strings).
+
+    The region lookup refuses, at plan time, a provider configured for any region but
+    ``home_region``: the module flavour gets its provider from the caller.
     """
 
-    def __init__(self, scope: Construct, id_: str) -> None:
+    def __init__(self, scope: Construct, id_: str, *, home_region: str = HOME_REGION) -> None:
         super().__init__(scope, id_)
         self.caller = DataAwsCallerIdentity(self, "caller")
         self.organization = DataAwsOrganizationsOrganization(self, "organization")
         self.partition_lookup = DataAwsPartition(self, "partition")
-        self.region_lookup = DataAwsRegion(self, "region")
+        self.region_lookup = DataAwsRegion(
+            self,
+            "region",
+            lifecycle=TerraformResourceLifecycle(
+                postcondition=[
+                    Postcondition(
+                        condition=f"${{self.name == {json.dumps(home_region)}}}",
+                        error_message=(
+                            f"The management account baseline must be applied with an aws provider "
+                            f"for {home_region} (the billing metric, root sign-in events and the "
+                            "trail's home region are there), not ${self.name}."
+                        ),
+                    )
+                ]
+            ),
+        )
         self.account_id: str = self.caller.account_id
         self.organization_id: str = self.organization.id
         self.partition: str = self.partition_lookup.partition

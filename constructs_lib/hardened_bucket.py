@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from cdktf import TerraformResourceLifecycle
+from cdktf import IResolvable, TerraformResourceLifecycle
 from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import DataAwsIamPolicyDocumentStatement
 from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
 from cdktf_cdktf_provider_aws.s3_bucket_ownership_controls import (
@@ -40,8 +40,11 @@ class HardenedBucketProps:
 
     #: The bucket's name.
     bucket_name: str
-    #: Keep the bucket when the stack is destroyed (``prevent_destroy``). Default: True.
+    #: Refuse to plan the bucket's destruction (``prevent_destroy``). Default: True.
     prevent_destroy: bool = True
+    #: Let Terraform delete every object (and version) when it destroys the bucket; off,
+    #: S3 refuses to delete a bucket that still holds objects. Default: False.
+    force_destroy: bool | IResolvable = False
     #: Policy statements besides the TLS-only deny, given the bucket's ARN. Default: none.
     policy_statements: StatementsFor = _no_statements
 
@@ -50,7 +53,7 @@ class HardenedBucket(Construct):
     """A private, TLS-only, versioned, encrypted, owner-enforced S3 bucket.
 
     Public access is blocked, ACLs are off (``BucketOwnerEnforced``), objects are encrypted
-    with SSE-S3, and Terraform never empties the bucket (``force_destroy = false``).
+    with SSE-S3, and by default Terraform never empties the bucket (``force_destroy = false``).
     """
 
     def __init__(self, scope: Construct, id_: str, *, props: HardenedBucketProps) -> None:
@@ -59,7 +62,7 @@ class HardenedBucket(Construct):
             self,
             "bucket",
             bucket=props.bucket_name,
-            force_destroy=False,
+            force_destroy=props.force_destroy,
             lifecycle=TerraformResourceLifecycle(prevent_destroy=props.prevent_destroy),
         )
         bucket_id, bucket_arn = self.bucket.id, self.bucket.arn

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cdktf import IResolvable, Op
 from cdktf_cdktf_provider_aws.cloudtrail import Cloudtrail
 from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
 from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import DataAwsIamPolicyDocumentStatement
@@ -31,10 +32,16 @@ class OrganizationTrailProps:
     #: Name of the trail; also the stem of the bucket, log group and role names.
     name: str
     #: Retention of the CloudWatch Logs log group in days. Default: 365 (CIS minimum).
-    log_retention_days: int = 365
-    #: Keep the bucket (prevent_destroy) and the log group (skip_destroy) when the stack is
-    #: destroyed. Default: True.
-    protect_log_data: bool = True
+    log_retention_days: float = 365
+    #: Keep the log group (skip_destroy) and the bucket's logs (force_destroy off) when the
+    #: stack is destroyed; a plain True also refuses to plan the bucket's destruction
+    #: (prevent_destroy, which Terraform cannot take from a variable). Default: True.
+    protect_log_data: bool | IResolvable = True
+
+
+def _negate(flag: bool | IResolvable) -> bool | IResolvable:
+    """``not flag``, for a plain bool or a Terraform bool expression."""
+    return not flag if isinstance(flag, bool) else Op.not_(flag)
 
 
 class OrganizationTrail(Construct):
@@ -88,7 +95,8 @@ class OrganizationTrail(Construct):
             "storage",
             props=HardenedBucketProps(
                 bucket_name=f"{props.name}-{env.account_id}",
-                prevent_destroy=props.protect_log_data,
+                prevent_destroy=props.protect_log_data is True,
+                force_destroy=_negate(props.protect_log_data),
                 policy_statements=cloudtrail_statements,
             ),
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cdktf import App, LocalBackend, S3Backend, S3BackendEndpointConfig, TerraformStack
+from cdktf import App, LocalBackend, S3Backend, S3BackendEndpointConfig, TerraformOutput, TerraformStack
 from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags, AwsProviderEndpoints
 from constructs import Construct
 
@@ -47,6 +47,12 @@ def add_aws_provider(stack: TerraformStack, config: BaselineConfig) -> AwsProvid
     )
 
 
+def add_outputs(stack: TerraformStack, baseline: ManagementAccountBaseline) -> None:
+    """The baseline's outputs as outputs of ``stack``, under their stable names."""
+    for name, output in baseline.outputs().items():
+        TerraformOutput(stack, name, value=output.value, description=output.description)
+
+
 class StateBootstrapStack(TerraformStack):
     """Creates the bucket that holds the baseline's Terraform state.
 
@@ -86,7 +92,9 @@ class BaselineStack(TerraformStack):
         # cdktf 0.21's S3Backend predates the setting, so it is set on the JSON directly.
         self.add_override("terraform.backend.s3.use_lockfile", True)
         add_aws_provider(self, config)
-        self.baseline = ManagementAccountBaseline(self, "baseline", props=ManagementAccountBaselineProps(config=config))
+        props = ManagementAccountBaselineProps.from_config(config)
+        self.baseline = ManagementAccountBaseline(self, "baseline", props=props)
+        add_outputs(self, self.baseline)
 
 
 def build_app(config: BaselineConfig, *, outdir: str | None = None) -> App:

@@ -42,9 +42,9 @@ def test_every_field_is_documented() -> None:
 
 
 BAD_VALUES: list[tuple[dict[str, Any], str]] = [
-    ({"name_prefix": "Bad_Prefix"}, "name_prefix: must be 2-32 characters of lowercase letters"),
-    ({"name_prefix": "a" * 33}, "name_prefix: must be 2-32 characters"),
-    ({"name_prefix": "ends-with-"}, "name_prefix: must be 2-32 characters"),
+    ({"name_prefix": "Bad_Prefix"}, "name_prefix: must be 2-24 characters of lowercase letters"),
+    ({"name_prefix": "a" * 25}, "name_prefix: must be 2-24 characters"),
+    ({"name_prefix": "ends-with-"}, "name_prefix: must be 2-24 characters"),
     ({"region": "eu-west-1"}, "region: must be 'us-east-1'; the baseline only deploys there (got 'eu-west-1')"),
     ({"budget_limit_usd": 0}, "budget_limit_usd: must be greater than 0 and at most 1000000000 USD (got 0)"),
     ({"budget_limit_usd": -5}, "budget_limit_usd: must be greater than 0"),

@@ -118,11 +118,11 @@ def test_log_data_survives_destroy_by_default(default_stack: Synthesized) -> Non
     assert log_group["skip_destroy"] is True
 
 
-def test_log_data_protection_can_be_turned_off(custom_stack: Synthesized) -> None:
+def test_without_log_data_protection_destroy_deletes_the_logs(custom_stack: Synthesized) -> None:
     s = custom_stack
     bucket = s.body(s.stack.baseline.trail.bucket)
     assert bucket["lifecycle"] == {"prevent_destroy": False}
-    assert bucket["force_destroy"] is False  # a bucket holding logs is never emptied by Terraform
+    assert bucket["force_destroy"] is True
     assert s.body(s.stack.baseline.trail.log_group)["skip_destroy"] is False
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tests.synth import Synthesized
+from constructs_lib.config import BaselineConfig
+from tests.synth import Synthesized, synth
 
 
 def test_provider_is_pinned_to_us_east_1(default_stack: Synthesized) -> None:
@@ -25,3 +26,37 @@ def test_account_and_organization_are_looked_up_at_plan_time(default_stack: Synt
     data = default_stack.doc["data"]
     assert len(data["aws_caller_identity"]) == 1
     assert len(data["aws_organizations_organization"]) == 1
+
+
+#: Name arguments and the longest name AWS accepts for each.
+NAME_LIMITS = {
+    ("aws_s3_bucket", "bucket"): 63,
+    ("aws_iam_role", "name"): 64,
+    ("aws_cloudwatch_event_rule", "name"): 64,
+    ("aws_cloudtrail", "name"): 128,
+    ("aws_sns_topic", "name"): 256,
+    ("aws_cloudwatch_metric_alarm", "alarm_name"): 255,
+    ("aws_cloudwatch_log_metric_filter", "name"): 512,
+    ("aws_cloudwatch_log_group", "name"): 512,
+    ("aws_budgets_budget", "name"): 100,
+}
+
+
+def test_the_longest_name_prefix_keeps_every_name_within_aws_limits() -> None:
+    s = synth(BaselineConfig(name_prefix="a" * 24))
+    account_id = s.env.account_id
+    checked = 0
+    for (resource_type, argument), limit in NAME_LIMITS.items():
+        for body in s.resources(resource_type).values():
+            name = body[argument].replace(account_id, "123456789012")
+            assert name.startswith("a" * 24) or name.startswith("/aws/cloudtrail/" + "a" * 24)
+            assert len(name) <= limit, f"{resource_type}.{argument} {name!r} is longer than {limit}"
+            checked += 1
+    assert checked >= len(NAME_LIMITS)
+
+
+def test_the_baseline_stack_has_the_module_outputs(default_stack: Synthesized) -> None:
+    outputs = default_stack.doc["output"]
+    topic = default_stack.stack.baseline.topic.topic
+    assert outputs["alert_topic_arn"]["value"] == default_stack.ref(topic, "arn")
+    assert set(outputs["alarm_arns"]["value"]) == {"console-sign-in", "access-denied", "estimated-charges"}
