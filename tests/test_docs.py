@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from constructs_lib.config import load_config
-from constructs_lib.docs import BEGIN, END, config_table
+from constructs_lib.docs import BEGIN, END, config_table, with_config_table
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -13,7 +13,12 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_readme_config_table_matches_the_model() -> None:
     readme = (ROOT / "README.md").read_text()
     start, end = readme.index(BEGIN), readme.index(END) + len(END)
-    assert readme[start:end] == config_table(), "regenerate with: python -m constructs_lib.docs"
+    assert readme[start:end] == config_table(), "regenerate with: ./run generate"
+
+
+def test_writing_the_table_replaces_only_the_text_between_the_markers() -> None:
+    stale = f"# Title\n\nbefore\n\n{BEGIN}\n| old |\n{END}\n\nafter\n"
+    assert with_config_table(stale) == f"# Title\n\nbefore\n\n{config_table()}\n\nafter\n"
 
 
 def test_example_config_is_valid() -> None:

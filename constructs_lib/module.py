@@ -1,0 +1,246 @@
+"""The module flavour: the same baseline as a Terraform module for plain-HCL callers.
+
+    python -m constructs_lib.module           # regenerate modules/management-account-baseline/
+    python -m constructs_lib.module --check   # exit 1 if the committed module is out of date
+
+``./run generate`` runs the first (and regenerates the README's config table).
+
+The module's variables are the config fields marked ``ModuleInput`` (name, description,
+default and validation come from ``BaselineConfig``: one source of truth); its outputs
+are :meth:`ManagementAccountBaseline.outputs`. It has no provider and no backend: the
+caller passes its own aws provider (for us-east-1, checked at plan time) and keeps state
+where it likes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from cdktf import App, TerraformStack, TerraformVariable, TerraformVariableValidationConfig
+from cdktf_cdktf_provider_aws.provider import AwsProvider
+from constructs import Construct
+from pydantic.fields import FieldInfo
+
+from constructs_lib.baseline import ManagementAccountBaseline, ManagementAccountBaselineProps
+from constructs_lib.config import BaselineConfig, ModuleInput, app_only_fields, module_inputs
+from constructs_lib.stacks import add_outputs
+
+MODULE_NAME = "management-account-baseline"
+#: Where the module is committed, relative to the repository root.
+MODULE_PATH = Path("modules") / MODULE_NAME
+REPO_ROOT = Path(__file__).resolve().parents[1]
+#: The oldest aws provider the module is tested with (the version the bindings are for).
+PROVIDER_CONSTRAINT = ">= 5.100.0"
+REGENERATE_COMMAND = "./run generate"
+
+#: Terraform type and cdktf accessor of each Python type a module input may have.
+_TERRAFORM_TYPES: dict[object, tuple[str, str]] = {
+    str: ("string", "string_value"),
+    int: ("number", "number_value"),
+    float: ("number", "number_value"),
+    bool: ("bool", "boolean_value"),
+    tuple[str, ...]: ("list(string)", "list_value"),
+}
+
+
+def terraform_type(field: FieldInfo) -> str:
+    """The Terraform type of a module input."""
+    return _TERRAFORM_TYPES[field.annotation][0]
+
+
+def _strip_comments(node: Any) -> Any:
+    """``node`` without cdktf's ``//`` metadata (construct paths, cdktf version)."""
+    if isinstance(node, dict):
+        return {key: _strip_comments(value) for key, value in node.items() if key != "//"}
+    if isinstance(node, list):
+        return [_strip_comments(value) for value in node]
+    return node
+
+
+class BaselineModuleStack(TerraformStack):
+    """The baseline with its inputs as Terraform variables and no provider or backend.
+
+    The pattern of cdktf's ``tf-module-stack``: the stack holds an aws provider only so
+    that cdktf validates the resources and writes ``required_providers``; :meth:`to_terraform`
+    then drops the provider and the (default, local) backend, because a module inherits
+    both from its caller.
+    """
+
+    def __init__(self, scope: Construct, id_: str) -> None:
+        super().__init__(scope, id_)
+        AwsProvider(self, "aws")
+        defaults = BaselineConfig().model_dump()
+        values: dict[str, Any] = {}
+        for name, (field, marker) in module_inputs().items():
+            variable = self._variable(name, field, marker, defaults[name])
+            values[name] = getattr(variable, _TERRAFORM_TYPES[field.annotation][1])
+        self.baseline = ManagementAccountBaseline(self, "baseline", props=ManagementAccountBaselineProps(**values))
+        add_outputs(self, self.baseline)
+
+    def _variable(self, name: str, field: FieldInfo, marker: ModuleInput, default: Any) -> TerraformVariable:
+        return TerraformVariable(
+            self,
+            name,
+            type=terraform_type(field),
+            description=field.description,
+            default=list(default) if isinstance(default, tuple) else default,
+            nullable=False,
+            validation=[
+                TerraformVariableValidationConfig(condition=f"${{{condition}}}", error_message=message)
+                for condition, message in marker.validations
+            ],
+        )
+
+    def to_terraform(self) -> Any:
+        document: dict[str, Any] = super().to_terraform()
+        document.pop("provider", None)
+        document["terraform"].pop("backend", None)
+        document["terraform"]["required_providers"]["aws"] = {"source": "hashicorp/aws", "version": PROVIDER_CONSTRAINT}
+        return _strip_comments(document)
+
+
+def module_json() -> dict[str, Any]:
+    """The module's Terraform JSON as the constructs synthesize it now."""
+    with tempfile.TemporaryDirectory() as outdir:
+        app = App(outdir=outdir)
+        BaselineModuleStack(app, MODULE_NAME)
+        app.synth()
+        document: dict[str, Any] = json.loads(Path(outdir, "stacks", MODULE_NAME, "cdk.tf.json").read_text())
+        return document
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def module_readme(document: dict[str, Any]) -> str:
+    """The module's README: usage, and inputs and outputs tables generated from ``document``."""
+    inputs = [
+        f"| `{name}` | `{spec['type']}` | `{json.dumps(spec['default'])}` | {_cell(spec['description'])} |"
+        for name, spec in document["variable"].items()
+    ]
+    outputs = [f"| `{name}` | {_cell(spec['description'])} |" for name, spec in document["output"].items()]
+    left_out = [f"| `{name}` | {_cell(reason)} |" for name, reason in app_only_fields().items()]
+    return "\n".join(
+        [
+            f"# {MODULE_NAME} (Terraform module)",
+            "",
+            f"<!-- Generated by `{REGENERATE_COMMAND}` from constructs_lib/: do not edit by hand. -->",
+            "",
+            "The management account baseline (organization trail, alert topic, root sign-in",
+            "alert, log alarms, billing alarm and budget) as a plain Terraform module,",
+            "synthesized from the same cdktf constructs as the app. Call it from the",
+            "organization's management account with an aws provider for `us-east-1`:",
+            "",
+            "```hcl",
+            'provider "aws" {',
+            '  region = "us-east-1"',
+            "}",
+            "",
+            'module "management_baseline" {',
+            f'  source = "git::https://example.com/your/fork.git//{MODULE_PATH.as_posix()}?ref=<tag>"',
+            "  # or a local path, as in examples/plain-hcl",
+            "",
+            '  name_prefix  = "acme-mgmt"',
+            '  alert_emails = ["secops@example.com"]',
+            "}",
+            "```",
+            "",
+            f"Requires Terraform >= 1.5 and the `hashicorp/aws` provider `{PROVIDER_CONSTRAINT}`.",
+            "The module refuses, at plan time, a provider configured for another region.",
+            "",
+            "Log data protection: Terraform cannot take `prevent_destroy` from a variable, so",
+            "in the module `protect_log_data` keeps the log group (`skip_destroy`) and never",
+            "empties the log bucket (`force_destroy` off: S3 refuses to delete a bucket that",
+            "holds logs). The cdktf app additionally sets `prevent_destroy` on the bucket.",
+            "",
+            "## Inputs",
+            "",
+            "| name | type | default | description |",
+            "|---|---|---|---|",
+            *inputs,
+            "",
+            "Each rule of the app's config is repeated in a `validation` block (the bools are checked by type).",
+            "",
+            "## Outputs",
+            "",
+            "| name | description |",
+            "|---|---|",
+            *outputs,
+            "",
+            "## Not inputs",
+            "",
+            "The app's config has these fields too; the module leaves them to its caller:",
+            "",
+            "| config field | why not an input |",
+            "|---|---|",
+            *left_out,
+            "",
+        ]
+    )
+
+
+def render_module() -> dict[str, str]:
+    """Every file of the module folder, by name, as the constructs make them now."""
+    document = module_json()
+    return {
+        "main.tf.json": json.dumps(document, indent=2, sort_keys=True) + "\n",
+        "README.md": module_readme(document),
+    }
+
+
+def stale_files(directory: Path, files: dict[str, str]) -> list[str]:
+    """Names of the files in ``directory`` that differ from ``files`` (or are missing/extra)."""
+    present = {path.name for path in directory.iterdir()} if directory.is_dir() else set()
+    names = sorted(present | set(files))
+    return [
+        name
+        for name in names
+        if name not in files or name not in present or (directory / name).read_text(encoding="utf-8") != files[name]
+    ]
+
+
+def write_module(directory: Path, files: dict[str, str]) -> None:
+    """Replace ``directory`` with ``files``: written to a sibling folder first, then swapped in."""
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}-", dir=directory.parent))
+    try:
+        for name, text in files.items():
+            (staging / name).write_text(text, encoding="utf-8")
+        if directory.exists():
+            shutil.rmtree(directory)
+        staging.rename(directory)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Regenerate (or --check) the Terraform module folder.")
+    parser.add_argument("--check", action="store_true", help="only report whether the committed module is stale")
+    parser.add_argument("--directory", type=Path, default=REPO_ROOT / MODULE_PATH, help="the module folder")
+    args = parser.parse_args(argv)
+    directory: Path = args.directory
+    files = render_module()
+    stale = stale_files(directory, files)
+    if args.check:
+        if stale:
+            print(
+                f"error: {directory} is out of date ({', '.join(stale)}); regenerate it with `{REGENERATE_COMMAND}`",
+                file=sys.stderr,
+            )
+            return 1
+        print(f"{directory} is up to date")
+        return 0
+    write_module(directory, files)
+    print(f"wrote {directory}: {', '.join(sorted(files))}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,183 @@
+"""examples/plain-hcl: the module called from plain HCL, validated offline and applied on the local AWS."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from constructs_lib.config import BaselineConfig
+from constructs_lib.module import MODULE_PATH, REPO_ROOT
+from constructs_lib.stacks import LOCAL_AWS_SERVICES
+from tests.local_aws import LocalAws
+from tests.synth import synth
+from tests.terraform import run_terraform, terraform, terraform_env
+
+EXAMPLE = Path("examples") / "plain-hcl"
+MODULE_CALL = "module.management_baseline."
+#: The inputs examples/plain-hcl/main.tf passes, and the budget switch the local AWS needs.
+EXAMPLE_INPUTS = BaselineConfig(
+    name_prefix="acme-mgmt",
+    budget_limit_usd=120,
+    alert_emails=("secops@example.com", "finance@example.com"),
+    log_retention_days=731,
+    create_budget=False,
+)
+
+
+@dataclass
+class Example:
+    workdir: Path
+    env: dict[str, str]
+    aws: LocalAws
+
+    def override(self, name: str, settings: dict[str, Any]) -> Path:
+        """Write a Terraform override file (merged into the example's blocks by terraform)."""
+        path = self.workdir / f"{name}_override.tf.json"
+        path.write_text(json.dumps(settings))
+        return path
+
+    def plan_error(self, **module_arguments: object) -> str:
+        """Plan with ``module_arguments`` overridden; the error output, whitespace-normalized."""
+        override = self.override("zz_case", {"module": {"management_baseline": module_arguments}})
+        try:
+            result = run_terraform("plan", "-input=false", cwd=self.workdir, env=self.env)
+        finally:
+            override.unlink()
+        assert result.returncode == 1, result.stdout
+        return " ".join(result.stderr.split())
+
+
+@pytest.fixture(scope="module")
+def example(local_aws: LocalAws, tmp_path_factory: pytest.TempPathFactory) -> Example:
+    """A copy of the example and the module (same relative layout), initialized offline."""
+    root = tmp_path_factory.mktemp("module-example")
+    shutil.copytree(REPO_ROOT / MODULE_PATH, root / MODULE_PATH)
+    shutil.copytree(REPO_ROOT / EXAMPLE, root / EXAMPLE, ignore=shutil.ignore_patterns(".terraform*", "*.tfstate*"))
+    example = Example(root / EXAMPLE, terraform_env(root), local_aws)
+    terraform("init", "-input=false", cwd=example.workdir, env=example.env)
+    return example
+
+
+@pytest.fixture(scope="module")
+def local_example(example: Example) -> Example:
+    """The example pointed at the local AWS by override files; the example itself is untouched."""
+    example.override(
+        "local_aws",
+        {
+            "provider": {
+                "aws": {
+                    "endpoints": [dict.fromkeys(LOCAL_AWS_SERVICES, example.aws.endpoint)],
+                    "s3_use_path_style": True,
+                    "skip_credentials_validation": True,
+                    "skip_metadata_api_check": "true",
+                }
+            },
+            "module": {"management_baseline": {"create_budget": False}},
+        },
+    )
+    return example
+
+
+@pytest.fixture(scope="module")
+def applied(local_example: Example) -> Example:
+    terraform("apply", "-auto-approve", "-input=false", cwd=local_example.workdir, env=local_example.env)
+    return local_example
+
+
+def test_example_validates_offline(example: Example) -> None:
+    result = terraform("validate", "-json", cwd=example.workdir, env=example.env)
+    report = json.loads(result.stdout)
+    assert report["valid"] is True
+    assert report["error_count"] == 0
+    assert report["warning_count"] == 0
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ({"name_prefix": "Acme_Mgmt"}, "name_prefix must be 2-24 characters of lowercase letters"),
+        ({"budget_limit_usd": 0}, "budget_limit_usd must be greater than 0 and at most 1000000000 USD."),
+        ({"alert_emails": ["not-an-address"]}, "alert_emails must contain only valid email addresses."),
+        ({"alert_emails": ["a@example.com", "a@example.com"]}, "alert_emails must not list the same address twice."),
+        ({"log_retention_days": 30}, "log_retention_days must be one of 365, 400, 545,"),
+    ],
+    ids=["name_prefix", "budget_limit_usd", "alert_emails", "alert_emails-twice", "log_retention_days"],
+)
+def test_bad_input_fails_the_plan_with_the_validation_message(
+    local_example: Example, arguments: dict[str, object], message: str
+) -> None:
+    error = local_example.plan_error(**arguments)
+    assert "Invalid value for variable" in error
+    assert message in error
+
+
+def test_a_provider_for_another_region_is_refused_at_plan_time(local_example: Example) -> None:
+    override = local_example.override("zz_region", {"provider": {"aws": {"region": "eu-west-1"}}})
+    try:
+        result = run_terraform("plan", "-input=false", cwd=local_example.workdir, env=local_example.env)
+    finally:
+        override.unlink()
+    assert result.returncode == 1
+    error = " ".join(result.stderr.split())
+    assert "must be applied with an aws provider for us-east-1" in error
+    assert "not eu-west-1." in error
+
+
+def _without_instance_key(address: str) -> str:
+    return re.sub(r'\["[^"]*"\]$|\[\d+\]$', "", address)
+
+
+def test_example_creates_the_same_resources_as_the_app(applied: Example) -> None:
+    listed = terraform("state", "list", cwd=applied.workdir, env=applied.env).stdout.split()
+    module_resources = [
+        address.removeprefix(MODULE_CALL) for address in listed if not address.startswith(f"{MODULE_CALL}data.")
+    ]
+    app = synth(EXAMPLE_INPUTS).doc["resource"]
+    app_resources = {f"{kind}.{name}" for kind, blocks in app.items() for name in blocks}
+    assert {_without_instance_key(address) for address in module_resources} == app_resources
+    subscriptions = [a for a in module_resources if a.startswith("aws_sns_topic_subscription.")]
+    assert len(subscriptions) == len(EXAMPLE_INPUTS.alert_emails)
+
+
+def test_a_second_plan_shows_no_changes(applied: Example) -> None:
+    result = run_terraform("plan", "-detailed-exitcode", "-input=false", cwd=applied.workdir, env=applied.env)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_inputs_reach_the_created_resources(applied: Example) -> None:
+    prefix = EXAMPLE_INPUTS.name_prefix
+    logs = applied.aws.client("logs")
+    (group,) = logs.describe_log_groups(logGroupNamePrefix=f"/aws/cloudtrail/{prefix}-organization-trail")["logGroups"]
+    assert group["retentionInDays"] == EXAMPLE_INPUTS.log_retention_days
+    (billing,) = applied.aws.client("cloudwatch").describe_alarms(AlarmNames=[f"{prefix}-monthly-charges"])[
+        "MetricAlarms"
+    ]
+    assert billing["Threshold"] == EXAMPLE_INPUTS.budget_limit_usd
+    topic_arn = f"arn:aws:sns:us-east-1:{applied.aws.account_id}:{prefix}-alerts"
+    subscriptions = applied.aws.client("sns").list_subscriptions_by_topic(TopicArn=topic_arn)["Subscriptions"]
+    assert sorted(s["Endpoint"] for s in subscriptions) == sorted(EXAMPLE_INPUTS.alert_emails)
+    (trail,) = applied.aws.client("cloudtrail").describe_trails(trailNameList=[f"{prefix}-organization-trail"])[
+        "trailList"
+    ]
+    assert trail["IsOrganizationTrail"] is True
+
+
+def test_outputs_reach_the_caller(applied: Example) -> None:
+    outputs = json.loads(terraform("output", "-json", cwd=applied.workdir, env=applied.env).stdout)
+    prefix, account = EXAMPLE_INPUTS.name_prefix, applied.aws.account_id
+    assert outputs["alert_topic_arn"]["value"] == f"arn:aws:sns:us-east-1:{account}:{prefix}-alerts"
+    assert outputs["organization_trail_arn"]["value"] == (
+        f"arn:aws:cloudtrail:us-east-1:{account}:trail/{prefix}-organization-trail"
+    )
+    alarms = applied.aws.client("cloudwatch").describe_alarms()["MetricAlarms"]
+    assert outputs["alarm_arns"]["value"] == {
+        "console-sign-in": next(a["AlarmArn"] for a in alarms if a["AlarmName"] == f"{prefix}-console-sign-in"),
+        "access-denied": next(a["AlarmArn"] for a in alarms if a["AlarmName"] == f"{prefix}-access-denied"),
+        "estimated-charges": next(a["AlarmArn"] for a in alarms if a["AlarmName"] == f"{prefix}-monthly-charges"),
+    }

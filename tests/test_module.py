@@ -1,0 +1,141 @@
+"""The module flavour: what a plain-Terraform caller gets, and that it stays generated."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from constructs_lib import module
+from constructs_lib.baseline import ManagementAccountBaselineProps
+from constructs_lib.config import BaselineConfig, app_only_fields, module_inputs
+from constructs_lib.module import MODULE_PATH, REPO_ROOT, render_module, stale_files
+
+#: The module's outputs are an interface: renaming one breaks every caller.
+STABLE_OUTPUTS = {
+    "alert_topic_arn",
+    "organization_trail_arn",
+    "log_bucket_name",
+    "log_group_name",
+    "log_group_arn",
+    "root_sign_in_rule_arn",
+    "alarm_arns",
+}
+
+
+@pytest.fixture(scope="module")
+def files() -> dict[str, str]:
+    return render_module()
+
+
+@pytest.fixture(scope="module")
+def document(files: dict[str, str]) -> dict[str, Any]:
+    parsed: dict[str, Any] = json.loads(files["main.tf.json"])
+    return parsed
+
+
+def test_committed_module_is_what_the_constructs_synthesize(files: dict[str, str]) -> None:
+    stale = stale_files(REPO_ROOT / MODULE_PATH, files)
+    assert not stale, f"{MODULE_PATH} is out of date ({', '.join(stale)}): regenerate it with ./run generate"
+
+
+def test_check_names_the_stale_file_and_the_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert module.main(["--directory", str(tmp_path / "m")]) == 0
+    assert module.main(["--check", "--directory", str(tmp_path / "m")]) == 0
+    (tmp_path / "m" / "README.md").write_text("edited by hand\n")
+    capsys.readouterr()
+
+    assert module.main(["--check", "--directory", str(tmp_path / "m")]) == 1
+    error = capsys.readouterr().err.strip()
+    assert "\n" not in error
+    assert "out of date (README.md)" in error
+    assert "./run generate" in error
+
+
+def test_module_has_no_provider_and_no_backend(document: dict[str, Any]) -> None:
+    assert "provider" not in document
+    assert "backend" not in document["terraform"]
+    assert "//" not in json.dumps(document)  # no cdktf metadata
+
+
+def test_module_requires_the_aws_provider_from_a_lower_bound(document: dict[str, Any]) -> None:
+    assert document["terraform"]["required_providers"] == {"aws": {"source": "hashicorp/aws", "version": ">= 5.100.0"}}
+
+
+def test_variables_are_the_config_fields_marked_as_module_inputs(document: dict[str, Any]) -> None:
+    defaults = BaselineConfig().model_dump(mode="json")
+    variables = document["variable"]
+    assert set(variables) == set(module_inputs())
+    for name, (field, marker) in module_inputs().items():
+        assert variables[name]["description"] == field.description
+        assert variables[name]["default"] == defaults[name]
+        assert variables[name]["nullable"] is False
+        assert [v["error_message"] for v in variables[name].get("validation", [])] == [m for _, m in marker.validations]
+
+
+@pytest.mark.parametrize(
+    ("name", "terraform_type"),
+    [
+        ("name_prefix", "string"),
+        ("budget_limit_usd", "number"),
+        ("alert_emails", "list(string)"),
+        ("log_retention_days", "number"),
+        ("protect_log_data", "bool"),
+        ("create_budget", "bool"),
+    ],
+)
+def test_variable_types_follow_the_config_types(document: dict[str, Any], name: str, terraform_type: str) -> None:
+    assert document["variable"][name]["type"] == terraform_type
+
+
+def test_every_config_field_is_a_module_input_or_left_to_the_caller_with_a_reason() -> None:
+    inputs, left_out = set(module_inputs()), app_only_fields()
+    assert inputs.isdisjoint(left_out)
+    assert inputs | set(left_out) == set(BaselineConfig.model_fields)
+    assert all(len(reason) > 20 for reason in left_out.values())
+
+
+def test_baseline_props_are_exactly_the_module_inputs() -> None:
+    assert [f.name for f in dataclasses.fields(ManagementAccountBaselineProps)] == list(module_inputs())
+
+
+def test_variables_drive_the_resources(document: dict[str, Any]) -> None:
+    resources = document["resource"]
+    (trail,) = resources["aws_cloudtrail"].values()
+    (log_group,) = resources["aws_cloudwatch_log_group"].values()
+    (bucket,) = resources["aws_s3_bucket"].values()
+    (budget,) = resources["aws_budgets_budget"].values()
+    assert trail["name"] == "${var.name_prefix}-organization-trail"
+    assert log_group["retention_in_days"] == "${var.log_retention_days}"
+    assert log_group["skip_destroy"] == "${var.protect_log_data}"
+    assert bucket["force_destroy"] == "${!var.protect_log_data}"
+    assert bucket["lifecycle"] == {"prevent_destroy": False}  # Terraform cannot take it from a variable
+    assert budget["count"] == "${var.create_budget ? 1 : 0}"
+    assert budget["limit_amount"] == '${format("%.2f", var.budget_limit_usd)}'
+    (subscriptions,) = resources["aws_sns_topic_subscription"].values()
+    assert subscriptions["for_each"] == "${toset(var.alert_emails)}"
+
+
+def test_outputs_keep_their_stable_names_and_say_what_they_are(document: dict[str, Any]) -> None:
+    assert set(document["output"]) == STABLE_OUTPUTS
+    assert all(output["description"] for output in document["output"].values())
+    assert set(document["output"]["alarm_arns"]["value"]) == {"console-sign-in", "access-denied", "estimated-charges"}
+
+
+def test_module_refuses_a_provider_for_another_region(document: dict[str, Any]) -> None:
+    (region,) = document["data"]["aws_region"].values()
+    (check,) = region["lifecycle"]["postcondition"]
+    assert check["condition"] == '${self.name == "us-east-1"}'
+    assert "us-east-1" in check["error_message"]
+
+
+def test_readme_lists_every_input_and_output_and_what_is_left_out(
+    files: dict[str, str], document: dict[str, Any]
+) -> None:
+    readme = files["README.md"]
+    for name in [*document["variable"], *document["output"], *app_only_fields()]:
+        assert f"| `{name}` |" in readme
+    assert "./run generate" in readme
