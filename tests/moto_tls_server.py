@@ -7,8 +7,12 @@ treats a statement whose condition does not hold as a denial, even for a ``Deny`
 statement. A TLS-only bucket policy (``Deny`` when ``aws:SecureTransport`` is ``false``,
 as every bucket of this project has) therefore refuses every request, TLS or not. This
 server only speaks TLS, so such a statement can never apply to a request it receives:
-it leaves those statements out when it checks a bucket policy. Nothing else of moto is
-changed, and the policy stored (and read back by the tests) is the full one.
+it leaves those statements out when it checks a bucket policy. The policy stored (and
+read back by the tests) is the full one.
+
+moto 5.2.5 also leaves EventBridge's TestEventPattern unimplemented; this server answers
+it with moto's own rule matcher (the one that routes PutEvents to targets). Nothing else
+of moto is changed.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ import json
 import sys
 from typing import Any
 
+from moto.events.models import EventPattern
+from moto.events.responses import EventsHandler
 from moto.iam.access_control import IAMPolicy, PermissionResult
 from moto.s3.models import FakeBucket
 from moto.server import main
@@ -37,8 +43,15 @@ def _get_permission(self: FakeBucket, action: str, resource: str) -> Any:
     return IAMPolicy(json.dumps(policy)).is_action_permitted(action, resource)
 
 
+def _test_event_pattern(self: EventsHandler) -> tuple[str, dict[str, str]]:
+    pattern = EventPattern.load(self._get_param("EventPattern"))
+    event = json.loads(self._get_param("Event"))
+    return json.dumps({"Result": pattern.matches_event(event)}), self.response_headers
+
+
 if __name__ == "__main__":
     if "--ssl-cert" not in sys.argv:
         sys.exit("moto_tls_server serves TLS only: pass --ssl-cert and --ssl-key")
     FakeBucket.get_permission = _get_permission  # type: ignore[method-assign]
+    EventsHandler.test_event_pattern = _test_event_pattern  # type: ignore[assignment,method-assign]
     main(sys.argv[1:])

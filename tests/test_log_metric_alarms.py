@@ -1,10 +1,12 @@
-"""Console sign-in and access-denied: metric filters on the trail's log group and alarms."""
+"""Log detections of the catalogue: metric filters on the trail's log group and alarms."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.synth import Synthesized
+from constructs_lib.config import BaselineConfig
+from constructs_lib.detections import CIS_DETECTIONS
+from tests.synth import Synthesized, synth
 
 EXPECTED_PATTERNS = {
     "console-sign-in": '{{ ($.eventName = "ConsoleLogin") && ($.recipientAccountId = "{account}") }}',
@@ -50,3 +52,54 @@ def test_alarm_fires_on_any_count_and_notifies_the_topic(default_stack: Synthesi
     assert alarm["treat_missing_data"] == "notBreaching"
     assert alarm["actions_enabled"] is True
     assert alarm["alarm_actions"] == [s.ref(s.stack.baseline.topic.topic, "arn")]
+
+
+def _with_detections(**detections: object) -> Synthesized:
+    return synth(BaselineConfig.model_validate({"detections": detections}))
+
+
+def test_cis_pack_is_off_by_default(default_stack: Synthesized) -> None:
+    assert not any(name.startswith("cis-") for name in default_stack.stack.baseline.log_alarms)
+
+
+def test_cis_pack_exact_uses_the_security_hub_patterns_verbatim() -> None:
+    s = _with_detections(cis_pack="exact")
+    assert set(s.stack.baseline.log_alarms) == {*EXPECTED_PATTERNS, *(d.name for d in CIS_DETECTIONS)}
+    for detection in CIS_DETECTIONS:
+        parts = s.stack.baseline.log_alarms[detection.name]
+        assert s.body(parts.metric_filter)["pattern"] == detection.pattern
+        alarm = s.body(parts.alarm)
+        assert alarm["actions_enabled"] is True  # Security Hub CloudWatch.15/.17
+        assert alarm["alarm_actions"] == [s.ref(s.stack.baseline.topic.topic, "arn")]
+        assert alarm["alarm_description"].endswith(f"({detection.control})")
+
+
+def test_cis_pack_management_only_scopes_the_same_patterns_to_the_account() -> None:
+    s = _with_detections(cis_pack="management-only")
+    for detection in CIS_DETECTIONS:
+        pattern = s.body(s.stack.baseline.log_alarms[detection.name].metric_filter)["pattern"]
+        inner = detection.pattern.strip()[1:-1].strip()
+        assert pattern == f'{{ ({inner}) && ($.recipientAccountId = "{s.env.account_id}") }}'
+
+
+def test_disabled_entries_are_not_built() -> None:
+    s = _with_detections(cis_pack="exact", disabled=["access-denied", "root-sign-in", "cis-vpc-changes"])
+    assert "access-denied" not in s.stack.baseline.log_alarms
+    assert "cis-vpc-changes" not in s.stack.baseline.log_alarms
+    assert s.stack.baseline.event_alerts == {}
+    assert "aws_cloudwatch_event_rule" not in s.doc["resource"]
+    assert "access-denied" not in s.doc["output"]["alarm_arns"]["value"]
+    assert s.doc["output"]["root_sign_in_rule_arn"]["value"] is None
+
+
+def test_overrides_change_only_the_named_alarm() -> None:
+    s = _with_detections(overrides={"access-denied": {"threshold": 5, "period": 900, "evaluation_periods": 2}})
+    changed = s.body(s.stack.baseline.log_alarms["access-denied"].alarm)
+    unchanged = s.body(s.stack.baseline.log_alarms["console-sign-in"].alarm)
+    assert (changed["threshold"], changed["period"], changed["evaluation_periods"]) == (5, 900, 2)
+    assert (unchanged["threshold"], unchanged["period"], unchanged["evaluation_periods"]) == (0, 300, 1)
+
+
+def test_alarm_descriptions_lead_with_the_severity(default_stack: Synthesized) -> None:
+    alarm = default_stack.body(default_stack.stack.baseline.log_alarms["access-denied"].alarm)
+    assert alarm["alarm_description"].startswith("[MEDIUM] A request to the management account was denied")

@@ -1,0 +1,82 @@
+"""Switches that are plain bools in the app and Terraform bool expressions in the module.
+
+The app knows its config when it synthesizes, so a switched-off resource is simply not
+built. The module flavour gets its config as variables, so a switch becomes ``count`` on
+each resource, and a reference to a counted resource reads ``one(<address>[*].<attr>)``:
+the value, or null when the resource is switched off. Constructs call these helpers and
+stay the same code for both flavours.
+"""
+
+from __future__ import annotations
+
+from typing import TypeAlias, TypeVar
+
+from cdktf import Fn, IResolvable, Op, TerraformDataSource, TerraformResource, TerraformStack, Token
+
+#: A switch: a plain bool (the app) or a Terraform bool expression (the module flavour).
+Flag: TypeAlias = bool | IResolvable
+
+T = TypeVar("T")
+
+
+def is_off(flag: Flag) -> bool:
+    """The switch is a plain False: build nothing."""
+    return flag is False
+
+
+def count_for(flag: Flag) -> float | None:
+    """The ``count`` of a switched resource: unset for a plain True, 0 or 1 for an expression."""
+    if isinstance(flag, bool):
+        return None
+    return Token.as_number(Fn.conditional(flag, 1, 0))
+
+
+def negate(flag: Flag) -> Flag:
+    """``not flag``, for a plain bool or a Terraform bool expression."""
+    return not flag if isinstance(flag, bool) else Op.not_(flag)
+
+
+def choose(flag: Flag, when_on: T, when_off: T) -> T:
+    """``when_on`` or ``when_off``; for an expression, a Terraform conditional of the two."""
+    if isinstance(flag, bool):
+        return when_on if flag else when_off
+    if isinstance(when_on, str) and isinstance(when_off, str):
+        # cdktf 0.21 writes string arguments of an expression as HCL string literals without
+        # escaping them: quotes and backslashes inside are escaped here (tested by terraform
+        # validate and by the module's apply in the CIS modes).
+        nested = Fn.conditional(flag, _hcl_escaped(when_on), _hcl_escaped(when_off))
+        return Token.as_string(nested)  # type: ignore[return-value]  # T is str here
+    return Fn.conditional(flag, when_on, when_off)  # type: ignore[no-any-return]
+
+
+def _hcl_escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def address(element: TerraformResource | TerraformDataSource) -> str:
+    """``type.logical_id`` (``data.`` first for a data source), as used inside expressions."""
+    logical_id = TerraformStack.of(element).get_logical_id(element)
+    prefix = "data." if isinstance(element, TerraformDataSource) else ""
+    return f"{prefix}{element.terraform_resource_type}.{logical_id}"
+
+
+def expression(element: TerraformResource | TerraformDataSource, name: str) -> str:
+    """The bare expression (no ``${}``) reading ``element.name``; for a counted element, the
+    value or null (``one(<address>[*].<name>)``)."""
+    if element.count is None:
+        return f"{address(element)}.{name}"
+    return f"one({address(element)}[*].{name})"
+
+
+def attribute(element: TerraformResource | TerraformDataSource, name: str) -> str:
+    """``element.name`` as a reference token; for a counted element, the value or null."""
+    if element.count is None:
+        return Token.as_string(element.get_string_attribute(name))
+    return f"${{{expression(element, name)}}}"
+
+
+def differs(value: str, other: str) -> Flag:
+    """``value != other`` for a plain string or a Terraform string expression."""
+    if Token.is_unresolved(value):
+        return Op.neq(value, other)
+    return value != other
