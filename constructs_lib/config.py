@@ -12,10 +12,21 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic.fields import FieldInfo
+
+from constructs_lib.detections import (
+    ALARM_DEFAULTS,
+    CATALOGUE,
+    LOG_DETECTION_NAMES,
+    Detection,
+    DetectionChoice,
+    LogDetection,
+    Pack,
+    Scope,
+)
 
 #: The only region the baseline deploys to: the billing metric, console sign-in events of
 #: the root user and the organization trail's home all live in us-east-1.
@@ -39,6 +50,8 @@ ALLOWED_LOG_RETENTION_DAYS: tuple[int, ...] = (
 
 #: 2-24 characters: the longest derived name, ``<prefix>-organization-trail-cloudwatch-logs``
 #: (an IAM role), must stay within IAM's 64, with room for longer detection names.
+#: The least number of days audit logs are kept anywhere (CIS).
+MIN_LOG_DAYS = 365
 NAME_PREFIX_PATTERN = r"^[a-z][a-z0-9-]{0,22}[a-z0-9]$"
 NAME_PREFIX_RULE = (
     "must be 2-24 characters of lowercase letters, digits and hyphens, "
@@ -70,6 +83,27 @@ class AppOnly:
     """Marks a config field that only the cdktf app has; ``reason`` says why the module has not."""
 
     reason: str
+
+
+def _require_bool(value: object) -> object:
+    if not isinstance(value, bool):
+        raise ValueError(f"must be true or false (got {value!r})")
+    return value
+
+
+def _one_of(allowed: tuple[str, ...]) -> BeforeValidator:
+    """A check that the value is one of ``allowed``, with the one-line message of the config."""
+
+    def check(value: object) -> object:
+        if value not in allowed:
+            raise ValueError(f"must be one of {', '.join(allowed)} (got {value!r})")
+        return value
+
+    return BeforeValidator(check)
+
+
+#: A bool that TOML must spell true or false (no "yes", no 1).
+StrictBool = Annotated[bool, BeforeValidator(_require_bool)]
 
 
 class ConfigError(ValueError):
@@ -122,6 +156,205 @@ class StateConfig(BaseModel):
         if not 1 <= len(value) <= 1024 or value.startswith("/"):
             raise ValueError(f"must be 1-1024 characters and not start with '/' (got {value!r})")
         return value
+
+
+CIS_PACK_MODES = ("off", "exact", "management-only")
+#: Alarm periods CloudWatch accepts for these metrics: 10, 30 or a multiple of 60, up to a day.
+_PERIOD_RULE = "must be 10, 30 or a multiple of 60 up to 86400 seconds"
+_NAMES_RULE = "must name entries of the detection catalogue"
+
+
+def _names(names: tuple[str, ...]) -> str:
+    return ", ".join(names)
+
+
+class AlarmOverride(BaseModel):
+    """Alarm settings of one log detection; unset fields keep the catalogue's defaults."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    threshold: Annotated[
+        float | None,
+        Field(description=f"Fires when the count in a period is above this (default {ALARM_DEFAULTS.threshold:g})."),
+    ] = None
+    period: Annotated[int | None, Field(description=f"Period in seconds (default {ALARM_DEFAULTS.period}).")] = None
+    evaluation_periods: Annotated[
+        int | None,
+        Field(description=f"Breaching periods before it fires (default {ALARM_DEFAULTS.evaluation_periods})."),
+    ] = None
+
+    @field_validator("threshold", mode="before")
+    @classmethod
+    def _check_threshold(cls, value: object) -> object:
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float) or value < 0):
+            raise ValueError(f"must be a number of at least 0 (got {value!r})")
+        return value
+
+    @field_validator("period", mode="before")
+    @classmethod
+    def _check_period(cls, value: object) -> object:
+        if value is None:
+            return value
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int)
+            or not (value in (10, 30) or (value % 60 == 0 and 60 <= value <= 86400))
+        ):
+            raise ValueError(f"{_PERIOD_RULE} (got {value!r})")
+        return value
+
+    @field_validator("evaluation_periods", mode="before")
+    @classmethod
+    def _check_evaluation_periods(cls, value: object) -> object:
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 100):
+            raise ValueError(f"must be a whole number from 1 to 100 (got {value!r})")
+        return value
+
+
+class DetectionsConfig(BaseModel):
+    """Which catalogue entries are built (``constructs_lib/detections.py``) and how their alarms fire."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    cis_pack: Annotated[
+        Literal["off", "exact", "management-only"],
+        _one_of(CIS_PACK_MODES),
+        Field(
+            description=(
+                "CIS monitoring pack (Security Hub CloudWatch.1-14, CIS 4.15): `off`; `exact`, the "
+                "patterns Security Hub requires, which fire for every account of the organization; "
+                "or `management-only`, the same patterns scoped to the management account (quiet, "
+                "but Security Hub will not count them)."
+            )
+        ),
+    ] = "off"
+    disabled: Annotated[
+        tuple[str, ...],
+        Field(description="Names of catalogue entries not to build (e.g. `console-sign-in`)."),
+    ] = ()
+    overrides: Annotated[
+        dict[str, AlarmOverride],
+        Field(
+            description=(
+                "Alarm settings by log detection name: `threshold`, `period` (seconds), "
+                "`evaluation_periods`; e.g. `[detections.overrides.access-denied] threshold = 5`."
+            )
+        ),
+    ] = Field(default_factory=dict)
+
+    @field_validator("disabled", mode="before")
+    @classmethod
+    def _check_disabled(cls, value: object) -> object:
+        if not isinstance(value, list | tuple) or not all(isinstance(name, str) for name in value):
+            raise ValueError(f"must be a list of detection names (got {value!r})")
+        unknown = [name for name in value if name not in CATALOGUE]
+        if unknown:
+            raise ValueError(f"{_NAMES_RULE} ({_names(tuple(CATALOGUE))}); unknown: {_names(tuple(unknown))}")
+        return tuple(value)
+
+    @field_validator("overrides", mode="before")
+    @classmethod
+    def _check_overrides(cls, value: object) -> object:
+        if not isinstance(value, dict):
+            raise ValueError(f"must be a table of log detection names to alarm settings (got {value!r})")
+        unknown = [name for name in value if name not in LOG_DETECTION_NAMES]
+        if unknown:
+            raise ValueError(
+                f"must name log detections ({_names(LOG_DETECTION_NAMES)}); unknown: {_names(tuple(unknown))}"
+            )
+        return value
+
+    def choose(self, detection: Detection) -> DetectionChoice:
+        """The plain-value choice for ``detection`` (see ``DetectionChooser``)."""
+        if detection.pack is Pack.CIS:
+            enabled = self.cis_pack != "off"
+            organization_wide = self.cis_pack == "exact"
+        else:
+            enabled = True
+            organization_wide = isinstance(detection, LogDetection) and detection.scope is Scope.ORGANIZATION
+        override = self.overrides.get(detection.name, AlarmOverride())
+        return DetectionChoice(
+            enabled=enabled and detection.name not in self.disabled,
+            organization_wide=organization_wide,
+            threshold=ALARM_DEFAULTS.threshold if override.threshold is None else override.threshold,
+            period=override.period or ALARM_DEFAULTS.period,
+            evaluation_periods=override.evaluation_periods or ALARM_DEFAULTS.evaluation_periods,
+        )
+
+
+OBJECT_LOCK_MODES = ("off", "GOVERNANCE", "COMPLIANCE")
+
+
+class LogBucketConfig(BaseModel):
+    """Lifecycle, access logging and Object Lock of the trail's S3 bucket."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    transition_to_glacier_days: Annotated[
+        int,
+        Field(description="Days after which log files move to S3 Glacier Flexible Retrieval (cheap, rarely read)."),
+    ] = 90
+    expiration_days: Annotated[
+        int,
+        Field(description="Days after which log files are deleted: at least 365 (CIS); default 7 years."),
+    ] = 2557
+    noncurrent_version_expiration_days: Annotated[
+        int,
+        Field(description="Days a deleted or overwritten log file's old version is kept: at least 365."),
+    ] = 365
+    access_logging: Annotated[
+        StrictBool,
+        Field(
+            description=(
+                "Log every request to the log bucket (S3 server access logging, CIS 3.6 / Security Hub "
+                "CloudTrail.7) into a separate bucket with the same lifecycle."
+            )
+        ),
+    ] = True
+    object_lock_mode: Annotated[
+        Literal["off", "GOVERNANCE", "COMPLIANCE"],
+        _one_of(OBJECT_LOCK_MODES),
+        Field(
+            description=(
+                "S3 Object Lock default retention of log files: `off`, `GOVERNANCE` (removable with a "
+                "special permission) or `COMPLIANCE` (no one, not even root, can delete them early). "
+                "Turning it on for an existing bucket replaces the bucket."
+            )
+        ),
+    ] = "off"
+    object_lock_days: Annotated[
+        int,
+        Field(description="Days each log file is locked when Object Lock is on."),
+    ] = 365
+
+    @field_validator(
+        "transition_to_glacier_days",
+        "expiration_days",
+        "noncurrent_version_expiration_days",
+        "object_lock_days",
+        mode="before",
+    )
+    @classmethod
+    def _check_days(cls, value: object) -> object:
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 36500:
+            raise ValueError(f"must be a whole number of days from 1 to 36500 (got {value!r})")
+        return value
+
+    @field_validator("expiration_days", "noncurrent_version_expiration_days")
+    @classmethod
+    def _check_a_year(cls, value: int) -> int:
+        if value < MIN_LOG_DAYS:
+            raise ValueError(f"must be at least {MIN_LOG_DAYS} days (CIS) (got {value})")
+        return value
+
+    @model_validator(mode="after")
+    def _check_order(self) -> Self:
+        if self.transition_to_glacier_days >= self.expiration_days:
+            raise ValueError(
+                f"transition_to_glacier_days ({self.transition_to_glacier_days}) must be less than "
+                f"expiration_days ({self.expiration_days})"
+            )
+        return self
 
 
 class BaselineConfig(BaseModel):
@@ -215,7 +448,7 @@ class BaselineConfig(BaseModel):
         ),
     ] = 365
     protect_log_data: Annotated[
-        bool,
+        StrictBool,
         Field(
             description=(
                 "Keep the log bucket, its logs and the log group when the stack is destroyed: "
@@ -232,7 +465,7 @@ class BaselineConfig(BaseModel):
         AppOnly("The caller tags the module's resources with its own provider's default_tags."),
     ] = Field(default_factory=lambda: {"ManagedBy": "management-account-baseline"})
     create_budget: Annotated[
-        bool,
+        StrictBool,
         Field(
             description=(
                 "Create the AWS Budgets budget next to the billing alarm. Turned off only for "
@@ -241,6 +474,81 @@ class BaselineConfig(BaseModel):
         ),
         ModuleInput(),
     ] = True
+    detections: Annotated[
+        DetectionsConfig,
+        Field(description="The detection catalogue: CIS pack, disabled entries, alarm overrides."),
+        ModuleInput(
+            validations=(
+                (
+                    f"contains({_hcl(list(CIS_PACK_MODES))}, var.detections.cis_pack)",
+                    f"detections.cis_pack must be one of {_names(CIS_PACK_MODES)}.",
+                ),
+                (
+                    f"length(setsubtract(var.detections.disabled, {_hcl(list(CATALOGUE))})) == 0",
+                    f"detections.disabled {_NAMES_RULE} ({_names(tuple(CATALOGUE))}).",
+                ),
+                (
+                    f"length(setsubtract(keys(var.detections.overrides), {_hcl(list(LOG_DETECTION_NAMES))})) == 0",
+                    f"detections.overrides must name log detections ({_names(LOG_DETECTION_NAMES)}).",
+                ),
+                (
+                    "alltrue([for o in values(var.detections.overrides) : coalesce(o.threshold, 0) >= 0])",
+                    "detections.overrides: threshold must be a number of at least 0.",
+                ),
+                (
+                    "alltrue([for o in values(var.detections.overrides) : contains([10, 30], coalesce(o.period, 60)) "
+                    "|| (coalesce(o.period, 60) % 60 == 0 && coalesce(o.period, 60) >= 60 "
+                    "&& coalesce(o.period, 60) <= 86400)])",
+                    f"detections.overrides: period {_PERIOD_RULE}.",
+                ),
+                (
+                    "alltrue([for o in values(var.detections.overrides) : coalesce(o.evaluation_periods, 1) >= 1 "
+                    "&& coalesce(o.evaluation_periods, 1) <= 100 "
+                    "&& floor(coalesce(o.evaluation_periods, 1)) == coalesce(o.evaluation_periods, 1)])",
+                    "detections.overrides: evaluation_periods must be a whole number from 1 to 100.",
+                ),
+            )
+        ),
+    ] = Field(default_factory=DetectionsConfig)
+    kms_encryption: Annotated[
+        StrictBool,
+        Field(
+            description=(
+                "Encrypt the trail's log files, the log group and the alert topic with a customer-managed "
+                "KMS key (rotation on, 30-day deletion window) whose policy lets exactly CloudTrail, "
+                "CloudWatch Logs and the alert publishers use it."
+            )
+        ),
+        ModuleInput(),
+    ] = True
+    log_bucket: Annotated[
+        LogBucketConfig,
+        Field(description="Lifecycle, access logging and Object Lock of the trail's bucket."),
+        ModuleInput(
+            validations=(
+                (
+                    "alltrue([for days in [var.log_bucket.transition_to_glacier_days, var.log_bucket.expiration_days, "
+                    "var.log_bucket.noncurrent_version_expiration_days, var.log_bucket.object_lock_days] : "
+                    "days >= 1 && days <= 36500 && floor(days) == days])",
+                    "log_bucket: every number of days must be a whole number from 1 to 36500.",
+                ),
+                (
+                    f"var.log_bucket.expiration_days >= {MIN_LOG_DAYS} "
+                    f"&& var.log_bucket.noncurrent_version_expiration_days >= {MIN_LOG_DAYS}",
+                    "log_bucket: expiration_days and noncurrent_version_expiration_days must be at least "
+                    f"{MIN_LOG_DAYS} (CIS).",
+                ),
+                (
+                    "var.log_bucket.transition_to_glacier_days < var.log_bucket.expiration_days",
+                    "log_bucket: transition_to_glacier_days must be less than expiration_days.",
+                ),
+                (
+                    f"contains({_hcl(list(OBJECT_LOCK_MODES))}, var.log_bucket.object_lock_mode)",
+                    f"log_bucket.object_lock_mode must be one of {_names(OBJECT_LOCK_MODES)}.",
+                ),
+            )
+        ),
+    ] = Field(default_factory=LogBucketConfig)
     state: Annotated[
         StateConfig,
         Field(description="Terraform state backend (S3, S3-native locking)."),
@@ -313,13 +621,6 @@ class BaselineConfig(BaseModel):
             raise ValueError(f"must be an http(s)://127.x.x.x:PORT or http(s)://localhost:PORT URL (got {value!r})")
         return value
 
-    @field_validator("protect_log_data", "create_budget", mode="before")
-    @classmethod
-    def _check_bool(cls, value: object) -> object:
-        if not isinstance(value, bool):
-            raise ValueError(f"must be true or false (got {value!r})")
-        return value
-
     @field_validator("tags", mode="before")
     @classmethod
     def _check_tags(cls, value: object) -> object:
@@ -356,8 +657,12 @@ def app_only_fields() -> dict[str, str]:
 def _model_at(path: tuple[int | str, ...]) -> type[BaseModel]:
     """The config model (or nested table's model) that ``path`` leads to."""
     model: type[BaseModel] = BaselineConfig
-    for name in path:
+    steps = iter(path)
+    for name in steps:
         annotation = model.model_fields[str(name)].annotation
+        if get_origin(annotation) is dict:  # a table of tables: skip the key, use the value's model
+            annotation = get_args(annotation)[1]
+            next(steps, None)
         if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
             break
         model = annotation

@@ -5,9 +5,24 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from cdktf import IResolvable, TerraformResourceLifecycle
+from cdktf import TerraformResourceLifecycle
 from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import DataAwsIamPolicyDocumentStatement
 from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
+from cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration import (
+    S3BucketLifecycleConfiguration,
+    S3BucketLifecycleConfigurationRule,
+    S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload,
+    S3BucketLifecycleConfigurationRuleExpiration,
+    S3BucketLifecycleConfigurationRuleFilter,
+    S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration,
+    S3BucketLifecycleConfigurationRuleTransition,
+)
+from cdktf_cdktf_provider_aws.s3_bucket_logging import S3BucketLoggingA
+from cdktf_cdktf_provider_aws.s3_bucket_object_lock_configuration import (
+    S3BucketObjectLockConfigurationA,
+    S3BucketObjectLockConfigurationRuleA,
+    S3BucketObjectLockConfigurationRuleDefaultRetentionA,
+)
 from cdktf_cdktf_provider_aws.s3_bucket_ownership_controls import (
     S3BucketOwnershipControls,
     S3BucketOwnershipControlsRule,
@@ -26,12 +41,51 @@ from cdktf_cdktf_provider_aws.s3_bucket_versioning import (
 from constructs import Construct
 
 from constructs_lib.policy import deny_insecure_transport, policy_document
+from constructs_lib.switch import Flag, attribute, count_for, differs, is_off
 
 StatementsFor = Callable[[str], Sequence[DataAwsIamPolicyDocumentStatement]]
+#: Days after which S3 abandons an unfinished multipart upload (and its parts' storage).
+ABORT_INCOMPLETE_UPLOAD_DAYS = 7
 
 
 def _no_statements(_bucket_arn: str) -> Sequence[DataAwsIamPolicyDocumentStatement]:
     return ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class BucketLifecycle:
+    """How long objects stay, and where; unfinished multipart uploads are always abandoned after a week."""
+
+    #: Days an overwritten or deleted object's old version is kept.
+    noncurrent_version_expiration_days: float
+    #: Days after which objects move to S3 Glacier Flexible Retrieval. Default: never.
+    transition_to_glacier_days: float | None = None
+    #: Days after which objects expire. Default: never.
+    expiration_days: float | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ObjectLock:
+    """Default Object Lock retention of new objects."""
+
+    #: ``off``, ``GOVERNANCE`` or ``COMPLIANCE`` (or a Terraform string expression).
+    mode: str
+    #: Days each new object is locked.
+    days: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class AccessLogging:
+    """Where S3 server access logs of the bucket go."""
+
+    #: Switch (a Terraform expression becomes ``count``).
+    enabled: Flag
+    #: Name of the bucket that receives the access logs.
+    target_bucket: str
+    #: Key prefix of the access logs in the target bucket.
+    target_prefix: str
+    #: The target bucket's policy, which must let S3 logging write before logging is turned on.
+    target_policy: S3BucketPolicy | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -44,9 +98,17 @@ class HardenedBucketProps:
     prevent_destroy: bool = True
     #: Let Terraform delete every object (and version) when it destroys the bucket; off,
     #: S3 refuses to delete a bucket that still holds objects. Default: False.
-    force_destroy: bool | IResolvable = False
+    force_destroy: Flag = False
     #: Policy statements besides the TLS-only deny, given the bucket's ARN. Default: none.
     policy_statements: StatementsFor = _no_statements
+    #: Lifecycle rule for every object. Default: none (objects stay forever).
+    lifecycle: BucketLifecycle | None = None
+    #: Object Lock default retention. Default: none.
+    object_lock: ObjectLock | None = None
+    #: S3 server access logging into another bucket. Default: none.
+    access_logging: AccessLogging | None = None
+    #: Build the bucket at all (a Terraform expression becomes ``count`` on every resource). Default: True.
+    enabled: Flag = True
 
 
 class HardenedBucket(Construct):
@@ -54,21 +116,29 @@ class HardenedBucket(Construct):
 
     Public access is blocked, ACLs are off (``BucketOwnerEnforced``), objects are encrypted
     with SSE-S3, and by default Terraform never empties the bucket (``force_destroy = false``).
+    Lifecycle, Object Lock and access logging are optional.
     """
 
     def __init__(self, scope: Construct, id_: str, *, props: HardenedBucketProps) -> None:
         super().__init__(scope, id_)
+        count = count_for(props.enabled)
+        lock_on: Flag = differs(props.object_lock.mode, "off") if props.object_lock else False
         self.bucket = S3Bucket(
             self,
             "bucket",
+            count=count,
             bucket=props.bucket_name,
             force_destroy=props.force_destroy,
+            # Object Lock can only be turned on when the bucket is created.
+            object_lock_enabled=None if lock_on is False else lock_on,
             lifecycle=TerraformResourceLifecycle(prevent_destroy=props.prevent_destroy),
         )
-        bucket_id, bucket_arn = self.bucket.id, self.bucket.arn
+        bucket_id, bucket_arn = attribute(self.bucket, "id"), attribute(self.bucket, "arn")
+        self.bucket_name: str = bucket_id
         self.public_access_block = S3BucketPublicAccessBlock(
             self,
             "public-access-block",
+            count=count,
             bucket=bucket_id,
             block_public_acls=True,
             block_public_policy=True,
@@ -78,18 +148,21 @@ class HardenedBucket(Construct):
         S3BucketOwnershipControls(
             self,
             "ownership",
+            count=count,
             bucket=bucket_id,
             rule=S3BucketOwnershipControlsRule(object_ownership="BucketOwnerEnforced"),
         )
-        S3BucketVersioningA(
+        versioning = S3BucketVersioningA(
             self,
             "versioning",
+            count=count,
             bucket=bucket_id,
             versioning_configuration=S3BucketVersioningVersioningConfiguration(status="Enabled"),
         )
         S3BucketServerSideEncryptionConfigurationA(
             self,
             "encryption",
+            count=count,
             bucket=bucket_id,
             rule=[
                 S3BucketServerSideEncryptionConfigurationRuleA(
@@ -108,12 +181,78 @@ class HardenedBucket(Construct):
                 *props.policy_statements(bucket_arn),
                 deny_insecure_transport(actions=["s3:*"], resources=[bucket_arn, f"{bucket_arn}/*"]),
             ],
+            count=count,
         )
         self.policy = S3BucketPolicy(
             self,
             "policy",
+            count=count,
             bucket=bucket_id,
-            policy=document.json,
+            policy=attribute(document, "json"),
             # S3 rejects a policy write while the public access block is being changed.
             depends_on=[self.public_access_block],
+        )
+        if props.lifecycle is not None:
+            self._add_lifecycle(props.lifecycle, bucket_id, count, versioning)
+        if props.object_lock is not None and not is_off(lock_on):
+            S3BucketObjectLockConfigurationA(
+                self,
+                "object-lock",
+                count=count_for(lock_on),
+                bucket=bucket_id,
+                rule=S3BucketObjectLockConfigurationRuleA(
+                    default_retention=S3BucketObjectLockConfigurationRuleDefaultRetentionA(
+                        mode=props.object_lock.mode, days=props.object_lock.days
+                    )
+                ),
+                depends_on=[versioning],
+            )
+        if props.access_logging is not None and not is_off(props.access_logging.enabled):
+            S3BucketLoggingA(
+                self,
+                "access-logging",
+                count=count_for(props.access_logging.enabled),
+                bucket=bucket_id,
+                target_bucket=props.access_logging.target_bucket,
+                target_prefix=props.access_logging.target_prefix,
+                depends_on=[props.access_logging.target_policy] if props.access_logging.target_policy else None,
+            )
+
+    def _add_lifecycle(
+        self, lifecycle: BucketLifecycle, bucket_id: str, count: float | None, versioning: S3BucketVersioningA
+    ) -> None:
+        S3BucketLifecycleConfiguration(
+            self,
+            "lifecycle",
+            count=count,
+            bucket=bucket_id,
+            rule=[
+                S3BucketLifecycleConfigurationRule(
+                    id="retention",
+                    status="Enabled",
+                    filter=[S3BucketLifecycleConfigurationRuleFilter(prefix="")],
+                    transition=[
+                        S3BucketLifecycleConfigurationRuleTransition(
+                            days=lifecycle.transition_to_glacier_days, storage_class="GLACIER"
+                        )
+                    ]
+                    if lifecycle.transition_to_glacier_days is not None
+                    else None,
+                    expiration=[S3BucketLifecycleConfigurationRuleExpiration(days=lifecycle.expiration_days)]
+                    if lifecycle.expiration_days is not None
+                    else None,
+                    noncurrent_version_expiration=[
+                        S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration(
+                            noncurrent_days=lifecycle.noncurrent_version_expiration_days
+                        )
+                    ],
+                    abort_incomplete_multipart_upload=[
+                        S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload(
+                            days_after_initiation=ABORT_INCOMPLETE_UPLOAD_DAYS
+                        )
+                    ],
+                )
+            ],
+            # A lifecycle rule on versions needs versioning in place first.
+            depends_on=[versioning],
         )

@@ -20,16 +20,27 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
+from types import UnionType
+from typing import Any, Literal, Union, get_args, get_origin
 
-from cdktf import App, TerraformStack, TerraformVariable, TerraformVariableValidationConfig
+from cdktf import App, Fn, Op, TerraformStack, TerraformVariable, TerraformVariableValidationConfig, Token
 from cdktf_cdktf_provider_aws.provider import AwsProvider
 from constructs import Construct
+from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from constructs_lib.baseline import ManagementAccountBaseline, ManagementAccountBaselineProps
-from constructs_lib.config import BaselineConfig, ModuleInput, app_only_fields, module_inputs
+from constructs_lib.config import BaselineConfig, DetectionsConfig, ModuleInput, app_only_fields, module_inputs
+from constructs_lib.detections import (
+    ALARM_DEFAULTS,
+    Detection,
+    DetectionChoice,
+    LogDetection,
+    Pack,
+    Scope,
+)
 from constructs_lib.stacks import add_outputs
+from constructs_lib.switch import Flag
 
 MODULE_NAME = "management-account-baseline"
 #: Where the module is committed, relative to the repository root.
@@ -39,19 +50,96 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 PROVIDER_CONSTRAINT = ">= 5.100.0"
 REGENERATE_COMMAND = "./run generate"
 
-#: Terraform type and cdktf accessor of each Python type a module input may have.
-_TERRAFORM_TYPES: dict[object, tuple[str, str]] = {
-    str: ("string", "string_value"),
-    int: ("number", "number_value"),
-    float: ("number", "number_value"),
-    bool: ("bool", "boolean_value"),
-    tuple[str, ...]: ("list(string)", "list_value"),
-}
+
+_SCALARS: dict[Any, str] = {str: "string", int: "number", float: "number", bool: "bool"}
 
 
-def terraform_type(field: FieldInfo) -> str:
-    """The Terraform type of a module input."""
-    return _TERRAFORM_TYPES[field.annotation][0]
+def terraform_type(annotation: Any) -> str:
+    """The Terraform type constraint of a config field's Python type."""
+    origin, args = get_origin(annotation), get_args(annotation)
+    if annotation in _SCALARS:
+        return _SCALARS[annotation]
+    if origin is Literal:
+        return "string"
+    if origin is tuple:
+        return f"list({terraform_type(args[0])})"
+    if origin is dict:
+        return f"map({terraform_type(args[1])})"
+    if origin in (Union, UnionType):
+        (inner,) = (arg for arg in args if arg is not type(None))
+        return terraform_type(inner)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        attributes = []
+        for name, field in annotation.model_fields.items():
+            default = field.get_default(call_default_factory=True)
+            shown = "" if default is None else f", {_hcl_value(default)}"
+            attributes.append(f"{name} = optional({terraform_type(field.annotation)}{shown})")
+        return "object({" + ", ".join(attributes) + "})"
+    raise TypeError(f"no Terraform type for {annotation!r}")
+
+
+def _hcl_value(value: Any) -> str:
+    """A default value as an HCL literal (JSON's are valid HCL; a model as its fields)."""
+    if isinstance(value, BaseModel):
+        value = value.model_dump(mode="json")
+    return json.dumps(list(value) if isinstance(value, tuple) else value)
+
+
+def _typed(value: Any, annotation: Any) -> Any:
+    """A Terraform expression ``value`` as the token type cdktf expects for ``annotation``."""
+    kind = terraform_type(annotation)
+    if kind == "number":
+        return Token.as_number(value)
+    if kind == "string":
+        return Token.as_string(value)
+    if kind.startswith("list("):
+        return Token.as_list(value)
+    return value  # bools and objects stay IResolvable
+
+
+class TerraformDetections:
+    """The ``detections`` variable as a ``DetectionChooser``: every choice a Terraform expression."""
+
+    def __init__(self, variable: Any) -> None:
+        self._variable = variable
+
+    def _get(self, *path: str) -> Any:
+        return Fn.lookup_nested(self._variable, list(path))
+
+    def choose(self, detection: Detection) -> DetectionChoice:
+        enabled: Flag = Op.not_(Fn.contains(self._get("disabled"), detection.name))
+        organization_wide: Flag = isinstance(detection, LogDetection) and detection.scope is Scope.ORGANIZATION
+        if detection.pack is Pack.CIS:
+            enabled = Op.and_(Op.neq(self._get("cis_pack"), "off"), enabled)
+            organization_wide = Op.eq(self._get("cis_pack"), "exact")
+
+        def setting(name: str, default: float) -> float:
+            override = self._get("overrides", detection.name, name)
+            return Token.as_number(Fn.try_([Fn.coalesce([override, default]), default]))
+
+        return DetectionChoice(
+            enabled=enabled,
+            organization_wide=organization_wide,
+            threshold=setting("threshold", ALARM_DEFAULTS.threshold),
+            period=setting("period", ALARM_DEFAULTS.period),
+            evaluation_periods=setting("evaluation_periods", ALARM_DEFAULTS.evaluation_periods),
+        )
+
+
+def input_value(variable: TerraformVariable, field: FieldInfo) -> Any:
+    """What the constructs get for a module input: the variable's value, typed like the config field."""
+    annotation = field.annotation
+    if annotation is DetectionsConfig:
+        return TerraformDetections(variable.value)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        # The config model itself, each field a Terraform expression (no validation: Terraform's).
+        return annotation.model_construct(
+            **{
+                name: _typed(Fn.lookup_nested(variable.value, [name]), nested.annotation)
+                for name, nested in annotation.model_fields.items()
+            }
+        )
+    return _typed(variable.value, annotation)
 
 
 def _strip_comments(node: Any) -> Any:
@@ -75,11 +163,11 @@ class BaselineModuleStack(TerraformStack):
     def __init__(self, scope: Construct, id_: str) -> None:
         super().__init__(scope, id_)
         AwsProvider(self, "aws")
-        defaults = BaselineConfig().model_dump()
+        defaults = BaselineConfig().model_dump(mode="json")
         values: dict[str, Any] = {}
         for name, (field, marker) in module_inputs().items():
             variable = self._variable(name, field, marker, defaults[name])
-            values[name] = getattr(variable, _TERRAFORM_TYPES[field.annotation][1])
+            values[name] = input_value(variable, field)
         self.baseline = ManagementAccountBaseline(self, "baseline", props=ManagementAccountBaselineProps(**values))
         add_outputs(self, self.baseline)
 
@@ -87,7 +175,7 @@ class BaselineModuleStack(TerraformStack):
         return TerraformVariable(
             self,
             name,
-            type=terraform_type(field),
+            type=terraform_type(field.annotation),
             description=field.description,
             default=list(default) if isinstance(default, tuple) else default,
             nullable=False,

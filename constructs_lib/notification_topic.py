@@ -31,6 +31,9 @@ class NotificationTopicProps:
     name: str
     #: Addresses subscribed by email; each must confirm. Default: none.
     email_addresses: Sequence[str] = ()
+    #: ARN of the KMS key that encrypts messages at rest; its policy must let the publishers
+    #: use it (see ``EncryptionKey``). Default: none.
+    kms_key_arn: str | None = None
 
 
 class NotificationTopic(Construct):
@@ -45,7 +48,7 @@ class NotificationTopic(Construct):
     def __init__(self, scope: Construct, id_: str, *, props: NotificationTopicProps) -> None:
         super().__init__(scope, id_)
         env = props.environment
-        self.topic = SnsTopic(self, "topic", name=props.name)
+        self.topic = SnsTopic(self, "topic", name=props.name, kms_master_key_id=props.kms_key_arn)
         self.topic_arn: str = self.topic.arn
         publishers = {
             "AllowEventBridgeRules": ("events.amazonaws.com", env.arn("events", "rule/*")),

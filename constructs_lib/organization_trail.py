@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from cdktf import IResolvable, Op
 from cdktf_cdktf_provider_aws.cloudtrail import Cloudtrail
 from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
 from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import DataAwsIamPolicyDocumentStatement
@@ -12,13 +11,22 @@ from cdktf_cdktf_provider_aws.iam_role import IamRole
 from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
 from constructs import Construct
 
+from constructs_lib.config import LogBucketConfig
 from constructs_lib.environment import AwsEnvironment
-from constructs_lib.hardened_bucket import HardenedBucket, HardenedBucketProps
+from constructs_lib.hardened_bucket import (
+    AccessLogging,
+    BucketLifecycle,
+    HardenedBucket,
+    HardenedBucketProps,
+    ObjectLock,
+)
 from constructs_lib.policy import (
+    arn_like,
     policy_document,
     statement,
     string_equals,
 )
+from constructs_lib.switch import Flag, is_off, negate
 
 CLOUDTRAIL = "cloudtrail.amazonaws.com"
 
@@ -36,12 +44,15 @@ class OrganizationTrailProps:
     #: Keep the log group (skip_destroy) and the bucket's logs (force_destroy off) when the
     #: stack is destroyed; a plain True also refuses to plan the bucket's destruction
     #: (prevent_destroy, which Terraform cannot take from a variable). Default: True.
-    protect_log_data: bool | IResolvable = True
-
-
-def _negate(flag: bool | IResolvable) -> bool | IResolvable:
-    """``not flag``, for a plain bool or a Terraform bool expression."""
-    return not flag if isinstance(flag, bool) else Op.not_(flag)
+    protect_log_data: Flag = True
+    #: ARN of the KMS key that encrypts the log files and the log group. Default: none
+    #: (SSE-S3 for the files, CloudWatch Logs' own encryption for the group).
+    kms_key_arn: str | None = None
+    #: Lifecycle, access logging and Object Lock of the bucket. Default: the config's defaults.
+    log_bucket: LogBucketConfig = field(default_factory=LogBucketConfig)
+    #: Name of the bucket that receives S3 server access logs, when ``log_bucket.access_logging``.
+    #: Default: ``<name>-access-<account id>``.
+    access_log_bucket_name: str | None = None
 
 
 class OrganizationTrail(Construct):
@@ -90,17 +101,39 @@ class OrganizationTrail(Construct):
                 ),
             ]
 
+        settings = props.log_bucket
+        bucket_name = f"{props.name}-{env.account_id}"
+        lifecycle = BucketLifecycle(
+            transition_to_glacier_days=settings.transition_to_glacier_days,
+            expiration_days=settings.expiration_days,
+            noncurrent_version_expiration_days=settings.noncurrent_version_expiration_days,
+        )
+        access_logging: AccessLogging | None = None
+        if not is_off(settings.access_logging):
+            self.access_log_bucket = self._access_log_bucket(
+                props, settings.access_logging, env.arn("s3", bucket_name, region=False, account=False), lifecycle
+            )
+            access_logging = AccessLogging(
+                enabled=settings.access_logging,
+                target_bucket=self.access_log_bucket.bucket_name,
+                target_prefix="s3-access-logs/",
+                target_policy=self.access_log_bucket.policy,
+            )
         storage = HardenedBucket(
             self,
             "storage",
             props=HardenedBucketProps(
-                bucket_name=f"{props.name}-{env.account_id}",
+                bucket_name=bucket_name,
                 prevent_destroy=props.protect_log_data is True,
-                force_destroy=_negate(props.protect_log_data),
+                force_destroy=negate(props.protect_log_data),
                 policy_statements=cloudtrail_statements,
+                lifecycle=lifecycle,
+                object_lock=ObjectLock(mode=settings.object_lock_mode, days=settings.object_lock_days),
+                access_logging=access_logging,
             ),
         )
         self.bucket = storage.bucket
+        self.bucket_name: str = storage.bucket_name
         self.bucket_policy = storage.policy
 
         self.log_group = CloudwatchLogGroup(
@@ -109,6 +142,7 @@ class OrganizationTrail(Construct):
             name=f"/aws/cloudtrail/{props.name}",
             retention_in_days=props.log_retention_days,
             skip_destroy=props.protect_log_data,
+            kms_key_id=props.kms_key_arn,
         )
         assume_role_document = policy_document(
             self,
@@ -167,8 +201,43 @@ class OrganizationTrail(Construct):
             include_global_service_events=True,
             enable_log_file_validation=True,
             enable_logging=True,
+            kms_key_id=props.kms_key_arn,
             # CloudTrail wants the log group ARN with the ":*" stream suffix.
             cloud_watch_logs_group_arn=f"{self.log_group.arn}:*",
             cloud_watch_logs_role_arn=self.logs_role.arn,
             depends_on=[self.bucket_policy, logs_role_policy],
+        )
+
+    def _access_log_bucket(
+        self, props: OrganizationTrailProps, enabled: Flag, source_bucket_arn: str, lifecycle: BucketLifecycle
+    ) -> HardenedBucket:
+        """The bucket that receives the log bucket's S3 server access logs (SSE-S3: S3 logging
+        cannot write to a bucket whose default encryption is a KMS key)."""
+        env = props.environment
+
+        def logging_statements(bucket_arn: str) -> list[DataAwsIamPolicyDocumentStatement]:
+            return [
+                statement(
+                    sid="S3ServerAccessLogsFromTheLogBucket",
+                    service="logging.s3.amazonaws.com",
+                    actions=["s3:PutObject"],
+                    resources=[f"{bucket_arn}/s3-access-logs/*"],
+                    conditions=[
+                        string_equals("aws:SourceAccount", env.account_id),
+                        arn_like("aws:SourceArn", source_bucket_arn),
+                    ],
+                )
+            ]
+
+        return HardenedBucket(
+            self,
+            "access-logs",
+            props=HardenedBucketProps(
+                bucket_name=props.access_log_bucket_name or f"{props.name}-access-{env.account_id}",
+                prevent_destroy=props.protect_log_data is True,
+                force_destroy=negate(props.protect_log_data),
+                policy_statements=logging_statements,
+                lifecycle=lifecycle,
+                enabled=enabled,
+            ),
         )

@@ -41,21 +41,33 @@ def arn_like(variable: str, *values: str) -> Condition:
     return Condition("ArnLike", variable, values)
 
 
+def string_like(variable: str, *values: str) -> Condition:
+    return Condition("StringLike", variable, values)
+
+
+def arn_equals(variable: str, *values: str) -> Condition:
+    return Condition("ArnEquals", variable, values)
+
+
 def statement(
     *,
     sid: str,
     actions: Sequence[str],
     resources: Sequence[str] | None = None,
     service: str | None = None,
+    aws_principal: str | None = None,
     conditions: Sequence[Condition] = (),
 ) -> DataAwsIamPolicyDocumentStatement:
-    """Allow ``actions`` on ``resources`` (to the AWS ``service`` principal, if given)."""
+    """Allow ``actions`` on ``resources`` (to the ``service`` or ``aws_principal``, if given)."""
+    principals = [
+        DataAwsIamPolicyDocumentStatementPrincipals(type=kind, identifiers=[identifier])
+        for kind, identifier in (("Service", service), ("AWS", aws_principal))
+        if identifier
+    ]
     return DataAwsIamPolicyDocumentStatement(
         sid=sid,
         effect="Allow",
-        principals=(
-            [DataAwsIamPolicyDocumentStatementPrincipals(type="Service", identifiers=[service])] if service else None
-        ),
+        principals=principals or None,
         actions=list(actions),
         resources=list(resources) if resources is not None else None,
         condition=[condition.render() for condition in conditions] or None,
@@ -75,7 +87,11 @@ def deny_insecure_transport(*, actions: Sequence[str], resources: Sequence[str])
 
 
 def policy_document(
-    scope: Construct, id_: str, statements: Sequence[DataAwsIamPolicyDocumentStatement]
+    scope: Construct,
+    id_: str,
+    statements: Sequence[DataAwsIamPolicyDocumentStatement],
+    *,
+    count: float | None = None,
 ) -> DataAwsIamPolicyDocument:
     """Render ``statements`` as one policy document; use ``.json`` for the text."""
-    return DataAwsIamPolicyDocument(scope, id_, statement=list(statements))
+    return DataAwsIamPolicyDocument(scope, id_, statement=list(statements), count=count)

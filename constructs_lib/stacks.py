@@ -4,19 +4,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cdktf import App, LocalBackend, S3Backend, S3BackendEndpointConfig, TerraformOutput, TerraformStack
+from cdktf import App, LocalBackend, S3Backend, S3BackendEndpointConfig, TerraformOutput, TerraformStack, Token
 from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags, AwsProviderEndpoints
 from constructs import Construct
 
 from constructs_lib.baseline import ManagementAccountBaseline, ManagementAccountBaselineProps
 from constructs_lib.config import BaselineConfig
-from constructs_lib.hardened_bucket import HardenedBucket, HardenedBucketProps
+from constructs_lib.hardened_bucket import BucketLifecycle, HardenedBucket, HardenedBucketProps
 
 #: Name of the baseline stack (its folder under ``cdktf.out/stacks``).
 BASELINE_STACK = "management-account-baseline"
 #: Name of the stack that creates the state bucket, applied once before the baseline.
 BOOTSTRAP_STACK = "state-bootstrap"
 
+#: Days an old version of the Terraform state stays in the state bucket.
+STATE_HISTORY_DAYS = 365
 #: Services the stacks call; with ``local_aws_endpoint`` each is sent to the local AWS.
 LOCAL_AWS_SERVICES = (
     "budgets",
@@ -24,6 +26,7 @@ LOCAL_AWS_SERVICES = (
     "cloudwatch",
     "events",
     "iam",
+    "kms",
     "logs",
     "organizations",
     "s3",
@@ -50,7 +53,8 @@ def add_aws_provider(stack: TerraformStack, config: BaselineConfig) -> AwsProvid
 def add_outputs(stack: TerraformStack, baseline: ManagementAccountBaseline) -> None:
     """The baseline's outputs as outputs of ``stack``, under their stable names."""
     for name, output in baseline.outputs().items():
-        TerraformOutput(stack, name, value=output.value, description=output.description)
+        value = Token.null_value() if output.value is None else output.value
+        TerraformOutput(stack, name, value=value, description=output.description)
 
 
 class StateBootstrapStack(TerraformStack):
@@ -66,7 +70,14 @@ class StateBootstrapStack(TerraformStack):
         LocalBackend(self, path=str(Path(config.state.bootstrap_state_path).resolve()))
         add_aws_provider(self, config)
         self.state_bucket = HardenedBucket(
-            self, "state", props=HardenedBucketProps(bucket_name=config.state_bucket, prevent_destroy=True)
+            self,
+            "state",
+            props=HardenedBucketProps(
+                bucket_name=config.state_bucket,
+                prevent_destroy=True,
+                # Every apply writes a new state version: keep a year of history, not all of it.
+                lifecycle=BucketLifecycle(noncurrent_version_expiration_days=STATE_HISTORY_DAYS),
+            ),
         )
 
 

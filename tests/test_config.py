@@ -61,6 +61,48 @@ BAD_VALUES: list[tuple[dict[str, Any], str]] = [
     ({"tags": {"Owner": 7}}, "tags: value of 'Owner' must be a string of at most 256 characters"),
     ({"tags": ["Owner"]}, "tags: must be a table of string keys to string values"),
     ({"budget": 10}, "budget: unknown field; allowed fields are name_prefix, region, budget_limit_usd"),
+    ({"kms_encryption": "on"}, "kms_encryption: must be true or false (got 'on')"),
+    ({"detections": {"cis_pack": "on"}}, "detections.cis_pack: must be one of off, exact, management-only (got 'on')"),
+    (
+        {"detections": {"disabled": ["no-such-alert"]}},
+        "detections.disabled: must name entries of the detection catalogue",
+    ),
+    ({"detections": {"overrides": {"root-sign-in": {}}}}, "detections.overrides: must name log detections"),
+    (
+        {"detections": {"overrides": {"access-denied": {"period": 61}}}},
+        "detections.overrides.access-denied.period: must be 10, 30 or a multiple of 60 up to 86400 seconds (got 61)",
+    ),
+    (
+        {"detections": {"overrides": {"access-denied": {"threshold": -1}}}},
+        "detections.overrides.access-denied.threshold: must be a number of at least 0 (got -1)",
+    ),
+    (
+        {"detections": {"overrides": {"access-denied": {"evaluation_periods": 0}}}},
+        "detections.overrides.access-denied.evaluation_periods: must be a whole number from 1 to 100 (got 0)",
+    ),
+    (
+        {"detections": {"overrides": {"access-denied": {"limit": 1}}}},
+        "detections.overrides.access-denied.limit: unknown field; "
+        "allowed fields are threshold, period, evaluation_periods",
+    ),
+    ({"log_bucket": {"expiration_days": 100}}, "log_bucket.expiration_days: must be at least 365 days (CIS) (got 100)"),
+    (
+        {"log_bucket": {"noncurrent_version_expiration_days": 30}},
+        "log_bucket.noncurrent_version_expiration_days: must be at least 365 days (CIS) (got 30)",
+    ),
+    (
+        {"log_bucket": {"transition_to_glacier_days": 0}},
+        "log_bucket.transition_to_glacier_days: must be a whole number",
+    ),
+    (
+        {"log_bucket": {"transition_to_glacier_days": 3000}},
+        "log_bucket: transition_to_glacier_days (3000) must be less than expiration_days (2557)",
+    ),
+    (
+        {"log_bucket": {"object_lock_mode": "on"}},
+        "log_bucket.object_lock_mode: must be one of off, GOVERNANCE, COMPLIANCE",
+    ),
+    ({"log_bucket": {"access_logging": "yes"}}, "log_bucket.access_logging: must be true or false (got 'yes')"),
 ]
 
 

@@ -12,6 +12,7 @@ import pytest
 from constructs_lib import module
 from constructs_lib.baseline import ManagementAccountBaselineProps
 from constructs_lib.config import BaselineConfig, app_only_fields, module_inputs
+from constructs_lib.detections import LOG_DETECTION_NAMES
 from constructs_lib.module import MODULE_PATH, REPO_ROOT, render_module, stale_files
 
 #: The module's outputs are an interface: renaming one breaks every caller.
@@ -23,6 +24,7 @@ STABLE_OUTPUTS = {
     "log_group_arn",
     "root_sign_in_rule_arn",
     "alarm_arns",
+    "kms_key_arn",
 }
 
 
@@ -85,6 +87,7 @@ def test_variables_are_the_config_fields_marked_as_module_inputs(document: dict[
         ("log_retention_days", "number"),
         ("protect_log_data", "bool"),
         ("create_budget", "bool"),
+        ("kms_encryption", "bool"),
     ],
 )
 def test_variable_types_follow_the_config_types(document: dict[str, Any], name: str, terraform_type: str) -> None:
@@ -106,7 +109,7 @@ def test_variables_drive_the_resources(document: dict[str, Any]) -> None:
     resources = document["resource"]
     (trail,) = resources["aws_cloudtrail"].values()
     (log_group,) = resources["aws_cloudwatch_log_group"].values()
-    (bucket,) = resources["aws_s3_bucket"].values()
+    bucket = resources["aws_s3_bucket"]["baseline_organization-trail_storage_bucket_F74A8660"]
     (budget,) = resources["aws_budgets_budget"].values()
     assert trail["name"] == "${var.name_prefix}-organization-trail"
     assert log_group["retention_in_days"] == "${var.log_retention_days}"
@@ -122,7 +125,22 @@ def test_variables_drive_the_resources(document: dict[str, Any]) -> None:
 def test_outputs_keep_their_stable_names_and_say_what_they_are(document: dict[str, Any]) -> None:
     assert set(document["output"]) == STABLE_OUTPUTS
     assert all(output["description"] for output in document["output"].values())
-    assert set(document["output"]["alarm_arns"]["value"]) == {"console-sign-in", "access-denied", "estimated-charges"}
+    alarm_arns = document["output"]["alarm_arns"]["value"]  # switched-off alarms are left out
+    assert alarm_arns.startswith("${{ for name, arn in {")
+    assert alarm_arns.endswith("if arn != null }}")
+    for name in [*LOG_DETECTION_NAMES, "estimated-charges"]:
+        assert f'"{name}" = ' in alarm_arns
+
+
+def test_switches_become_counts(document: dict[str, Any]) -> None:
+    resources = document["resource"]
+    (key,) = resources["aws_kms_key"].values()
+    assert key["count"] == "${var.kms_encryption ? 1 : 0}"
+    access_logs = resources["aws_s3_bucket"]["baseline_organization-trail_access-logs_bucket_7AD1C2C0"]
+    assert access_logs["count"] == "${var.log_bucket.access_logging ? 1 : 0}"
+    cis = resources["aws_cloudwatch_metric_alarm"]["baseline_cis-root-usage_alarm_34673FCE"]
+    assert "var.detections.cis_pack" in cis["count"]
+    assert "var.detections.disabled" in cis["count"]
 
 
 def test_module_refuses_a_provider_for_another_region(document: dict[str, Any]) -> None:

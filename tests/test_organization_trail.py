@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+
 from tests.synth import Synthesized, conditions
 
 
@@ -82,20 +86,36 @@ def test_bucket_refuses_requests_without_tls(default_stack: Synthesized) -> None
     assert conditions(deny) == {("Bool", "aws:SecureTransport"): ["false"]}
 
 
-def test_bucket_blocks_every_kind_of_public_access(default_stack: Synthesized) -> None:
+#: The trail's buckets: its log bucket and the bucket of the log bucket's access logs.
+BUCKETS = ("storage", "access-logs")
+
+
+def _of_bucket(s: Synthesized, resource_type: str, bucket: str) -> dict[str, Any]:
+    (body,) = (body for logical_id, body in s.resources(resource_type).items() if f"_{bucket}_" in logical_id)
+    return body
+
+
+def _bucket_id(s: Synthesized, bucket: str) -> str:
+    (logical_id,) = (logical_id for logical_id in s.resources("aws_s3_bucket") if f"_{bucket}_" in logical_id)
+    return f"${{aws_s3_bucket.{logical_id}.id}}"
+
+
+@pytest.mark.parametrize("bucket", BUCKETS)
+def test_bucket_blocks_every_kind_of_public_access(default_stack: Synthesized, bucket: str) -> None:
     s = default_stack
-    (block,) = s.resources("aws_s3_bucket_public_access_block").values()
-    assert block["bucket"] == s.ref(s.stack.baseline.trail.bucket, "id")
+    block = _of_bucket(s, "aws_s3_bucket_public_access_block", bucket)
+    assert block["bucket"] == _bucket_id(s, bucket)
     for setting in ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"):
         assert block[setting] is True, setting
 
 
-def test_bucket_is_versioned_encrypted_and_owner_enforced(default_stack: Synthesized) -> None:
+@pytest.mark.parametrize("bucket", BUCKETS)
+def test_bucket_is_versioned_encrypted_and_owner_enforced(default_stack: Synthesized, bucket: str) -> None:
     s = default_stack
-    bucket_id = s.ref(s.stack.baseline.trail.bucket, "id")
-    (versioning,) = s.resources("aws_s3_bucket_versioning").values()
-    (encryption,) = s.resources("aws_s3_bucket_server_side_encryption_configuration").values()
-    (ownership,) = s.resources("aws_s3_bucket_ownership_controls").values()
+    bucket_id = _bucket_id(s, bucket)
+    versioning = _of_bucket(s, "aws_s3_bucket_versioning", bucket)
+    encryption = _of_bucket(s, "aws_s3_bucket_server_side_encryption_configuration", bucket)
+    ownership = _of_bucket(s, "aws_s3_bucket_ownership_controls", bucket)
     assert versioning["bucket"] == encryption["bucket"] == ownership["bucket"] == bucket_id
     assert versioning["versioning_configuration"] == {"status": "Enabled"}
     assert encryption["rule"] == [{"apply_server_side_encryption_by_default": {"sse_algorithm": "AES256"}}]

@@ -43,6 +43,11 @@ module "management_baseline" {
   budget_limit_usd   = 120
   alert_emails       = ["secops@example.com", "finance@example.com"]
   log_retention_days = 731
+
+  detections = {
+    cis_pack  = "management-only" # CIS monitoring pack, scoped to this account
+    overrides = { "access-denied" = { threshold = 3 } }
+  }
 }
 
 output "alert_topic_arn" {

@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from constructs_lib.config import BaselineConfig
+from constructs_lib.config import AlarmOverride, BaselineConfig, DetectionsConfig
+from constructs_lib.detections import CATALOGUE, LOG_DETECTION_NAMES, Scope
 from constructs_lib.module import MODULE_PATH, REPO_ROOT
 from constructs_lib.stacks import LOCAL_AWS_SERVICES
 from tests.local_aws import LocalAws
@@ -26,6 +27,7 @@ EXAMPLE_INPUTS = BaselineConfig(
     budget_limit_usd=120,
     alert_emails=("secops@example.com", "finance@example.com"),
     log_retention_days=731,
+    detections=DetectionsConfig(cis_pack="management-only", overrides={"access-denied": AlarmOverride(threshold=3)}),
     create_budget=False,
 )
 
@@ -106,8 +108,25 @@ def test_example_validates_offline(example: Example) -> None:
         ({"alert_emails": ["not-an-address"]}, "alert_emails must contain only valid email addresses."),
         ({"alert_emails": ["a@example.com", "a@example.com"]}, "alert_emails must not list the same address twice."),
         ({"log_retention_days": 30}, "log_retention_days must be one of 365, 400, 545,"),
+        ({"detections": {"cis_pack": "on"}}, "detections.cis_pack must be one of off, exact, management-only."),
+        ({"detections": {"disabled": ["nope"]}}, "detections.disabled must name entries of the detection catalogue"),
+        (
+            {"detections": {"overrides": {"access-denied": {"period": 61}}}},
+            "detections.overrides: period must be 10, 30 or a multiple of 60",
+        ),
+        ({"log_bucket": {"expiration_days": 100}}, "expiration_days and noncurrent_version_expiration_days must be"),
     ],
-    ids=["name_prefix", "budget_limit_usd", "alert_emails", "alert_emails-twice", "log_retention_days"],
+    ids=[
+        "name_prefix",
+        "budget_limit_usd",
+        "alert_emails",
+        "alert_emails-twice",
+        "log_retention_days",
+        "cis_pack",
+        "disabled",
+        "period",
+        "expiration_days",
+    ],
 )
 def test_bad_input_fails_the_plan_with_the_validation_message(
     local_example: Example, arguments: dict[str, object], message: str
@@ -168,6 +187,21 @@ def test_inputs_reach_the_created_resources(applied: Example) -> None:
     assert trail["IsOrganizationTrail"] is True
 
 
+def test_cis_pack_and_overrides_reach_the_alarms(applied: Example) -> None:
+    logs, account = applied.aws.client("logs"), applied.aws.account_id
+    group = f"/aws/cloudtrail/{EXAMPLE_INPUTS.name_prefix}-organization-trail"
+    filters = {
+        f["filterName"]: f["filterPattern"] for f in logs.describe_metric_filters(logGroupName=group)["metricFilters"]
+    }
+    root_usage = filters[f"{EXAMPLE_INPUTS.name_prefix}-cis-root-usage"]
+    assert root_usage == CATALOGUE["cis-root-usage"].filter_pattern(account, Scope.MANAGEMENT_ACCOUNT)  # type: ignore[union-attr]
+    assert len(filters) == len(LOG_DETECTION_NAMES)
+    (denied,) = applied.aws.client("cloudwatch").describe_alarms(
+        AlarmNames=[f"{EXAMPLE_INPUTS.name_prefix}-access-denied"]
+    )["MetricAlarms"]
+    assert denied["Threshold"] == 3
+
+
 def test_outputs_reach_the_caller(applied: Example) -> None:
     outputs = json.loads(terraform("output", "-json", cwd=applied.workdir, env=applied.env).stdout)
     prefix, account = EXAMPLE_INPUTS.name_prefix, applied.aws.account_id
@@ -176,8 +210,8 @@ def test_outputs_reach_the_caller(applied: Example) -> None:
         f"arn:aws:cloudtrail:us-east-1:{account}:trail/{prefix}-organization-trail"
     )
     alarms = applied.aws.client("cloudwatch").describe_alarms()["MetricAlarms"]
+    by_name = {alarm["AlarmName"]: alarm["AlarmArn"] for alarm in alarms}
     assert outputs["alarm_arns"]["value"] == {
-        "console-sign-in": next(a["AlarmArn"] for a in alarms if a["AlarmName"] == f"{prefix}-console-sign-in"),
-        "access-denied": next(a["AlarmArn"] for a in alarms if a["AlarmName"] == f"{prefix}-access-denied"),
-        "estimated-charges": next(a["AlarmArn"] for a in alarms if a["AlarmName"] == f"{prefix}-monthly-charges"),
+        **{name: by_name[f"{prefix}-{name}"] for name in LOG_DETECTION_NAMES},
+        "estimated-charges": by_name[f"{prefix}-monthly-charges"],
     }

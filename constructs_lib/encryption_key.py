@@ -1,0 +1,143 @@
+"""The customer-managed KMS key of the trail's log files, the log group and the alert topic."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cdktf import TerraformResourceLifecycle
+from cdktf_cdktf_provider_aws.kms_alias import KmsAlias
+from cdktf_cdktf_provider_aws.kms_key import KmsKey
+from constructs import Construct
+
+from constructs_lib.environment import AwsEnvironment
+from constructs_lib.policy import arn_equals, arn_like, policy_document, statement, string_equals, string_like
+from constructs_lib.switch import Flag, attribute, count_for
+
+#: The days KMS waits before it deletes a key scheduled for deletion (the maximum).
+DELETION_WINDOW_DAYS = 30
+CLOUDTRAIL = "cloudtrail.amazonaws.com"
+
+
+@dataclass(frozen=True, kw_only=True)
+class EncryptionKeyProps:
+    """Settings of :class:`EncryptionKey`."""
+
+    environment: AwsEnvironment
+    #: The key's alias, without ``alias/``.
+    alias: str
+    #: ARN of the trail that encrypts its log files with the key.
+    trail_arn: str
+    #: Name of the log group that CloudWatch Logs encrypts with the key.
+    log_group_name: str
+    #: ARN of the SNS topic that is encrypted with the key.
+    topic_arn: str
+    #: Refuse to plan the key's destruction (``prevent_destroy``). Default: True.
+    prevent_destroy: bool = True
+    #: Build the key (a Terraform expression becomes its ``count``). Default: True.
+    enabled: Flag = True
+
+
+class EncryptionKey(Construct):
+    """A symmetric KMS key with rotation on, a 30-day deletion window and a least-privilege policy.
+
+    The account administers the key through IAM as usual (the root-principal statement);
+    besides, the policy lets exactly these services use it, each for its own resource:
+    CloudTrail for this trail's log files (organization trails included: the encryption
+    context is the management account's trail), CloudWatch Logs for this log group, and
+    the alert publishers (EventBridge, CloudWatch alarms, AWS Budgets) for this topic.
+    EventBridge's requests carry no ``aws:SourceAccount``/``aws:SourceArn`` (AWS documents
+    that they are unsupported there), so its statement is bound by the topic's encryption
+    context only.
+    """
+
+    def __init__(self, scope: Construct, id_: str, *, props: EncryptionKeyProps) -> None:
+        super().__init__(scope, id_)
+        env = props.environment
+        this_account = string_equals("aws:SourceAccount", env.account_id)
+        this_topic = string_equals("kms:EncryptionContext:aws:sns:topicArn", props.topic_arn)
+        publish = ["kms:GenerateDataKey*", "kms:Decrypt"]
+        document = policy_document(
+            self,
+            "policy-document",
+            [
+                statement(
+                    sid="AccountAdministersTheKeyThroughIam",
+                    aws_principal=f"arn:{env.partition}:iam::{env.account_id}:root",
+                    actions=["kms:*"],
+                    resources=["*"],
+                ),
+                statement(
+                    sid="CloudTrailEncryptsThisTrailsLogs",
+                    service=CLOUDTRAIL,
+                    actions=["kms:GenerateDataKey*"],
+                    resources=["*"],
+                    conditions=[
+                        string_like(
+                            "kms:EncryptionContext:aws:cloudtrail:arn",
+                            f"arn:{env.partition}:cloudtrail:*:{env.account_id}:trail/*",
+                        ),
+                        string_equals("aws:SourceArn", props.trail_arn),
+                    ],
+                ),
+                statement(
+                    sid="CloudTrailDescribesTheKey",
+                    service=CLOUDTRAIL,
+                    actions=["kms:DescribeKey"],
+                    resources=["*"],
+                    conditions=[string_equals("aws:SourceArn", props.trail_arn)],
+                ),
+                statement(
+                    sid="CloudWatchLogsEncryptsThisLogGroup",
+                    service=f"logs.{env.region}.amazonaws.com",
+                    actions=["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+                    resources=["*"],
+                    conditions=[
+                        arn_equals(
+                            "kms:EncryptionContext:aws:logs:arn",
+                            env.arn("logs", f"log-group:{props.log_group_name}"),
+                        )
+                    ],
+                ),
+                statement(
+                    sid="CloudWatchAlarmsPublishToTheTopic",
+                    service="cloudwatch.amazonaws.com",
+                    actions=publish,
+                    resources=["*"],
+                    conditions=[this_topic, this_account, arn_like("aws:SourceArn", env.arn("cloudwatch", "alarm:*"))],
+                ),
+                statement(
+                    sid="BudgetsPublishToTheTopic",
+                    service="budgets.amazonaws.com",
+                    actions=publish,
+                    resources=["*"],
+                    conditions=[
+                        this_topic,
+                        this_account,
+                        arn_like("aws:SourceArn", env.arn("budgets", "*", region=False)),
+                    ],
+                ),
+                statement(
+                    sid="EventBridgePublishesToTheTopic",
+                    service="events.amazonaws.com",
+                    actions=publish,
+                    resources=["*"],
+                    conditions=[this_topic],
+                ),
+            ],
+        )
+        count = count_for(props.enabled)
+        self.key = KmsKey(
+            self,
+            "key",
+            count=count,
+            description="Management account baseline: trail log files, trail log group, alert topic.",
+            enable_key_rotation=True,
+            deletion_window_in_days=DELETION_WINDOW_DAYS,
+            policy=document.json,
+            lifecycle=TerraformResourceLifecycle(prevent_destroy=props.prevent_destroy),
+        )
+        self.alias = KmsAlias(
+            self, "alias", count=count, name=f"alias/{props.alias}", target_key_id=attribute(self.key, "key_id")
+        )
+        #: The key's ARN (null in the module flavour when encryption is switched off).
+        self.key_arn: str = attribute(self.key, "arn")

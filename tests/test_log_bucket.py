@@ -1,0 +1,123 @@
+"""The trail bucket's lifecycle, access logging and Object Lock."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from constructs_lib.config import BaselineConfig
+from tests.synth import Synthesized, conditions, synth
+
+
+@pytest.fixture(scope="module")
+def every_option() -> Synthesized:
+    return synth(
+        BaselineConfig.model_validate(
+            {
+                "log_bucket": {
+                    "transition_to_glacier_days": 30,
+                    "expiration_days": 3653,
+                    "noncurrent_version_expiration_days": 400,
+                    "access_logging": True,
+                    "object_lock_mode": "COMPLIANCE",
+                    "object_lock_days": 400,
+                }
+            }
+        )
+    )
+
+
+def _only(s: Synthesized, resource_type: str, name_part: str) -> dict[str, Any]:
+    (body,) = (body for logical_id, body in s.resources(resource_type).items() if name_part in logical_id)
+    return body
+
+
+def test_logs_move_to_glacier_and_expire_after_the_documented_defaults(default_stack: Synthesized) -> None:
+    rules = _only(default_stack, "aws_s3_bucket_lifecycle_configuration", "storage")["rule"]
+    assert rules == [
+        {
+            "id": "retention",
+            "status": "Enabled",
+            "filter": [{"prefix": ""}],
+            "transition": [{"days": 90, "storage_class": "GLACIER"}],
+            "expiration": [{"days": 2557}],
+            "noncurrent_version_expiration": [{"noncurrent_days": 365}],
+            "abort_incomplete_multipart_upload": [{"days_after_initiation": 7}],
+        }
+    ]
+
+
+def test_lifecycle_days_follow_the_config(every_option: Synthesized) -> None:
+    (rule,) = _only(every_option, "aws_s3_bucket_lifecycle_configuration", "storage")["rule"]
+    assert rule["transition"] == [{"days": 30, "storage_class": "GLACIER"}]
+    assert rule["expiration"] == [{"days": 3653}]
+    assert rule["noncurrent_version_expiration"] == [{"noncurrent_days": 400}]
+
+
+def test_access_logging_is_on_and_object_lock_off_by_default(default_stack: Synthesized) -> None:
+    resources = default_stack.doc["resource"]
+    assert len(resources["aws_s3_bucket_logging"]) == 1
+    assert len(resources["aws_s3_bucket"]) == 2
+    assert "aws_s3_bucket_object_lock_configuration" not in resources
+    assert "object_lock_enabled" not in default_stack.body(default_stack.stack.baseline.trail.bucket)
+
+
+def test_access_logging_can_be_switched_off() -> None:
+    s = synth(BaselineConfig.model_validate({"log_bucket": {"access_logging": False}}))
+    assert "aws_s3_bucket_logging" not in s.doc["resource"]
+    assert len(s.doc["resource"]["aws_s3_bucket"]) == 1
+
+
+def test_object_lock_keeps_each_log_file_for_the_configured_days(every_option: Synthesized) -> None:
+    s = every_option
+    assert s.body(s.stack.baseline.trail.bucket)["object_lock_enabled"] is True
+    lock = _only(s, "aws_s3_bucket_object_lock_configuration", "storage")
+    assert lock["rule"] == {"default_retention": {"mode": "COMPLIANCE", "days": 400}}
+
+
+def test_access_logs_go_to_a_separate_hardened_bucket(every_option: Synthesized) -> None:
+    s = every_option
+    logging = _only(s, "aws_s3_bucket_logging", "storage")
+    target = _only(s, "aws_s3_bucket", "access-logs")
+    assert target["bucket"] == f"mgmt-baseline-access-logs-{s.env.account_id}"
+    assert logging["target_prefix"] == "s3-access-logs/"
+    assert logging["target_bucket"].startswith("${aws_s3_bucket.baseline_organization-trail_access-logs_bucket")
+    block = _only(s, "aws_s3_bucket_public_access_block", "access-logs")
+    assert block["block_public_policy"] is True
+    assert block["restrict_public_buckets"] is True
+
+
+def test_only_s3_logging_of_the_log_bucket_may_write_access_logs(every_option: Synthesized) -> None:
+    s = every_option
+    policy = _only(s, "aws_s3_bucket_policy", "access-logs")
+    statement = s.policy_statements(policy["policy"])["S3ServerAccessLogsFromTheLogBucket"]
+    assert statement["principals"] == [{"type": "Service", "identifiers": ["logging.s3.amazonaws.com"]}]
+    assert statement["actions"] == ["s3:PutObject"]
+    assert conditions(statement) == {
+        ("StringEquals", "aws:SourceAccount"): [s.env.account_id],
+        ("ArnLike", "aws:SourceArn"): [
+            f"arn:{s.env.partition}:s3:::mgmt-baseline-organization-trail-{s.env.account_id}"
+        ],
+    }
+    assert "DenyInsecureTransport" in s.policy_statements(policy["policy"])
+
+
+def test_state_bucket_keeps_a_year_of_state_history() -> None:
+    from cdktf import Testing
+
+    from constructs_lib.stacks import StateBootstrapStack
+
+    app = Testing.app()
+    stack = StateBootstrapStack(app, "bootstrap", config=BaselineConfig())
+    (lifecycle,) = json.loads(Testing.synth(stack))["resource"]["aws_s3_bucket_lifecycle_configuration"].values()
+    assert lifecycle["rule"] == [
+        {
+            "id": "retention",
+            "status": "Enabled",
+            "filter": [{"prefix": ""}],
+            "noncurrent_version_expiration": [{"noncurrent_days": 365}],
+            "abort_incomplete_multipart_upload": [{"days_after_initiation": 7}],
+        }
+    ]
