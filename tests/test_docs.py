@@ -5,7 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from constructs_lib.config import load_config
-from constructs_lib.docs import BEGIN, END, config_table, with_config_table
+from constructs_lib.docs import (
+    BEGIN,
+    CATALOGUE_BEGIN,
+    CATALOGUE_END,
+    END,
+    catalogue_table,
+    config_table,
+    with_config_table,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -14,6 +22,12 @@ def test_readme_config_table_matches_the_model() -> None:
     readme = (ROOT / "README.md").read_text()
     start, end = readme.index(BEGIN), readme.index(END) + len(END)
     assert readme[start:end] == config_table(), "regenerate with: ./run generate"
+
+
+def test_readme_catalogue_table_matches_the_catalogue() -> None:
+    readme = (ROOT / "README.md").read_text()
+    start, end = readme.index(CATALOGUE_BEGIN), readme.index(CATALOGUE_END) + len(CATALOGUE_END)
+    assert readme[start:end] == catalogue_table(), "regenerate with: ./run generate"
 
 
 def test_writing_the_table_replaces_only_the_text_between_the_markers() -> None:
