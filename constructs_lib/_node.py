@@ -23,6 +23,11 @@ def bundled_node() -> Path | None:
     return node if node.is_file() else None
 
 
+#: cdktf 0.21 calls ``util.isArray``, deprecated in Node 22: a warning on every synth that
+#: no user can act on.
+QUIET_DEPRECATION = "--disable-warning=DEP0044"
+
+
 def use_bundled_node() -> None:
     """Set ``JSII_NODE`` to the bundled Node unless the user chose one."""
     if "JSII_NODE" in os.environ:
@@ -30,3 +35,6 @@ def use_bundled_node() -> None:
     node = bundled_node()
     if node is not None:
         os.environ["JSII_NODE"] = str(node)
+        options = os.environ.get("NODE_OPTIONS", "")
+        if QUIET_DEPRECATION not in options:
+            os.environ["NODE_OPTIONS"] = f"{options} {QUIET_DEPRECATION}".strip()
