@@ -5,7 +5,6 @@ from collections.abc import Iterator
 import pytest
 from cdktf import Testing
 
-import constructs_lib  # noqa: F401  (first: picks the bundled Node before cdktf starts jsii)
 from constructs_lib.config import BaselineConfig
 from tests.local_aws import CREDENTIALS, REAL_AWS_VARIABLES, LocalAws, MotoServer, moto_server
 from tests.synth import Synthesized, synth

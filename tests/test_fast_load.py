@@ -169,3 +169,14 @@ def test_accelerated_synth_is_byte_identical_to_the_plain_one(tmp_path: Path) ->
         stacks = tmp_path / "fast" / name / "stacks"
         assert len(list(stacks.glob("*/cdk.tf.json"))) == 2
         assert _same_tree(tmp_path / "plain" / name / "stacks", stacks) == []
+
+
+def test_the_test_session_runs_jsii_on_the_venv_node_with_the_preload() -> None:
+    # tests/__init__.py imports constructs_lib before anything starts jsii's Node.js process.
+    assert os.environ["JSII_NODE"] == str(bundled_node())
+    assert str(_fast_load.NODE_PRELOAD) in os.environ["NODE_OPTIONS"]
+    from jsii._runtime import kernel  # the kernel of this process, started by the suite
+
+    node_process = kernel.provider._process._process  # type: ignore[attr-defined]
+    command = Path(f"/proc/{node_process.pid}/cmdline").read_bytes().split(b"\0")
+    assert command[0].decode() == str(bundled_node())
