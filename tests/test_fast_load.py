@@ -76,45 +76,35 @@ def test_only_the_submodules_asked_for_are_imported() -> None:
     ]
 
 
+#: jsii returns a JavaScript object of type s3Bucket.S3BucketVersioningOutputReference after
+#: its Python module was taken out of sys.modules and its classes out of jsii's registry, as
+#: if the app had never imported it. ``{setup}`` runs first.
+UNIMPORTED_TYPE = (
+    "import constructs_lib, sys\n"
+    "from cdktf import App, TerraformStack\n"
+    "from cdktf_cdktf_provider_aws.provider import AwsProvider\n"
+    "from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket\n"
+    "from jsii import _reference_map\n"
+    "{setup}\n"
+    "stack = TerraformStack(App(), 's')\n"
+    "AwsProvider(stack, 'aws', region='us-east-1')\n"
+    "bucket = S3Bucket(stack, 'b', bucket='x')\n"
+    "del sys.modules['cdktf_cdktf_provider_aws.s3_bucket']\n"
+    "for fqn in [f for f in _reference_map._types if f.startswith('@cdktf/provider-aws.s3Bucket.')]:\n"
+    "    del _reference_map._types[fqn]\n"
+    "versioning = S3Bucket.versioning.fget(bucket)\n"
+    "print(type(versioning).__module__, type(versioning).__name__)"
+)
+
+
 def test_a_type_whose_submodule_was_never_imported_is_imported_when_jsii_returns_one() -> None:
-    # jsii returns a JavaScript object of type s3Bucket.S3BucketVersioningOutputReference;
-    # its Python module is taken out of sys.modules and its classes out of jsii's registry
-    # first, as if the app had never imported it.
-    result = _python(
-        "import constructs_lib, sys\n"
-        "from cdktf import App, TerraformStack\n"
-        "from cdktf_cdktf_provider_aws.provider import AwsProvider\n"
-        "from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket\n"
-        "from jsii import _reference_map\n"
-        "stack = TerraformStack(App(), 's')\n"
-        "AwsProvider(stack, 'aws', region='us-east-1')\n"
-        "bucket = S3Bucket(stack, 'b', bucket='x')\n"
-        "del sys.modules['cdktf_cdktf_provider_aws.s3_bucket']\n"
-        "for fqn in [f for f in _reference_map._types if f.startswith('@cdktf/provider-aws.s3Bucket.')]:\n"
-        "    del _reference_map._types[fqn]\n"
-        "versioning = S3Bucket.versioning.fget(bucket)\n"
-        "print(type(versioning).__module__, type(versioning).__name__)"
-    )
+    result = _python(UNIMPORTED_TYPE.format(setup="pass"))
     assert result == "cdktf_cdktf_provider_aws.s3_bucket S3BucketVersioningOutputReference"
 
 
 def test_without_the_map_jsii_could_not_find_that_type() -> None:
     # The control for the test above: the same steps with the map emptied fail.
-    code = (
-        "import constructs_lib, sys\n"
-        "from cdktf import App, TerraformStack\n"
-        "from cdktf_cdktf_provider_aws.provider import AwsProvider\n"
-        "from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket\n"
-        "from jsii import _reference_map\n"
-        "_reference_map._submodule_fqn_map = {}\n"
-        "stack = TerraformStack(App(), 's')\n"
-        "AwsProvider(stack, 'aws', region='us-east-1')\n"
-        "bucket = S3Bucket(stack, 'b', bucket='x')\n"
-        "del sys.modules['cdktf_cdktf_provider_aws.s3_bucket']\n"
-        "for fqn in [f for f in _reference_map._types if f.startswith('@cdktf/provider-aws.s3Bucket.')]:\n"
-        "    del _reference_map._types[fqn]\n"
-        "S3Bucket.versioning.fget(bucket)\n"
-    )
+    code = UNIMPORTED_TYPE.format(setup="_reference_map._submodule_fqn_map = {}")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False)
     assert result.returncode != 0
     assert "Unknown type: @cdktf/provider-aws.s3Bucket.S3BucketVersioningOutputReference" in result.stderr
