@@ -17,7 +17,12 @@ from constructs_lib.environment import AwsEnvironment
 from constructs_lib.event_rule_alert import EventRuleAlert, EventRuleAlertProps
 from constructs_lib.log_metric_alarm import LogMetricAlarm, LogMetricAlarmProps
 from constructs_lib.notification_topic import NotificationTopic, NotificationTopicProps
-from constructs_lib.organization_trail import OrganizationTrail, OrganizationTrailProps
+from constructs_lib.organization_trail import (
+    OrganizationTrail,
+    OrganizationTrailProps,
+    log_group_name,
+    trail_arn,
+)
 from constructs_lib.switch import Flag, attribute, expression, is_off
 
 #: Key of the billing alarm in the ``alarm_arns`` output (the log alarms use their detection's name).
@@ -68,7 +73,6 @@ class ManagementAccountBaseline(Construct):
         prefix = props.name_prefix
         self.environment = env = AwsEnvironment(self, "environment")
         topic_name, trail_name = f"{prefix}-alerts", f"{prefix}-organization-trail"
-        log_group_name = f"/aws/cloudtrail/{trail_name}"
 
         self.key: EncryptionKey | None = None
         if not is_off(props.kms_encryption):
@@ -78,8 +82,8 @@ class ManagementAccountBaseline(Construct):
                 props=EncryptionKeyProps(
                     environment=env,
                     alias=f"{prefix}-baseline",
-                    trail_arn=env.arn("cloudtrail", f"trail/{trail_name}"),
-                    log_group_name=log_group_name,
+                    trail_arn=trail_arn(env, trail_name),
+                    log_group_name=log_group_name(trail_name),
                     topic_arn=env.arn("sns", topic_name),
                     prevent_destroy=props.protect_log_data is True,
                     enabled=props.kms_encryption,

@@ -31,6 +31,16 @@ from constructs_lib.switch import Flag, is_off, negate
 CLOUDTRAIL = "cloudtrail.amazonaws.com"
 
 
+def trail_arn(environment: AwsEnvironment, name: str) -> str:
+    """The ARN of the trail called ``name``, known before the trail exists (policies name it)."""
+    return environment.arn("cloudtrail", f"trail/{name}")
+
+
+def log_group_name(name: str) -> str:
+    """The name of the CloudWatch Logs log group of the trail called ``name``."""
+    return f"/aws/cloudtrail/{name}"
+
+
 @dataclass(frozen=True, kw_only=True)
 class OrganizationTrailProps:
     """Settings of :class:`OrganizationTrail`."""
@@ -69,7 +79,7 @@ class OrganizationTrail(Construct):
         env = props.environment
         # The trail's ARN is built from its name: the bucket policy must name it before the
         # trail exists (CloudTrail checks the policy when the trail is created).
-        self.trail_arn: str = env.arn("cloudtrail", f"trail/{props.name}")
+        self.trail_arn: str = trail_arn(env, props.name)
         source_is_this_trail = string_equals("aws:SourceArn", self.trail_arn)
 
         def cloudtrail_statements(bucket_arn: str) -> list[DataAwsIamPolicyDocumentStatement]:
@@ -139,7 +149,7 @@ class OrganizationTrail(Construct):
         self.log_group = CloudwatchLogGroup(
             self,
             "log-group",
-            name=f"/aws/cloudtrail/{props.name}",
+            name=log_group_name(props.name),
             retention_in_days=props.log_retention_days,
             skip_destroy=props.protect_log_data,
             kms_key_id=props.kms_key_arn,
