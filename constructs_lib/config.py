@@ -23,9 +23,8 @@ from constructs_lib.detections import (
     LOG_DETECTION_NAMES,
     Detection,
     DetectionChoice,
-    LogDetection,
     Pack,
-    Scope,
+    organization_wide_by_default,
 )
 
 #: The only region the baseline deploys to: the billing metric, console sign-in events of
@@ -271,7 +270,7 @@ class DetectionsConfig(BaseModel):
             organization_wide = self.cis_pack == "exact"
         else:
             enabled = True
-            organization_wide = isinstance(detection, LogDetection) and detection.scope is Scope.ORGANIZATION
+            organization_wide = organization_wide_by_default(detection)
         override = self.overrides.get(detection.name, AlarmOverride())
         return DetectionChoice(
             enabled=enabled and detection.name not in self.disabled,

@@ -107,6 +107,12 @@ class EventDetection:
 
 Detection = LogDetection | EventDetection
 
+
+def organization_wide_by_default(detection: Detection) -> bool:
+    """Whether the entry's own scope counts every account (only log detections have a scope)."""
+    return isinstance(detection, LogDetection) and detection.scope is Scope.ORGANIZATION
+
+
 ROOT_SIGN_IN = EventDetection(
     name="root-sign-in",
     description="The root user signed in to the AWS console (successfully or not).",

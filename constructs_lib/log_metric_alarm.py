@@ -11,7 +11,7 @@ from cdktf_cdktf_provider_aws.cloudwatch_log_metric_filter import (
 from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import CloudwatchMetricAlarm
 from constructs import Construct
 
-from constructs_lib.detections import ALARM_DEFAULTS, LogDetection
+from constructs_lib.detections import ALARM_DEFAULTS, LogDetection, organization_wide_by_default
 from constructs_lib.switch import Flag, choose, count_for
 
 DEFAULT_NAMESPACE = "ManagementAccountBaseline"
@@ -58,7 +58,7 @@ class LogMetricAlarm(Construct):
         detection = props.detection
         organization_wide = props.organization_wide
         if organization_wide is None:
-            organization_wide = detection.scope == "organization"
+            organization_wide = organization_wide_by_default(detection)
         count = count_for(props.enabled)
         self.metric_filter = CloudwatchLogMetricFilter(
             self,

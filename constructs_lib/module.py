@@ -35,9 +35,8 @@ from constructs_lib.detections import (
     ALARM_DEFAULTS,
     Detection,
     DetectionChoice,
-    LogDetection,
     Pack,
-    Scope,
+    organization_wide_by_default,
 )
 from constructs_lib.stacks import add_outputs
 from constructs_lib.switch import Flag
@@ -108,7 +107,7 @@ class TerraformDetections:
 
     def choose(self, detection: Detection) -> DetectionChoice:
         enabled: Flag = Op.not_(Fn.contains(self._get("disabled"), detection.name))
-        organization_wide: Flag = isinstance(detection, LogDetection) and detection.scope is Scope.ORGANIZATION
+        organization_wide: Flag = organization_wide_by_default(detection)
         if detection.pack is Pack.CIS:
             enabled = Op.and_(Op.neq(self._get("cis_pack"), "off"), enabled)
             organization_wide = Op.eq(self._get("cis_pack"), "exact")
