@@ -37,6 +37,7 @@ import json
 import os
 import sys
 import types
+from functools import cached_property
 from importlib.util import find_spec
 from pathlib import Path
 
@@ -83,9 +84,14 @@ class SubmoduleMap(dict[str, str]):
 
     def __init__(self, entries: dict[str, str], package_dir: str) -> None:
         super().__init__(entries)
-        self._provider = {
+        self._package_dir = package_dir
+
+    @cached_property
+    def _provider(self) -> dict[str, str]:
+        # Read on the first lookup, not at start-up: a normal synth never needs it.
+        return {
             _folded(entry.name): f"{PROVIDER_MODULE}.{entry.name}"
-            for entry in os.scandir(package_dir)
+            for entry in os.scandir(self._package_dir)
             if entry.is_dir() and not entry.name.startswith(("_", "."))
         }
 
