@@ -1,24 +1,37 @@
-"""terraform init + apply of bootstrap and baseline on the local AWS, then boto3 reads."""
+"""``cdktf deploy`` of both stacks on the local AWS, and what follows from it.
+
+The documented command deploys; boto3 reads back what it made; a second deploy and the CI's
+plain ``terraform plan`` find nothing to do; the S3 state lock holds off a second apply. The
+tests share one deployment: each costs two minutes, mostly the AWS provider waiting for the
+S3 lifecycle rules to settle (it wants ten equal reads, five seconds apart).
+"""
 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import time
 
 import pytest
 
-from tests.e2e.deploy import PREFIX, Deployment, deploy
+from constructs_lib.config import BaselineConfig
+from constructs_lib.stacks import BASELINE_STACK, BOOTSTRAP_STACK
+from tests.e2e.deploy import PREFIX, Deployment, deploy_with_cdktf, local_settings
 from tests.local_aws import LocalAws
 from tests.terraform import run_terraform
 
 
 @pytest.fixture(scope="module")
 def deployed(local_aws: LocalAws, tmp_path_factory: pytest.TempPathFactory) -> Deployment:
-    return deploy(local_aws, tmp_path_factory.mktemp("apply"))
+    return deploy_with_cdktf(local_aws, tmp_path_factory.mktemp("cdktf-deployment"))
 
 
-def test_apply_creates_a_logging_organization_trail(deployed: Deployment) -> None:
+def test_the_config_file_holds_the_local_settings(deployed: Deployment) -> None:
+    assert deployed.config == BaselineConfig.model_validate(local_settings(deployed.aws, deployed.workdir))
+
+
+def test_deploy_creates_a_logging_organization_trail(deployed: Deployment) -> None:
     cloudtrail = deployed.aws.client("cloudtrail")
     (trail,) = cloudtrail.describe_trails(trailNameList=[f"{PREFIX}-organization-trail"])["trailList"]
     assert trail["IsOrganizationTrail"] is True
@@ -30,7 +43,7 @@ def test_apply_creates_a_logging_organization_trail(deployed: Deployment) -> Non
     assert cloudtrail.get_trail_status(Name=trail["TrailARN"])["IsLogging"] is True
 
 
-def test_apply_creates_the_hardened_log_bucket(deployed: Deployment) -> None:
+def test_deploy_creates_the_hardened_log_bucket(deployed: Deployment) -> None:
     s3 = deployed.aws.client("s3")
     bucket = f"{PREFIX}-organization-trail-{deployed.aws.account_id}"
     policy = json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"])
@@ -49,16 +62,18 @@ def test_apply_creates_the_hardened_log_bucket(deployed: Deployment) -> None:
     assert rule["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"
     (ownership,) = s3.get_bucket_ownership_controls(Bucket=bucket)["OwnershipControls"]["Rules"]
     assert ownership["ObjectOwnership"] == "BucketOwnerEnforced"
+    (lifecycle,) = s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]
+    assert lifecycle["Expiration"] == {"Days": deployed.config.log_bucket.expiration_days}
 
 
-def test_apply_creates_the_log_group_with_a_year_of_retention(deployed: Deployment) -> None:
+def test_deploy_creates_the_log_group_with_a_year_of_retention(deployed: Deployment) -> None:
     logs = deployed.aws.client("logs")
     name = f"/aws/cloudtrail/{PREFIX}-organization-trail"
     (group,) = logs.describe_log_groups(logGroupNamePrefix=name)["logGroups"]
     assert group["retentionInDays"] == 365
 
 
-def test_apply_creates_filters_scoped_to_the_real_account_id(deployed: Deployment) -> None:
+def test_deploy_creates_filters_scoped_to_the_real_account_id(deployed: Deployment) -> None:
     logs = deployed.aws.client("logs")
     account = deployed.aws.account_id
     filters = {
@@ -80,7 +95,7 @@ def _topic_arn(deployed: Deployment) -> str:
     return f"arn:aws:sns:us-east-1:{deployed.aws.account_id}:{PREFIX}-alerts"
 
 
-def test_apply_creates_alarms_that_notify_the_topic(deployed: Deployment) -> None:
+def test_deploy_creates_alarms_that_notify_the_topic(deployed: Deployment) -> None:
     cloudwatch = deployed.aws.client("cloudwatch")
     names = [f"{PREFIX}-console-sign-in", f"{PREFIX}-access-denied", f"{PREFIX}-monthly-charges"]
     alarms = {a["AlarmName"]: a for a in cloudwatch.describe_alarms(AlarmNames=names)["MetricAlarms"]}
@@ -99,7 +114,7 @@ def test_apply_creates_alarms_that_notify_the_topic(deployed: Deployment) -> Non
     assert alarms[f"{PREFIX}-console-sign-in"]["Threshold"] == 0
 
 
-def test_apply_creates_the_root_sign_in_rule_and_its_target(deployed: Deployment) -> None:
+def test_deploy_creates_the_root_sign_in_rule_and_its_target(deployed: Deployment) -> None:
     events = deployed.aws.client("events")
     rule = events.describe_rule(Name=f"{PREFIX}-root-sign-in")
     assert rule["State"] == "ENABLED"
@@ -109,7 +124,7 @@ def test_apply_creates_the_root_sign_in_rule_and_its_target(deployed: Deployment
     assert target["InputTransformer"]["InputPathsMap"]["source_ip"] == "$.detail.sourceIPAddress"
 
 
-def test_apply_creates_the_topic_policy_and_email_subscription(deployed: Deployment) -> None:
+def test_deploy_creates_the_topic_policy_and_email_subscription(deployed: Deployment) -> None:
     sns = deployed.aws.client("sns")
     attributes = sns.get_topic_attributes(TopicArn=_topic_arn(deployed))["Attributes"]
     statements = {s["Sid"]: s for s in json.loads(attributes["Policy"])["Statement"]}
@@ -130,18 +145,28 @@ def test_budget_is_left_out_only_by_the_switch(deployed: Deployment) -> None:
     assert any(address.startswith("aws_cloudwatch_metric_alarm.") for address in state)
 
 
-def test_second_plan_shows_no_changes(deployed: Deployment) -> None:
-    for stack_dir in (deployed.bootstrap_dir, deployed.baseline_dir):
-        result = run_terraform("plan", "-detailed-exitcode", "-input=false", cwd=stack_dir, env=deployed.env)
-        assert result.returncode == 0, result.stdout + result.stderr
-
-
 def test_state_lives_in_the_state_bucket(deployed: Deployment) -> None:
     s3 = deployed.aws.client("s3")
     state = json.loads(s3.get_object(Bucket=deployed.config.state_bucket, Key=deployed.config.state.key)["Body"].read())
     types = {resource["type"] for resource in state["resources"]}
     assert {"aws_cloudtrail", "aws_sns_topic", "aws_cloudwatch_log_metric_filter"} <= types
     assert not (deployed.baseline_dir / "terraform.tfstate").exists()
+    bootstrap = json.loads((deployed.workdir / "bootstrap.tfstate").read_text())
+    assert {resource["type"] for resource in bootstrap["resources"]} >= {"aws_s3_bucket"}
+
+
+def test_a_second_cdktf_deploy_changes_nothing(deployed: Deployment) -> None:
+    output = deployed.deploy(BOOTSTRAP_STACK, BASELINE_STACK)
+    for stack in (BOOTSTRAP_STACK, BASELINE_STACK):
+        assert re.search(rf"^{re.escape(stack)}\s+No changes\.", output, re.MULTILINE), output
+
+
+def test_the_ci_plan_of_the_synthesized_json_shows_no_changes(deployed: Deployment) -> None:
+    # Plain terraform, as .github/workflows/plan.yml runs it on the baseline.
+    result = run_terraform(
+        "plan", "-input=false", "-lock=false", "-detailed-exitcode", cwd=deployed.baseline_dir, env=deployed.env
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_a_second_apply_waits_for_the_lock_of_the_first(deployed: Deployment) -> None:
