@@ -10,6 +10,7 @@ from the ``BASELINE_CONFIG`` environment variable and the output folder from the
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
 import shutil
 import sys
@@ -97,5 +98,22 @@ def exit_promptly(code: int) -> NoReturn:
     os._exit(code)
 
 
+def run() -> NoReturn:
+    """``python main.py``: :func:`main`, then :func:`exit_promptly`, leaving no temporary files.
+
+    jsii copies its JavaScript runtime into a new temporary folder at start and deletes it
+    at interpreter exit, which ``os._exit`` skips: one folder left behind per synth. So this
+    process's temporary files go into one folder of its own, removed before the exit.
+    """
+    scratch = tempfile.mkdtemp(prefix="baseline-synth-")
+    # Registered before jsii registers its own cleanup: on an exit by exception, runs after it.
+    atexit.register(shutil.rmtree, scratch, True)
+    tempfile.tempdir = scratch
+    code = main()
+    tempfile.tempdir = None
+    shutil.rmtree(scratch, ignore_errors=True)
+    exit_promptly(code)
+
+
 if __name__ == "__main__":
-    exit_promptly(main())
+    run()

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -105,3 +106,21 @@ def test_a_failing_synth_leaves_no_half_written_output(tmp_path: Path, monkeypat
         main.synthesize(BaselineConfig(), outdir)
     assert (outdir / "manifest.json").read_text() == "earlier"
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
+def test_python_main_py_leaves_no_temporary_files(tmp_path: Path) -> None:
+    # jsii's runtime copy used to stay behind in the temporary folder: os._exit skips its cleanup.
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    subprocess.run(
+        [sys.executable, "main.py", "--outdir", str(tmp_path / "out")],
+        cwd=ROOT,
+        env={**os.environ, "TMPDIR": str(scratch)},
+        check=True,
+        capture_output=True,
+    )
+    assert (tmp_path / "out" / "manifest.json").is_file()
+    deadline = time.monotonic() + 10  # jsii's Node.js removes its own folder as it exits
+    while list(scratch.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert list(scratch.iterdir()) == []
