@@ -22,9 +22,9 @@ def terraform_env(workdir: Path) -> dict[str, str]:
     env = dict(os.environ)
     env["TF_IN_AUTOMATION"] = "1"
     env["CHECKPOINT_DISABLE"] = "1"
-    # terraform and the AWS provider (its child) spend a third of their CPU time collecting
-    # the garbage of the provider's 13 MB schema, rebuilt by every provider process; a
-    # laxer pace cuts that, at ~150 MB more per process (bench/README.md, "Test suite").
+    # terraform and the AWS provider (its child) spend much of their CPU time collecting the
+    # garbage of the provider's 13 MB schema, rebuilt by every provider process; a laxer pace
+    # cuts a quarter of it, at ~130 MB more per process (bench/README.md, "Test suite").
     env.setdefault("GOGC", "400")
     mirror = os.environ.get(MIRROR_ENV)
     if not mirror:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -51,14 +51,12 @@ class Deployment:
     workdir: Path
     env: dict[str, str]
     aws: LocalAws
+    #: The config file as read back by :meth:`configure`.
+    config: BaselineConfig = field(init=False)
 
     @property
     def config_file(self) -> Path:
         return self.workdir / "baseline.toml"
-
-    @property
-    def config(self) -> BaselineConfig:
-        return load_config(self.config_file)
 
     @property
     def outdir(self) -> Path:
@@ -75,6 +73,7 @@ class Deployment:
     def configure(self, **overrides: Any) -> BaselineConfig:
         """Write the config file: the local settings with ``overrides``."""
         self.config_file.write_text(to_toml(local_settings(self.aws, self.workdir, **overrides)))
+        self.config = load_config(self.config_file)
         return self.config
 
     def cdktf(self, *args: str) -> str:
