@@ -74,6 +74,16 @@ def _keep_terraform_working_files(old: Path, new: Path) -> None:
                 (stack / name).rename(target / name)
 
 
+def no_subscriber_warning(config: BaselineConfig) -> str | None:
+    """The one-line warning for a config whose alerts would reach no one, else None."""
+    if config.alert_emails:
+        return None
+    return (
+        "warning: alert_emails is empty: alerts reach no one until someone subscribes to the "
+        "alert topic (output alert_topic_arn; README, 'Manual steps')"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
@@ -81,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    if warning := no_subscriber_warning(config):
+        print(warning, file=sys.stderr)
     synthesize(config, Path(args.outdir))
     return 0
 

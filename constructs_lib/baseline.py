@@ -151,6 +151,7 @@ class ManagementAccountBaseline(Construct):
                 limit_usd=props.budget_limit_usd,
                 topic_arn=self.topic.topic_arn,
                 create_budget=props.create_budget,
+                depends_on=[self.topic.policy],
             ),
         )
 

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from cdktf import Fn, IResolvable, Token
+from cdktf import Fn, IResolvable, ITerraformDependable, Token
 from cdktf_cdktf_provider_aws.budgets_budget import BudgetsBudget, BudgetsBudgetNotification
 from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import CloudwatchMetricAlarm
 from constructs import Construct
 
-#: How often AWS publishes EstimatedCharges (about every 6 hours).
+#: How often AWS publishes EstimatedCharges (several times a day).
 BILLING_PERIOD_SECONDS = 21600
+#: Periods the billing alarm looks back over: a day. One breaching period is enough to alarm;
+#: only a whole day without the metric makes the alarm INSUFFICIENT_DATA.
+BILLING_EVALUATION_PERIODS = 4
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -29,6 +33,9 @@ class BudgetAlarmProps:
     #: Create the AWS Budgets budget next to the billing alarm; a Terraform bool
     #: expression becomes the budget's ``count``. Default: True.
     create_budget: bool | IResolvable = True
+    #: What must exist before the budget: the topic policy that lets AWS Budgets publish
+    #: (Budgets checks that it may publish when a notification is created). Default: none.
+    depends_on: Sequence[ITerraformDependable] = ()
 
 
 def _usd(amount: float) -> str:
@@ -42,7 +49,10 @@ class BudgetAlarm(Construct):
     """The ``AWS/Billing`` EstimatedCharges alarm and a monthly AWS Budgets cost budget.
 
     The billing metric exists only in us-east-1 and only after "Receive CloudWatch Billing
-    Alerts" is turned on in the Billing preferences (a manual step, see the README).
+    Alerts" is turned on in the Billing preferences (a manual step, see the README). Missing
+    data is not treated as fine: until the metric exists the alarm shows INSUFFICIENT_DATA,
+    never OK, and if the metric stops arriving for a day the alarm goes to INSUFFICIENT_DATA
+    and notifies the topic.
     """
 
     def __init__(self, scope: Construct, id_: str, *, props: BudgetAlarmProps) -> None:
@@ -57,12 +67,14 @@ class BudgetAlarm(Construct):
             dimensions={"Currency": "USD"},
             statistic="Maximum",
             period=BILLING_PERIOD_SECONDS,
-            evaluation_periods=1,
+            evaluation_periods=BILLING_EVALUATION_PERIODS,
+            datapoints_to_alarm=1,
             threshold=props.limit_usd,
             comparison_operator="GreaterThanThreshold",
-            treat_missing_data="notBreaching",
+            treat_missing_data="missing",
             actions_enabled=True,
             alarm_actions=[props.topic_arn],
+            insufficient_data_actions=[props.topic_arn],
         )
         self.budget: BudgetsBudget | None = None
         if props.create_budget is not False:
@@ -86,4 +98,5 @@ class BudgetAlarm(Construct):
                     )
                     for kind in ("ACTUAL", "FORECASTED")
                 ],
+                depends_on=list(props.depends_on) or None,
             )

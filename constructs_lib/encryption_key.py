@@ -10,7 +10,15 @@ from cdktf_cdktf_provider_aws.kms_key import KmsKey
 from constructs import Construct
 
 from constructs_lib.environment import AwsEnvironment
-from constructs_lib.policy import arn_equals, arn_like, policy_document, statement, string_equals, string_like
+from constructs_lib.policy import (
+    arn_equals,
+    arn_like,
+    if_exists,
+    policy_document,
+    statement,
+    string_equals,
+    string_like,
+)
 from constructs_lib.switch import Flag, attribute, count_for
 
 #: The days KMS waits before it deletes a key scheduled for deletion (the maximum).
@@ -45,16 +53,20 @@ class EncryptionKey(Construct):
     CloudTrail for this trail's log files (organization trails included: the encryption
     context is the management account's trail), CloudWatch Logs for this log group, and
     the alert publishers (EventBridge, CloudWatch alarms, AWS Budgets) for this topic.
-    EventBridge's requests carry no ``aws:SourceAccount``/``aws:SourceArn`` (AWS documents
-    that they are unsupported there), so its statement is bound by the topic's encryption
-    context only.
+    The publishers' statements check the topic's encryption context and the source account
+    and ARN with ``...IfExists``: AWS documents these keys for SNS's KMS calls only in part,
+    and never for EventBridge, so a statement that required them could silently stop the
+    alerts. Where the keys are sent, another account's alarm or topic is refused.
     """
 
     def __init__(self, scope: Construct, id_: str, *, props: EncryptionKeyProps) -> None:
         super().__init__(scope, id_)
         env = props.environment
-        this_account = string_equals("aws:SourceAccount", env.account_id)
-        this_topic = string_equals("kms:EncryptionContext:aws:sns:topicArn", props.topic_arn)
+        # The keys SNS sends on these KMS calls are documented only in part (the SNS guide for
+        # CloudWatch, nowhere for Budgets, the GameLift guide for the encryption context), so
+        # each is checked only when present: the statements work either way.
+        this_account = if_exists(string_equals("aws:SourceAccount", env.account_id))
+        this_topic = if_exists(string_equals("kms:EncryptionContext:aws:sns:topicArn", props.topic_arn))
         publish = ["kms:GenerateDataKey*", "kms:Decrypt"]
         document = policy_document(
             self,
@@ -103,7 +115,11 @@ class EncryptionKey(Construct):
                     service="cloudwatch.amazonaws.com",
                     actions=publish,
                     resources=["*"],
-                    conditions=[this_topic, this_account, arn_like("aws:SourceArn", env.arn("cloudwatch", "alarm:*"))],
+                    conditions=[
+                        this_topic,
+                        this_account,
+                        if_exists(arn_like("aws:SourceArn", env.arn("cloudwatch", "alarm:*"))),
+                    ],
                 ),
                 statement(
                     sid="BudgetsPublishToTheTopic",
@@ -113,7 +129,7 @@ class EncryptionKey(Construct):
                     conditions=[
                         this_topic,
                         this_account,
-                        arn_like("aws:SourceArn", env.arn("budgets", "*", region=False)),
+                        if_exists(arn_like("aws:SourceArn", env.arn("budgets", "*", region=False))),
                     ],
                 ),
                 statement(

@@ -38,7 +38,7 @@ from constructs_lib.detections import (
     Pack,
     organization_wide_by_default,
 )
-from constructs_lib.stacks import add_outputs
+from constructs_lib.stacks import TERRAFORM_VERSION, add_outputs
 from constructs_lib.switch import Flag
 
 MODULE_NAME = "management-account-baseline"
@@ -189,6 +189,7 @@ class BaselineModuleStack(TerraformStack):
         document.pop("provider", None)
         document["terraform"].pop("backend", None)
         document["terraform"]["required_providers"]["aws"] = {"source": "hashicorp/aws", "version": PROVIDER_CONSTRAINT}
+        document["terraform"]["required_version"] = TERRAFORM_VERSION
         return _strip_comments(document)
 
 
@@ -239,7 +240,7 @@ def module_readme(document: dict[str, Any]) -> str:
             "}",
             "```",
             "",
-            f"Requires Terraform >= 1.5 and the `hashicorp/aws` provider `{PROVIDER_CONSTRAINT}`.",
+            f"Requires Terraform `{TERRAFORM_VERSION}` and the `hashicorp/aws` provider `{PROVIDER_CONSTRAINT}`.",
             "The module refuses, at plan time, a provider configured for another region.",
             "",
             "Log data protection: Terraform cannot take `prevent_destroy` from a variable, so",

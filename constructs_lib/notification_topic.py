@@ -39,9 +39,10 @@ class NotificationTopicProps:
 class NotificationTopic(Construct):
     """An SNS topic that only the baseline's alert sources may publish to.
 
-    The topic policy lets exactly EventBridge rules, CloudWatch alarms and AWS Budgets of
-    this account publish (``aws:SourceAccount`` and ``aws:SourceArn`` conditions) and
-    refuses publishing without TLS. People and roles of the account reach the topic through
+    The topic policy lets EventBridge, CloudWatch alarms and AWS Budgets publish, and refuses
+    publishing without TLS. Alarms and budgets must be this account's (``aws:SourceAccount``
+    and ``aws:SourceArn``); EventBridge's statement can carry no condition (AWS documents that
+    it sends none to SNS), so it names only the service. People and roles of the account reach the topic through
     their IAM policies as usual.
     """
 
@@ -50,10 +51,28 @@ class NotificationTopic(Construct):
         env = props.environment
         self.topic = SnsTopic(self, "topic", name=props.name, kms_master_key_id=props.kms_key_arn)
         self.topic_arn: str = self.topic.arn
+        # Each publisher with the confused-deputy keys its documentation says it sends
+        # (tools/policies/model.py holds the requests and their pages).
         publishers = {
-            "AllowEventBridgeRules": ("events.amazonaws.com", env.arn("events", "rule/*")),
-            "AllowCloudWatchAlarms": ("cloudwatch.amazonaws.com", env.arn("cloudwatch", "alarm:*")),
-            "AllowBudgets": ("budgets.amazonaws.com", env.arn("budgets", "*", region=False)),
+            # "You can't use Condition blocks in Amazon SNS topic policies for EventBridge"
+            # (EventBridge User Guide, resource-based policies): a condition here drops every event.
+            "AllowEventBridgeRules": ("events.amazonaws.com", []),
+            # CloudWatch User Guide, "Preventing confused deputy security issues".
+            "AllowCloudWatchAlarms": (
+                "cloudwatch.amazonaws.com",
+                [
+                    string_equals("aws:SourceAccount", env.account_id),
+                    arn_like("aws:SourceArn", env.arn("cloudwatch", "alarm:*")),
+                ],
+            ),
+            # Cost Management User Guide, "Creating an Amazon SNS topic for budget notifications".
+            "AllowBudgets": (
+                "budgets.amazonaws.com",
+                [
+                    string_equals("aws:SourceAccount", env.account_id),
+                    arn_like("aws:SourceArn", env.arn("budgets", "*", region=False)),
+                ],
+            ),
         }
         document = policy_document(
             self,
@@ -65,17 +84,14 @@ class NotificationTopic(Construct):
                         service=service,
                         actions=["sns:Publish"],
                         resources=[self.topic_arn],
-                        conditions=[
-                            string_equals("aws:SourceAccount", env.account_id),
-                            arn_like("aws:SourceArn", source_arn),
-                        ],
+                        conditions=conditions,
                     )
-                    for sid, (service, source_arn) in publishers.items()
+                    for sid, (service, conditions) in publishers.items()
                 ),
                 deny_insecure_transport(actions=["sns:Publish"], resources=[self.topic_arn]),
             ],
         )
-        SnsTopicPolicy(self, "policy", arn=self.topic_arn, policy=document.json)
+        self.policy = SnsTopicPolicy(self, "policy", arn=self.topic_arn, policy=document.json)
 
         emails = TerraformIterator.from_list(list(props.email_addresses))
         SnsTopicSubscription(

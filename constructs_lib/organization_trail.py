@@ -158,15 +158,10 @@ class OrganizationTrail(Construct):
             self,
             "logs-role-trust",
             [
-                statement(
-                    sid="CloudTrailAssumeRole",
-                    service=CLOUDTRAIL,
-                    actions=["sts:AssumeRole"],
-                    conditions=[
-                        string_equals("aws:SourceAccount", env.account_id),
-                        source_is_this_trail,
-                    ],
-                )
+                # No aws:SourceArn/aws:SourceAccount: CloudTrail does not send them when it
+                # assumes this role ("Role policy document for CloudTrail to use CloudWatch Logs
+                # for monitoring"), so a condition on them would stop delivery to the log group.
+                statement(sid="CloudTrailAssumeRole", service=CLOUDTRAIL, actions=["sts:AssumeRole"])
             ],
         )
         self.logs_role = IamRole(

@@ -49,6 +49,15 @@ def arn_equals(variable: str, *values: str) -> Condition:
     return Condition("ArnEquals", variable, values)
 
 
+def if_exists(condition: Condition) -> Condition:
+    """``condition`` only when the request carries its key; true when the key is absent.
+
+    For keys a service's documentation does not promise to send: the statement keeps
+    working without the key, and narrows the grant when the key is there.
+    """
+    return Condition(f"{condition.test}IfExists", condition.variable, condition.values)
+
+
 def statement(
     *,
     sid: str,

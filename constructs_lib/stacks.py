@@ -17,6 +17,9 @@ BASELINE_STACK = "management-account-baseline"
 #: Name of the stack that creates the state bucket, applied once before the baseline.
 BOOTSTRAP_STACK = "state-bootstrap"
 
+#: The oldest Terraform the stacks and the module accept: S3-native state locking
+#: (``use_lockfile``) became generally available in 1.11.
+TERRAFORM_VERSION = ">= 1.11"
 #: Days an old version of the Terraform state stays in the state bucket.
 STATE_HISTORY_DAYS = 365
 #: Services the stacks call; with ``local_aws_endpoint`` each is sent to the local AWS.
@@ -50,6 +53,11 @@ def add_aws_provider(stack: TerraformStack, config: BaselineConfig) -> AwsProvid
     )
 
 
+def require_terraform(stack: TerraformStack) -> None:
+    """Refuse, at ``terraform init``, a Terraform older than :data:`TERRAFORM_VERSION`."""
+    stack.add_override("terraform.required_version", TERRAFORM_VERSION)
+
+
 def add_outputs(stack: TerraformStack, baseline: ManagementAccountBaseline) -> None:
     """The baseline's outputs as outputs of ``stack``, under their stable names."""
     for name, output in baseline.outputs().items():
@@ -68,6 +76,7 @@ class StateBootstrapStack(TerraformStack):
     def __init__(self, scope: Construct, id_: str, *, config: BaselineConfig) -> None:
         super().__init__(scope, id_)
         LocalBackend(self, path=str(Path(config.state.bootstrap_state_path).resolve()))
+        require_terraform(self)
         add_aws_provider(self, config)
         self.state_bucket = HardenedBucket(
             self,
@@ -102,6 +111,7 @@ class BaselineStack(TerraformStack):
         # Terraform 1.10+ locks S3 state with a conditional write of "<key>.tflock";
         # cdktf 0.21's S3Backend predates the setting, so it is set on the JSON directly.
         self.add_override("terraform.backend.s3.use_lockfile", True)
+        require_terraform(self)
         add_aws_provider(self, config)
         props = ManagementAccountBaselineProps.from_config(config)
         self.baseline = ManagementAccountBaseline(self, "baseline", props=props)

@@ -19,6 +19,24 @@ def test_billing_alarm_watches_estimated_charges_in_usd(default_stack: Synthesiz
     assert alarm["alarm_actions"] == [s.ref(s.stack.baseline.topic.topic, "arn")]
 
 
+def test_billing_alarm_never_reads_ok_without_the_metric(default_stack: Synthesized) -> None:
+    # An account that never turned on billing alerts has no EstimatedCharges metric: the alarm
+    # must show INSUFFICIENT_DATA (missing), not OK (notBreaching), and a day without the
+    # metric after it existed must reach the topic.
+    s = default_stack
+    alarm = s.body(s.stack.baseline.budget.billing_alarm)
+    assert alarm["treat_missing_data"] == "missing"
+    assert alarm["insufficient_data_actions"] == [s.ref(s.stack.baseline.topic.topic, "arn")]
+    # One breaching 6-hour period alarms at once; only a whole day of no data is missing data.
+    assert (alarm["evaluation_periods"], alarm["datapoints_to_alarm"]) == (4, 1)
+
+
+def test_budget_is_created_after_the_topic_policy_that_lets_budgets_publish(default_stack: Synthesized) -> None:
+    s = default_stack
+    budget = s.body(s.stack.baseline.budget.budget)  # type: ignore[arg-type]
+    assert budget["depends_on"] == [s.address(s.stack.baseline.topic.policy)]
+
+
 def test_budget_is_a_monthly_cost_budget_for_the_same_limit(default_stack: Synthesized) -> None:
     budget = default_stack.body(default_stack.stack.baseline.budget.budget)  # type: ignore[arg-type]
     assert budget["budget_type"] == "COST"

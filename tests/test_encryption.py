@@ -84,24 +84,28 @@ def test_cloudwatch_logs_may_use_the_key_only_for_the_trails_log_group(default_s
 
 
 @pytest.mark.parametrize(
-    ("sid", "source_conditions"),
+    ("sid", "source_arn"),
     [
-        ("CloudWatchAlarmsPublishToTheTopic", True),
-        ("BudgetsPublishToTheTopic", True),
-        # EventBridge's KMS requests carry no aws:SourceAccount/SourceArn (AWS documents it).
-        ("EventBridgePublishesToTheTopic", False),
+        ("CloudWatchAlarmsPublishToTheTopic", "arn:{partition}:cloudwatch:{region}:{account}:alarm:*"),
+        ("BudgetsPublishToTheTopic", "arn:{partition}:budgets::{account}:*"),
+        # SNS's KMS calls for EventBridge carry no aws:SourceAccount/SourceArn (AWS documents it).
+        ("EventBridgePublishesToTheTopic", None),
     ],
 )
-def test_publishers_may_use_the_key_only_for_the_alert_topic(
-    default_stack: Synthesized, sid: str, source_conditions: bool
+def test_publishers_keys_are_checked_only_when_the_request_carries_them(
+    default_stack: Synthesized, sid: str, source_arn: str | None
 ) -> None:
     env = default_stack.env
     statement = _key_statements(default_stack)[sid]
     assert statement["actions"] == ["kms:GenerateDataKey*", "kms:Decrypt"]
-    found = conditions(statement)
     topic_arn = f"arn:{env.partition}:sns:{env.region}:{env.account_id}:mgmt-baseline-alerts"
-    assert found[("StringEquals", "kms:EncryptionContext:aws:sns:topicArn")] == [topic_arn]
-    assert (("StringEquals", "aws:SourceAccount") in found) is source_conditions
+    expected = {("StringEqualsIfExists", "kms:EncryptionContext:aws:sns:topicArn"): [topic_arn]}
+    if source_arn:
+        expected[("StringEqualsIfExists", "aws:SourceAccount")] = [env.account_id]
+        expected[("ArnLikeIfExists", "aws:SourceArn")] = [
+            source_arn.format(partition=env.partition, region=env.region, account=env.account_id)
+        ]
+    assert conditions(statement) == expected
 
 
 def test_encryption_can_be_switched_off(unencrypted: Synthesized) -> None:

@@ -31,6 +31,23 @@ def test_default_synth_writes_the_manifest_and_the_stack(tmp_path: Path) -> None
     assert "aws_cloudtrail" in _stack_json(outdir)["resource"]  # type: ignore[operator]
 
 
+def test_no_alert_emails_warns_in_one_line_and_still_synthesizes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    outdir = tmp_path / "out"
+    assert main.main(["--outdir", str(outdir)]) == 0
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith("warning: alert_emails is empty: alerts reach no one until someone subscribes")
+    assert (outdir / "stacks" / BASELINE_STACK / "cdk.tf.json").is_file()
+
+
+def test_alert_emails_silence_the_warning(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "baseline.toml"
+    config.write_text('alert_emails = ["secops@example.com"]\n')
+    assert main.main(["--config", str(config), "--outdir", str(tmp_path / "out")]) == 0
+    assert capsys.readouterr().err == ""
+
+
 def test_config_comes_from_the_environment_variable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     config = tmp_path / "baseline.toml"
     config.write_text('name_prefix = "from-env"\n')

@@ -67,6 +67,10 @@ def test_module_requires_the_aws_provider_from_a_lower_bound(document: dict[str,
     assert document["terraform"]["required_providers"] == {"aws": {"source": "hashicorp/aws", "version": ">= 5.100.0"}}
 
 
+def test_module_requires_terraform_with_generally_available_s3_locking(document: dict[str, Any]) -> None:
+    assert document["terraform"]["required_version"] == ">= 1.11"
+
+
 def test_variables_are_the_config_fields_marked_as_module_inputs(document: dict[str, Any]) -> None:
     defaults = BaselineConfig().model_dump(mode="json")
     variables = document["variable"]

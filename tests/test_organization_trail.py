@@ -158,17 +158,16 @@ def test_log_group_retention_follows_the_config(custom_stack: Synthesized) -> No
     assert log_group["name"] == "/aws/cloudtrail/acme-root-organization-trail"
 
 
-def test_logs_role_trusts_only_cloudtrail_for_this_trail(default_stack: Synthesized) -> None:
+def test_logs_role_trusts_cloudtrail_without_conditions_it_never_meets(default_stack: Synthesized) -> None:
+    # CloudTrail sends neither aws:SourceArn nor aws:SourceAccount when it assumes this role
+    # (CloudTrail User Guide): a condition on either would stop delivery to the log group.
     s = default_stack
     role = s.body(s.stack.baseline.trail.logs_role)
     (trust,) = s.policy_statements(role["assume_role_policy"]).values()
     assert trust["effect"] == "Allow"
     assert trust["principals"] == [{"type": "Service", "identifiers": ["cloudtrail.amazonaws.com"]}]
     assert trust["actions"] == ["sts:AssumeRole"]
-    assert conditions(trust) == {
-        ("StringEquals", "aws:SourceAccount"): [s.env.account_id],
-        ("StringEquals", "aws:SourceArn"): [_trail_arn(s)],
-    }
+    assert conditions(trust) == {}
 
 
 def test_logs_role_may_only_write_the_trails_log_streams(default_stack: Synthesized) -> None:

@@ -30,6 +30,15 @@ def test_baseline_state_is_in_s3_encrypted_with_s3_native_locking(default_stack:
     }
 
 
+def test_both_stacks_require_the_terraform_that_made_s3_locking_generally_available(
+    default_stack: Synthesized,
+) -> None:
+    # use_lockfile became generally available in Terraform 1.11: an older one would ignore
+    # the lock (or refuse the setting) and two applies could write the state at once.
+    assert default_stack.doc["terraform"]["required_version"] == ">= 1.11"
+    assert _bootstrap(BaselineConfig())["terraform"]["required_version"] == ">= 1.11"
+
+
 def test_backend_follows_the_state_config() -> None:
     config = BaselineConfig(state=StateConfig(bucket="acme-tf-state", key="mgmt/baseline.tfstate"))
     stack = BaselineStack(Testing.app(), "custom", config=config)

@@ -5,7 +5,7 @@
 # then: terraform init && terraform plan
 
 terraform {
-  required_version = ">= 1.5"
+  required_version = ">= 1.11"
 
   required_providers {
     aws = {
