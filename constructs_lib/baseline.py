@@ -85,6 +85,7 @@ class ManagementAccountBaseline(Construct):
                     trail_arn=trail_arn(env, trail_name),
                     log_group_name=log_group_name(trail_name),
                     topic_arn=env.arn("sns", topic_name),
+                    budgets_publish=props.create_budget,
                     prevent_destroy=props.protect_log_data is True,
                     enabled=props.kms_encryption,
                 ),
@@ -95,7 +96,11 @@ class ManagementAccountBaseline(Construct):
             self,
             "alerts",
             props=NotificationTopicProps(
-                environment=env, name=topic_name, email_addresses=props.alert_emails, kms_key_arn=key_arn
+                environment=env,
+                name=topic_name,
+                email_addresses=props.alert_emails,
+                kms_key_arn=key_arn,
+                budgets_publish=props.create_budget,
             ),
         )
         self.trail = OrganizationTrail(

@@ -14,10 +14,10 @@ from constructs_lib.policy import (
     arn_equals,
     arn_like,
     if_exists,
-    policy_document,
     statement,
     string_equals,
     string_like,
+    switched_policy_json,
 )
 from constructs_lib.switch import Flag, attribute, count_for
 
@@ -39,6 +39,8 @@ class EncryptionKeyProps:
     log_group_name: str
     #: ARN of the SNS topic that is encrypted with the key.
     topic_arn: str
+    #: Let AWS Budgets use the key for the topic (a budget notifies it). Default: True.
+    budgets_publish: Flag = True
     #: Refuse to plan the key's destruction (``prevent_destroy``). Default: True.
     prevent_destroy: bool = True
     #: Build the key (a Terraform expression becomes its ``count``). Default: True.
@@ -68,7 +70,7 @@ class EncryptionKey(Construct):
         this_account = if_exists(string_equals("aws:SourceAccount", env.account_id))
         this_topic = if_exists(string_equals("kms:EncryptionContext:aws:sns:topicArn", props.topic_arn))
         publish = ["kms:GenerateDataKey*", "kms:Decrypt"]
-        document = policy_document(
+        policy_json = switched_policy_json(
             self,
             "policy-document",
             [
@@ -122,6 +124,15 @@ class EncryptionKey(Construct):
                     ],
                 ),
                 statement(
+                    sid="EventBridgePublishesToTheTopic",
+                    service="events.amazonaws.com",
+                    actions=publish,
+                    resources=["*"],
+                    conditions=[this_topic],
+                ),
+            ],
+            switched=[
+                statement(
                     sid="BudgetsPublishToTheTopic",
                     service="budgets.amazonaws.com",
                     actions=publish,
@@ -132,14 +143,8 @@ class EncryptionKey(Construct):
                         if_exists(arn_like("aws:SourceArn", env.arn("budgets", "*", region=False))),
                     ],
                 ),
-                statement(
-                    sid="EventBridgePublishesToTheTopic",
-                    service="events.amazonaws.com",
-                    actions=publish,
-                    resources=["*"],
-                    conditions=[this_topic],
-                ),
             ],
+            when=props.budgets_publish,
         )
         count = count_for(props.enabled)
         self.key = KmsKey(
@@ -149,7 +154,7 @@ class EncryptionKey(Construct):
             description="Management account baseline: trail log files, trail log group, alert topic.",
             enable_key_rotation=True,
             deletion_window_in_days=DELETION_WINDOW_DAYS,
-            policy=document.json,
+            policy=policy_json,
             lifecycle=TerraformResourceLifecycle(prevent_destroy=props.prevent_destroy),
         )
         self.alias = KmsAlias(

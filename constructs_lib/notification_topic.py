@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cdktf import TerraformIterator, Token
+from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import DataAwsIamPolicyDocumentStatement
 from cdktf_cdktf_provider_aws.sns_topic import SnsTopic
 from cdktf_cdktf_provider_aws.sns_topic_policy import SnsTopicPolicy
 from cdktf_cdktf_provider_aws.sns_topic_subscription import SnsTopicSubscription
@@ -15,10 +16,11 @@ from constructs_lib.environment import AwsEnvironment
 from constructs_lib.policy import (
     arn_like,
     deny_insecure_transport,
-    policy_document,
     statement,
     string_equals,
+    switched_policy_json,
 )
+from constructs_lib.switch import Flag
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -34,6 +36,8 @@ class NotificationTopicProps:
     #: ARN of the KMS key that encrypts messages at rest; its policy must let the publishers
     #: use it (see ``EncryptionKey``). Default: none.
     kms_key_arn: str | None = None
+    #: Let AWS Budgets publish (a budget notifies the topic). Default: True.
+    budgets_publish: Flag = True
 
 
 class NotificationTopic(Construct):
@@ -42,8 +46,8 @@ class NotificationTopic(Construct):
     The topic policy lets EventBridge, CloudWatch alarms and AWS Budgets publish, and refuses
     publishing without TLS. Alarms and budgets must be this account's (``aws:SourceAccount``
     and ``aws:SourceArn``); EventBridge's statement can carry no condition (AWS documents that
-    it sends none to SNS), so it names only the service. People and roles of the account reach the topic through
-    their IAM policies as usual.
+    it sends none to SNS), so it names only the service. People and roles of the account reach
+    the topic through their IAM policies as usual.
     """
 
     def __init__(self, scope: Construct, id_: str, *, props: NotificationTopicProps) -> None:
@@ -74,24 +78,25 @@ class NotificationTopic(Construct):
                 ],
             ),
         }
-        document = policy_document(
+
+        def publish(sid: str) -> DataAwsIamPolicyDocumentStatement:
+            service, conditions = publishers[sid]
+            return statement(
+                sid=sid, service=service, actions=["sns:Publish"], resources=[self.topic_arn], conditions=conditions
+            )
+
+        policy_json = switched_policy_json(
             self,
             "policy-document",
             [
-                *(
-                    statement(
-                        sid=sid,
-                        service=service,
-                        actions=["sns:Publish"],
-                        resources=[self.topic_arn],
-                        conditions=conditions,
-                    )
-                    for sid, (service, conditions) in publishers.items()
-                ),
+                publish("AllowEventBridgeRules"),
+                publish("AllowCloudWatchAlarms"),
                 deny_insecure_transport(actions=["sns:Publish"], resources=[self.topic_arn]),
             ],
+            switched=[publish("AllowBudgets")],
+            when=props.budgets_publish,
         )
-        self.policy = SnsTopicPolicy(self, "policy", arn=self.topic_arn, policy=document.json)
+        self.policy = SnsTopicPolicy(self, "policy", arn=self.topic_arn, policy=policy_json)
 
         emails = TerraformIterator.from_list(list(props.email_addresses))
         SnsTopicSubscription(

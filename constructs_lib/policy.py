@@ -18,6 +18,8 @@ from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import (
 )
 from constructs import Construct
 
+from constructs_lib.switch import Flag, choose
+
 
 @dataclass(frozen=True)
 class Condition:
@@ -93,6 +95,27 @@ def deny_insecure_transport(*, actions: Sequence[str], resources: Sequence[str])
         resources=list(resources),
         condition=[Condition("Bool", "aws:SecureTransport", ("false",)).render()],
     )
+
+
+def switched_policy_json(
+    scope: Construct,
+    id_: str,
+    statements: Sequence[DataAwsIamPolicyDocumentStatement],
+    *,
+    switched: Sequence[DataAwsIamPolicyDocumentStatement],
+    when: Flag,
+) -> str:
+    """The JSON of a policy with ``statements``, plus ``switched`` while ``when`` is on.
+
+    A grant for a publisher that is not built is a statement no request ever uses. A plain
+    bool picks the statements now; a Terraform expression (the module flavour) renders both
+    documents and chooses between them when Terraform plans.
+    """
+    if isinstance(when, bool):
+        return policy_document(scope, id_, [*statements, *(switched if when else ())]).json
+    with_switched = policy_document(scope, id_, [*statements, *switched])
+    without = policy_document(scope, f"{id_}-without-switched", statements)
+    return choose(when, with_switched.json, without.json)
 
 
 def policy_document(

@@ -10,15 +10,8 @@ import pytest
 import main
 from constructs_lib.config import BaselineConfig
 from tests.checkov_scan import Report, load_skips, scan
+from tests.configs import EVERY_OPTION
 
-#: Every switch away from its default: CIS pack, Object Lock, overrides (KMS and access logging are on by default).
-EVERY_OPTION = BaselineConfig.model_validate(
-    {
-        "alert_emails": ["secops@example.com"],
-        "detections": {"cis_pack": "exact", "overrides": {"access-denied": {"threshold": 3}}},
-        "log_bucket": {"object_lock_mode": "COMPLIANCE", "access_logging": True},
-    }
-)
 CONFIGS = {"default": BaselineConfig(), "every-option": EVERY_OPTION}
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.synth import Synthesized, conditions
+from constructs_lib.config import BaselineConfig
+from tests.synth import Synthesized, conditions, synth
 
 #: Each publisher's service principal and the source ARN its statement requires; EventBridge
 #: none: it sends no aws:SourceArn to SNS ("You can't use Condition blocks in Amazon SNS topic
@@ -37,7 +38,9 @@ def test_topic_policy_admits_exactly_the_alert_services(default_stack: Synthesiz
 
 
 @pytest.mark.parametrize("sid", PUBLISHERS)
-def test_each_publisher_may_publish_only_from_this_account_where_it_says_so(default_stack: Synthesized, sid: str) -> None:
+def test_each_publisher_may_publish_only_from_this_account_where_it_says_so(
+    default_stack: Synthesized, sid: str
+) -> None:
     s = default_stack
     env = s.env
     statement = _topic_statements(s)[sid]
@@ -49,7 +52,9 @@ def test_each_publisher_may_publish_only_from_this_account_where_it_says_so(defa
         expected = {
             ("StringEquals", "aws:SourceAccount"): [env.account_id],
             ("ArnLike", "aws:SourceArn"): [
-                ("arn:{partition}:" + source_arn).format(partition=env.partition, region=env.region, account=env.account_id)
+                ("arn:{partition}:" + source_arn).format(
+                    partition=env.partition, region=env.region, account=env.account_id
+                )
             ],
         }
     assert conditions(statement) == expected
@@ -75,3 +80,11 @@ def test_every_configured_address_gets_an_email_subscription(custom_stack: Synth
     assert subscription["protocol"] == "email"
     assert subscription["endpoint"] == "${each.value}"
     assert subscription["topic_arn"] == s.ref(s.stack.baseline.topic.topic, "arn")
+
+
+def test_without_a_budget_neither_topic_nor_key_lets_budgets_in() -> None:
+    s = synth(BaselineConfig(create_budget=False))
+    assert set(_topic_statements(s)) == {"AllowEventBridgeRules", "AllowCloudWatchAlarms", "DenyInsecureTransport"}
+    (key,) = s.resources("aws_kms_key").values()
+    assert "BudgetsPublishToTheTopic" not in s.policy_statements(key["policy"])
+    assert "CloudWatchAlarmsPublishToTheTopic" in s.policy_statements(key["policy"])

@@ -1,0 +1,18 @@
+"""Configs the suite synthesizes more than once: every switch on, every switch off."""
+
+from __future__ import annotations
+
+from constructs_lib.config import BaselineConfig
+
+#: Every switch away from its default: CIS pack, Object Lock, overrides (KMS and access logging are on by default).
+EVERY_OPTION = BaselineConfig.model_validate(
+    {
+        "alert_emails": ["secops@example.com"],
+        "detections": {"cis_pack": "exact", "overrides": {"access-denied": {"threshold": 3}}},
+        "log_bucket": {"object_lock_mode": "COMPLIANCE", "access_logging": True},
+    }
+)
+#: Every switch that removes resources off: no KMS key, no access-log bucket, no budget.
+MINIMAL = BaselineConfig.model_validate(
+    {"kms_encryption": False, "create_budget": False, "log_bucket": {"access_logging": False}}
+)

@@ -1,0 +1,189 @@
+"""Every synthesized policy, evaluated against the requests AWS services really make.
+
+The local AWS evaluates no trust, key or topic policy, so an apply there proves nothing about
+them. Here each policy of the app (both stacks) and of the module, for the default config,
+every option on and every option off, is rendered for one account and evaluated against
+the request model (tools/policies/model.py, each fact with its AWS documentation page):
+every modelled call is allowed, every call that must fail is denied, and no statement is
+dead (matched by no modelled request: a statement that never matches is an alert that
+never fires).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import pytest
+from cdktf import Testing
+
+from constructs_lib.config import BaselineConfig, module_inputs
+from constructs_lib.module import MODULE_PATH, REPO_ROOT
+from constructs_lib.stacks import BaselineStack, StateBootstrapStack
+from tests.configs import EVERY_OPTION, MINIMAL
+from tools.policies.model import ALLOWED, DENIED, MODEL
+from tools.policies.proof import Proof, prove
+from tools.policies.resolve import Environment, TerraformJson, UnsupportedExpressionError
+
+ENV = Environment()
+CONFIGS = {"default": BaselineConfig(), "every-option": EVERY_OPTION, "minimal": MINIMAL}
+STACK_SETS = [f"{flavour}-{name}" for flavour in ("app", "module") for name in CONFIGS]
+
+
+def app_documents(config: BaselineConfig) -> list[dict[str, Any]]:
+    """Both stacks of the app, synthesized in memory."""
+    app = Testing.app()
+    stacks = [BaselineStack(app, "baseline", config=config), StateBootstrapStack(app, "bootstrap", config=config)]
+    return [json.loads(Testing.synth(stack)) for stack in stacks]
+
+
+def module_variables(config: BaselineConfig) -> dict[str, Any]:
+    """The module inputs that give the same baseline as ``config``."""
+    values = config.model_dump(mode="json")
+    return {name: values[name] for name in module_inputs()}
+
+
+def module_document() -> dict[str, Any]:
+    document: dict[str, Any] = json.loads((REPO_ROOT / MODULE_PATH / "main.tf.json").read_text())
+    return document
+
+
+def resolve(stack_set: str) -> list[TerraformJson]:
+    flavour, name = stack_set.split("-", 1)
+    config = CONFIGS[name]
+    if flavour == "app":
+        return [TerraformJson(document, ENV) for document in app_documents(config)]
+    return [TerraformJson(module_document(), ENV, module_variables(config))]
+
+
+@pytest.fixture(scope="module")
+def proofs() -> dict[str, Proof]:
+    return {stack_set: prove(resolve(stack_set)) for stack_set in STACK_SETS}
+
+
+def _report(outcomes: list[Any]) -> str:
+    return "\n".join(outcome.explain() for outcome in outcomes)
+
+
+@pytest.mark.parametrize("stack_set", STACK_SETS)
+def test_every_modelled_call_is_allowed(proofs: dict[str, Proof], stack_set: str) -> None:
+    proof = proofs[stack_set]
+    refused = [outcome for outcome in proof.wrong if outcome.case.call.expect == "allowed"]
+    assert not refused, _report(refused)
+    assert proof.count("allowed") > 0
+
+
+@pytest.mark.parametrize("stack_set", STACK_SETS)
+def test_every_call_that_must_fail_is_denied(proofs: dict[str, Proof], stack_set: str) -> None:
+    proof = proofs[stack_set]
+    let_through = [outcome for outcome in proof.wrong if outcome.case.call.expect == "denied"]
+    assert not let_through, _report(let_through)
+    assert proof.count("denied") > 0
+
+
+@pytest.mark.parametrize("stack_set", STACK_SETS)
+def test_no_statement_is_dead(proofs: dict[str, Proof], stack_set: str) -> None:
+    assert proofs[stack_set].dead_statements == []
+
+
+def test_every_policy_of_every_stack_is_evaluated(proofs: dict[str, Proof]) -> None:
+    kinds = {stack_set: sorted({policy.kind for policy in proof.policies}) for stack_set, proof in proofs.items()}
+    everything = ["bucket", "key", "role", "topic", "trust"]
+    assert kinds == {
+        "app-default": everything,
+        "app-every-option": everything,
+        "app-minimal": ["bucket", "role", "topic", "trust"],
+        "module-default": everything,
+        "module-every-option": everything,
+        "module-minimal": ["bucket", "role", "topic", "trust"],
+    }
+    # The bucket policies: log bucket, access-log bucket, state bucket (the app's bootstrap stack).
+    assert len([p for p in proofs["app-default"].policies if p.kind == "bucket"]) == 3
+    assert len([p for p in proofs["module-default"].policies if p.kind == "bucket"]) == 2
+
+
+def test_every_modelled_call_applies_to_some_stack(proofs: dict[str, Proof]) -> None:
+    applied = {outcome.case.call.name for proof in proofs.values() for outcome in proof.outcomes}
+    assert {call.name for call in MODEL} - applied == set()
+
+
+def test_calls_missing_from_a_stack_are_the_ones_its_switches_remove(proofs: dict[str, Proof]) -> None:
+    assert proofs["app-default"].not_applicable == []
+    module_only_lacks = {call.name for call in proofs["module-default"].not_applicable}
+    assert module_only_lacks == {call.name for call in MODEL if "{state_bucket_arn}" in call.resource}
+    minimal_lacks = {call.name for call in proofs["app-minimal"].not_applicable}
+    assert all(
+        any(
+            name in call.resource + "".join(call.context.values()) + "".join(call.uncertain.values())
+            for name in ("{key_arn}", "{access_log_bucket_arn}", "{budget_arn}")
+        )
+        for call in MODEL
+        if call.name in minimal_lacks
+    )
+    assert "budget-publishes-to-the-topic" in minimal_lacks
+
+
+def test_the_model_names_each_fact_s_source() -> None:
+    names = [call.name for call in MODEL]
+    assert len(names) == len(set(names))
+    for call in MODEL:
+        assert call.sources, call.name
+        for source in call.sources:
+            assert source.url.startswith(("https://docs.aws.amazon.com/", "https://developer.hashicorp.com/")), source
+    assert {call.expect for call in ALLOWED} == {"allowed"}
+    assert {call.expect for call in DENIED} == {"denied"}
+
+
+def _trust_document(documents: list[dict[str, Any]]) -> dict[str, Any]:
+    (name,) = (name for name in documents[0]["data"]["aws_iam_policy_document"] if "logs-role-trust" in name)
+    block: dict[str, Any] = documents[0]["data"]["aws_iam_policy_document"][name]
+    return block
+
+
+def test_a_condition_on_a_key_the_service_never_sends_fails_the_proof() -> None:
+    # The logs role's trust policy as it was before: CloudTrail sends no aws:SourceArn when it
+    # assumes the role, so the trail could not deliver to the log group on a real account.
+    documents = app_documents(BaselineConfig())
+    mutated = copy.deepcopy(documents)
+    _trust_document(mutated)["statement"][0]["condition"] = [
+        {"test": "StringEquals", "variable": "aws:SourceArn", "values": ["arn:aws:cloudtrail:us-east-1:1:trail/t"]}
+    ]
+    proof = prove([TerraformJson(document, ENV) for document in mutated])
+    assert [outcome.case.call.name for outcome in proof.wrong] == ["cloudtrail-assumes-the-logs-role"]
+    (dead,) = proof.dead_statements
+    assert "logs-role" in dead
+    assert "CloudTrailAssumeRole" in dead
+
+
+def test_a_statement_no_modelled_request_uses_is_dead() -> None:
+    documents = app_documents(BaselineConfig())
+    _trust_document(documents)["statement"].append(
+        {
+            "sid": "Unused",
+            "effect": "Allow",
+            "actions": ["sts:AssumeRole"],
+            "principals": [{"type": "Service", "identifiers": ["ec2.amazonaws.com"]}],
+        }
+    )
+    proof = prove([TerraformJson(document, ENV) for document in documents])
+    assert proof.wrong == []
+    assert [dead.split()[-1] for dead in proof.dead_statements] == ["(Unused)"]
+
+
+def test_a_policy_that_lets_another_account_in_fails_the_proof() -> None:
+    # Drop the topic statement's conditions for alarms: any account's alarm could publish.
+    documents = app_documents(BaselineConfig())
+    topics = [b for n, b in documents[0]["data"]["aws_iam_policy_document"].items() if "alerts_policy-document" in n]
+    (alarms,) = (s for s in topics[0]["statement"] if s["sid"] == "AllowCloudWatchAlarms")
+    del alarms["condition"]
+    proof = prove([TerraformJson(document, ENV) for document in documents])
+    assert {outcome.case.call.name for outcome in proof.wrong} == {"another-accounts-alarm-publishes"}
+
+
+def test_the_resolver_refuses_expressions_it_does_not_know() -> None:
+    documents = app_documents(BaselineConfig())
+    (policy,) = documents[0]["resource"]["aws_sns_topic_policy"].values()
+    policy["policy"] = "${jsonencode({})}"
+    with pytest.raises(UnsupportedExpressionError, match="jsonencode"):
+        TerraformJson(documents[0], ENV).attached_policies()

@@ -1,0 +1,624 @@
+"""The requests AWS services make at run time that the baseline depends on, as data.
+
+Each :class:`ModelledCall` records the calling principal, the action, the resource and
+exactly the request-context keys the service sends, with the AWS documentation page each
+fact comes from. A key the documentation does not promise is left out of ``context``:
+the policy must work without it. Where one AWS page shows a key and the service's own page
+does not, the key goes into ``uncertain``: the call is evaluated both without it and with
+it, and must be allowed either way.
+
+Placeholders in braces are filled from the synthesized stack (see :mod:`tools.policies.facts`);
+a call whose placeholders the stack does not have (no KMS key, no access-log bucket, no state
+bucket in the module flavour) does not apply to it.
+
+Besides the calls that must be allowed, :data:`DENIED` lists calls that must be refused:
+another account's trail, alarm, budget or bucket, objects outside the trail's paths, requests
+without TLS, an anonymous publish.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from types import MappingProxyType
+from typing import Literal
+
+
+@dataclass(frozen=True)
+class Source:
+    """A documentation page, and what it says that the entry relies on."""
+
+    title: str
+    url: str
+
+
+class Grant(Enum):
+    """Which policy decides the call."""
+
+    #: A service principal has no identity policy: the resource's policy (bucket, topic,
+    #: key, role trust) must allow it. KMS key policies must allow every caller explicitly.
+    RESOURCE_POLICY = "the resource's policy must allow it"
+    #: A role session of the baseline: the role's permissions policy must allow it.
+    ROLE_PERMISSIONS = "the role's permissions policy must allow it"
+    #: An IAM principal of the account (the operator running Terraform): its own IAM policy
+    #: allows it (outside the baseline); the resource's policy must not deny it.
+    CALLER_IAM = "the caller's IAM policy allows it; the resource's policy must not deny it"
+
+
+def _frozen(mapping: Mapping[str, str] | None = None) -> Mapping[str, str]:
+    return MappingProxyType(dict(mapping or {}))
+
+
+@dataclass(frozen=True)
+class ModelledCall:
+    """One request an AWS service (or the operator) makes that the baseline depends on."""
+
+    #: Stable name, used in test ids and reports.
+    name: str
+    #: ``service.amazonaws.com``, ``{logs_role_arn}``, ``{operator_arn}`` or ``anonymous``.
+    caller: str
+    action: str
+    #: The resource ARN, with placeholders.
+    resource: str
+    grant: Grant
+    #: The request-context keys the service documents that it sends, with placeholders.
+    context: Mapping[str, str] = field(default_factory=_frozen)
+    #: Keys the documentation disagrees on or shows only elsewhere: evaluated absent and present.
+    uncertain: Mapping[str, str] = field(default_factory=_frozen)
+    sources: tuple[Source, ...] = ()
+    #: What the documentation leaves open and how the model treats it.
+    note: str = ""
+    expect: Literal["allowed", "denied"] = "allowed"
+
+
+# --- sources ----------------------------------------------------------------------------
+
+CLOUDTRAIL_BUCKET_POLICY = Source(
+    "CloudTrail User Guide: Amazon S3 bucket policy for CloudTrail (organization trail)",
+    "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html",
+)
+CLOUDTRAIL_LOG_PATHS = Source(
+    "CloudTrail User Guide: Finding your CloudTrail log files",
+    "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-find-log-files.html",
+)
+CLOUDTRAIL_DIGEST_PATHS = Source(
+    "CloudTrail User Guide: CloudTrail digest file structure",
+    "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-log-file-validation-digest-file-structure.html",
+)
+CLOUDTRAIL_KMS = Source(
+    "CloudTrail User Guide: Configure AWS KMS key policies for CloudTrail",
+    "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html",
+)
+CLOUDTRAIL_LOGS_ROLE = Source(
+    "CloudTrail User Guide: Role policy document for CloudTrail to use CloudWatch Logs for monitoring",
+    "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-required-policy-for-cloudwatch-logs.html",
+)
+CLOUDTRAIL_TO_LOGS = Source(
+    "CloudTrail User Guide: Sending events to CloudWatch Logs",
+    "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/send-cloudtrail-events-to-cloudwatch-logs.html",
+)
+LOGS_KMS = Source(
+    "CloudWatch Logs User Guide: Encrypt log data in CloudWatch Logs using AWS KMS",
+    "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html",
+)
+ALARMS_SNS = Source(
+    "CloudWatch User Guide: Notifying users on alarm changes (Preventing confused deputy security issues)",
+    "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Notify_Users_Alarm_Changes.html",
+)
+EVENTBRIDGE_SNS = Source(
+    "EventBridge User Guide: Using resource-based policies for Amazon EventBridge (Amazon SNS permissions)",
+    "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html",
+)
+EVENTBRIDGE_SNS_KMS = Source(
+    "EventBridge User Guide: Troubleshooting (my rule runs but my Amazon SNS topic does not get the message)",
+    "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-troubleshooting.html",
+)
+BUDGETS_SNS = Source(
+    "AWS Cost Management User Guide: Creating an Amazon SNS topic for budget notifications",
+    "https://docs.aws.amazon.com/cost-management/latest/userguide/budgets-sns-policy.html",
+)
+SNS_KMS_SERVICES = Source(
+    "Amazon SNS Developer Guide: Enable compatibility between event sources from AWS services and encrypted topics",
+    "https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services",
+)
+S3_ACCESS_LOGGING = Source(
+    "Amazon S3 User Guide: Enabling Amazon S3 server access logging (Permissions for log delivery)",
+    "https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html",
+)
+S3_BACKEND = Source(
+    "Terraform: Backend Type s3 (S3 Bucket Permissions, use_lockfile)",
+    "https://developer.hashicorp.com/terraform/language/backend/s3",
+)
+SECURE_TRANSPORT = Source(
+    "IAM User Guide: AWS global condition context keys (aws:SecureTransport: always in the request context)",
+    "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-securetransport",
+)
+KMS_DEFAULT_KEY_POLICY = Source(
+    "AWS KMS Developer Guide: Default key policy (allows the AWS account to use IAM policies)",
+    "https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html",
+)
+PRINCIPAL_ANONYMOUS = Source(
+    "IAM User Guide: AWS JSON policy elements: Principal (anonymous users)",
+    "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html",
+)
+
+#: Every request arrives over TLS unless the entry says otherwise (the key is always present).
+TLS = {"aws:SecureTransport": "true"}
+NO_TLS = {"aws:SecureTransport": "false"}
+CLOUDTRAIL = "cloudtrail.amazonaws.com"
+OWNER_FULL_CONTROL = {"s3:x-amz-acl": "bucket-owner-full-control"}
+THIS_TRAIL = {"aws:SourceArn": "{trail_arn}"}
+LOG_FILE = "CloudTrail/{region}/2026/11/30/{file_account}_CloudTrail_{region}_20261130T0005Z_a1b2c3d4e5f6g7h8.json.gz"
+DIGEST_FILE = (
+    "CloudTrail-Digest/{region}/2026/11/30/"
+    "{file_account}_CloudTrail-Digest_{region}_{trail_name}_{region}_20261130T010000Z.json.gz"
+)
+
+_ORG_PATH_NOTE = (
+    "An organization trail writes every account's files, the management account's included, "
+    "under AWSLogs/<organization id>/<account id>/."
+)
+
+
+def _cloudtrail_puts() -> list[ModelledCall]:
+    """s3:PutObject of log and digest files, for the management and a member account."""
+    calls = []
+    for who, account in (("management", "{account}"), ("member", "{member_account}")):
+        for kind, path, source in (
+            ("log", LOG_FILE, CLOUDTRAIL_LOG_PATHS),
+            ("digest", DIGEST_FILE, CLOUDTRAIL_DIGEST_PATHS),
+        ):
+            key = f"AWSLogs/{{organization_id}}/{account}/{path}".replace("{file_account}", account)
+            calls.append(
+                ModelledCall(
+                    name=f"cloudtrail-puts-{who}-{kind}-file",
+                    caller=CLOUDTRAIL,
+                    action="s3:PutObject",
+                    resource=f"{{log_bucket_arn}}/{key}",
+                    grant=Grant.RESOURCE_POLICY,
+                    context=_frozen({**TLS, **THIS_TRAIL, **OWNER_FULL_CONTROL}),
+                    sources=(CLOUDTRAIL_BUCKET_POLICY, source, SECURE_TRANSPORT),
+                    note=_ORG_PATH_NOTE
+                    + " aws:SourceArn is the management account's trail ARN for every account's files; "
+                    "the bucket policy examples use no aws:SourceAccount, so it is not modelled.",
+                )
+            )
+    return calls
+
+
+ALLOWED: tuple[ModelledCall, ...] = (
+    # CloudTrail -> the log bucket
+    ModelledCall(
+        name="cloudtrail-checks-the-bucket-acl",
+        caller=CLOUDTRAIL,
+        action="s3:GetBucketAcl",
+        resource="{log_bucket_arn}",
+        grant=Grant.RESOURCE_POLICY,
+        context=_frozen({**TLS, **THIS_TRAIL}),
+        sources=(CLOUDTRAIL_BUCKET_POLICY, SECURE_TRANSPORT),
+        note="Checked when the trail is created or updated, and before deliveries.",
+    ),
+    *_cloudtrail_puts(),
+    ModelledCall(
+        name="cloudtrail-puts-a-log-file-as-an-account-trail",
+        caller=CLOUDTRAIL,
+        action="s3:PutObject",
+        resource="{log_bucket_arn}/AWSLogs/{account}/" + LOG_FILE.replace("{file_account}", "{account}"),
+        grant=Grant.RESOURCE_POLICY,
+        context=_frozen({**TLS, **THIS_TRAIL, **OWNER_FULL_CONTROL}),
+        sources=(CLOUDTRAIL_BUCKET_POLICY,),
+        note="The documented organization bucket policy keeps AWSLogs/<management account id>/ so that "
+        "logging goes on if the trail is changed from an organization trail to a trail for that account only.",
+    ),
+    # CloudTrail -> the KMS key
+    ModelledCall(
+        name="cloudtrail-describes-the-key",
+        caller=CLOUDTRAIL,
+        action="kms:DescribeKey",
+        resource="{key_arn}",
+        grant=Grant.RESOURCE_POLICY,
+        context=_frozen({**TLS, **THIS_TRAIL, "aws:SourceAccount": "{account}"}),
+        sources=(CLOUDTRAIL_KMS,),
+        note="aws:SourceAccount: 'supported, but not recommended'; for an organization trail it is the "
+        "management account.",
+    ),
+    ModelledCall(
+        name="cloudtrail-generates-a-data-key-for-a-log-or-digest-file",
+        caller=CLOUDTRAIL,
+        action="kms:GenerateDataKey",
+        resource="{key_arn}",
+        grant=Grant.RESOURCE_POLICY,
+        context=_frozen(
+            {
+                **TLS,
+                **THIS_TRAIL,
+                "aws:SourceAccount": "{account}",
+                "kms:EncryptionContext:aws:cloudtrail:arn": "{trail_arn}",
+            }
+        ),
+        sources=(CLOUDTRAIL_KMS,),
+        note="The documented statement conditions kms:EncryptionContext:aws:cloudtrail:arn on the trail ARN. "
+        "The docs do not say which trail ARN member accounts' files carry; the organization trail is the "
+        "management account's trail, whose ARN aws:SourceArn carries for every account (documented).",
+    ),
+    # CloudTrail -> CloudWatch Logs, through the role
+    ModelledCall(
+        name="cloudtrail-assumes-the-logs-role",
+        caller=CLOUDTRAIL,
+        action="sts:AssumeRole",
+        resource="{logs_role_arn}",
+        grant=Grant.RESOURCE_POLICY,
+        context=_frozen(TLS),
+        sources=(CLOUDTRAIL_LOGS_ROLE, CLOUDTRAIL_TO_LOGS),
+        note="'Confused deputy prevention is not applicable to the role policy for CloudWatch Logs monitoring. "
+        "The role policy doesn't support the use of aws:SourceArn and aws:SourceAccount.' Neither key is sent.",
+    ),
+    *(
+        ModelledCall(
+            name=f"logs-role-{verb}-{who}-stream",
+            caller="{logs_role_arn}",
+            action=action,
+            resource="{log_group_arn}:log-stream:" + stream,
+            grant=Grant.ROLE_PERMISSIONS,
+            context=_frozen(TLS),
+            sources=(CLOUDTRAIL_LOGS_ROLE,),
+            note="Stream names: <account id>_CloudTrail_<region> for the management account and "
+            "<organization id>_<account id>_CloudTrail_<region> for members.",
+        )
+        for verb, action in (("creates", "logs:CreateLogStream"), ("puts-events-to", "logs:PutLogEvents"))
+        for who, stream in (
+            ("management", "{account}_CloudTrail_{region}"),
+            ("member", "{organization_id}_{member_account}_CloudTrail_{region}"),
+        )
+    ),
+    # CloudWatch Logs -> the KMS key, for the log group
+    *(
+        ModelledCall(
+            name=f"logs-{verb}-for-the-log-group",
+            caller="logs.{region}.amazonaws.com",
+            action=action,
+            resource="{key_arn}",
+            grant=Grant.RESOURCE_POLICY,
+            context=_frozen({**TLS, "kms:EncryptionContext:aws:logs:arn": "{log_group_arn}"}),
+            sources=(LOGS_KMS,),
+            note="The encryption context is the log group's ARN (no ':*'); the principal is regional.",
+        )
+        for verb, action in (("generates-a-data-key", "kms:GenerateDataKey"), ("decrypts", "kms:Decrypt"))
+    ),
+    # The alert publishers -> the topic, and the KMS calls SNS makes for each
+    ModelledCall(
+        name="alarm-publishes-to-the-topic",
+        caller="cloudwatch.amazonaws.com",
+        action="sns:Publish",
+        resource="{topic_arn}",
+        grant=Grant.RESOURCE_POLICY,
+        context=_frozen({**TLS, "aws:SourceArn": "{alarm_arn}", "aws:SourceAccount": "{account}"}),
+        sources=(ALARMS_SNS,),
+        note="One call per alarm of the stack, the billing alarm included.",
+    ),
+    *(
+        ModelledCall(
+            name=f"sns-{verb}-for-an-alarm",
+            caller="cloudwatch.amazonaws.com",
+            action=action,
+            resource="{key_arn}",
+            grant=Grant.RESOURCE_POLICY,
+            context=_frozen(TLS),
+            uncertain=_frozen(
+                {
+                    "aws:SourceArn": "{alarm_arn}",
+                    "aws:SourceAccount": "{account}",
+                    "kms:EncryptionContext:aws:sns:topicArn": "{topic_arn}",
+                }
+            ),
+            sources=(SNS_KMS_SERVICES, ALARMS_SNS),
+            note="The SNS guide says to add aws:SourceAccount/aws:SourceArn to the key policy for the services "
+            "it lists (CloudWatch among them) but no CloudWatch page confirms it; no SNS page documents the "
+            "aws:sns:topicArn encryption context (only the GameLift FlexMatch guide shows it). All three: uncertain.",
+        )
+        for verb, action in (("generates-a-data-key", "kms:GenerateDataKey"), ("decrypts", "kms:Decrypt"))
+    ),
+    ModelledCall(
+        name="eventbridge-rule-publishes-to-the-topic",
+        caller="events.amazonaws.com",
+        action="sns:Publish",
+        resource="{topic_arn}",
+        grant=Grant.RESOURCE_POLICY,
+        context=_frozen(TLS),
+        sources=(EVENTBRIDGE_SNS,),
+        note="'You can't use Condition blocks in Amazon SNS topic policies for EventBridge': neither "
+        "aws:SourceArn nor aws:SourceAccount is modelled. One call per rule of the stack.",
+    ),
+    *(
+        ModelledCall(
+            name=f"sns-{verb}-for-an-eventbridge-rule",
+            caller="events.amazonaws.com",
+            action=action,
+            resource="{key_arn}",
+            grant=Grant.RESOURCE_POLICY,
+            context=_frozen(TLS),
+            uncertain=_frozen({"kms:EncryptionContext:aws:sns:topicArn": "{topic_arn}"}),
+            sources=(EVENTBRIDGE_SNS_KMS, SNS_KMS_SERVICES),
+            note="EventBridge documents the statement without conditions, and the SNS guide: 'Adding the "
+            "aws:SourceAccount, aws:SourceArn, and aws:SourceOrgID to a AWS KMS policy is not supported for "
+            "EventBridge-to-encrypted topics.' The encryption context: uncertain, as for alarms.",
+        )
+        for verb, action in (("generates-a-data-key", "kms:GenerateDataKey"), ("decrypts", "kms:Decrypt"))
+    ),
+    ModelledCall(
+        name="budget-publishes-to-the-topic",
+        caller="budgets.amazonaws.com",
+        action="sns:Publish",
+        resource="{topic_arn}",
+        grant=Grant.RESOURCE_POLICY,
+        context=_frozen({**TLS, "aws:SourceArn": "{budget_arn}", "aws:SourceAccount": "{account}"}),
+        sources=(BUDGETS_SNS,),
+        note="The topic policy example conditions aws:SourceArn on arn:aws:budgets::<account id>:*; "
+        "the budget's own ARN is arn:aws:budgets::<account id>:budget/<name>.",
+    ),
+    *(
+        ModelledCall(
+            name=f"sns-{verb}-for-a-budget",
+            caller="budgets.amazonaws.com",
+            action=action,
+            resource="{key_arn}",
+            grant=Grant.RESOURCE_POLICY,
+            context=_frozen(TLS),
+            uncertain=_frozen(
+                {
+                    "aws:SourceArn": "{budget_arn}",
+                    "aws:SourceAccount": "{account}",
+                    "kms:EncryptionContext:aws:sns:topicArn": "{topic_arn}",
+                }
+            ),
+            sources=(BUDGETS_SNS, SNS_KMS_SERVICES),
+            note="The Budgets guide gives the key policy statement without conditions and the SNS guide does "
+            "not list Budgets: every key uncertain.",
+        )
+        for verb, action in (("generates-a-data-key", "kms:GenerateDataKey"), ("decrypts", "kms:Decrypt"))
+    ),
+    # S3 server access logging -> the access-log bucket
+    ModelledCall(
+        name="s3-logging-puts-an-access-log",
+        caller="logging.s3.amazonaws.com",
+        action="s3:PutObject",
+        resource="{access_log_bucket_arn}/s3-access-logs/2026-11-30-01-23-45-0123456789ABCDEF",
+        grant=Grant.RESOURCE_POLICY,
+        context=_frozen({**TLS, "aws:SourceArn": "{log_bucket_arn}", "aws:SourceAccount": "{account}"}),
+        sources=(S3_ACCESS_LOGGING,),
+    ),
+    # The operator running Terraform: the state, its lock file, the key's administration
+    *(
+        ModelledCall(
+            name=f"terraform-{verb}",
+            caller="{operator_arn}",
+            action=action,
+            resource=resource,
+            grant=Grant.CALLER_IAM,
+            context=_frozen(TLS),
+            sources=(S3_BACKEND,),
+        )
+        for verb, action, resource in (
+            ("lists-the-state-bucket", "s3:ListBucket", "{state_bucket_arn}"),
+            ("reads-the-state", "s3:GetObject", "{state_bucket_arn}/{state_key}"),
+            ("writes-the-state", "s3:PutObject", "{state_bucket_arn}/{state_key}"),
+            ("reads-the-lock-file", "s3:GetObject", "{state_bucket_arn}/{state_key}.tflock"),
+            ("writes-the-lock-file", "s3:PutObject", "{state_bucket_arn}/{state_key}.tflock"),
+            ("deletes-the-lock-file", "s3:DeleteObject", "{state_bucket_arn}/{state_key}.tflock"),
+        )
+    ),
+    *(
+        ModelledCall(
+            name=f"terraform-{verb}",
+            caller="{operator_arn}",
+            action=action,
+            resource="{key_arn}",
+            grant=Grant.RESOURCE_POLICY,
+            context=_frozen(TLS),
+            sources=(KMS_DEFAULT_KEY_POLICY,),
+            note="A key policy must allow every caller itself; the account statement delegates to IAM.",
+        )
+        for verb, action in (("reads-the-key", "kms:DescribeKey"), ("updates-the-key-policy", "kms:PutKeyPolicy"))
+    ),
+    ModelledCall(
+        name="terraform-reads-a-log-file",
+        caller="{operator_arn}",
+        action="s3:GetObject",
+        resource="{log_bucket_arn}/AWSLogs/{organization_id}/{account}/"
+        + LOG_FILE.replace("{file_account}", "{account}"),
+        grant=Grant.CALLER_IAM,
+        context=_frozen(TLS),
+        sources=(CLOUDTRAIL_LOG_PATHS,),
+        note="A person investigating an alert reads the logs with their own IAM permissions.",
+    ),
+)
+
+#: Another account: not the management account and not a member of the organization.
+DENIED: tuple[ModelledCall, ...] = (
+    ModelledCall(
+        name="another-accounts-trail-checks-the-bucket-acl",
+        caller=CLOUDTRAIL,
+        action="s3:GetBucketAcl",
+        resource="{log_bucket_arn}",
+        grant=Grant.RESOURCE_POLICY,
+        context=_frozen({**TLS, "aws:SourceArn": "{other_trail_arn}"}),
+        sources=(CLOUDTRAIL_BUCKET_POLICY,),
+        expect="denied",
+    ),
+    ModelledCall(
+        name="another-accounts-trail-puts-into-the-organization-path",
+        caller=CLOUDTRAIL,
+        action="s3:PutObject",
+        resource="{log_bucket_arn}/AWSLogs/{organization_id}/{other_account}/"
+        + LOG_FILE.replace("{file_account}", "{other_account}"),
+        grant=Grant.RESOURCE_POLICY,
+        context=_frozen({**TLS, **OWNER_FULL_CONTROL, "aws:SourceArn": "{other_trail_arn}"}),
+        sources=(CLOUDTRAIL_BUCKET_POLICY,),
+        expect="denied",
+    ),
+    ModelledCall(
+        name="another-accounts-trail-uses-the-key",
+        caller=CLOUDTRAIL,
+        action="kms:GenerateDataKey",
+        resource="{key_arn}",
+        grant=Grant.RESOURCE_POLICY,
+        context=_frozen(
+            {
+                **TLS,
+                "aws:SourceArn": "{other_trail_arn}",
+                "aws:SourceAccount": "{other_account}",
+                "kms:EncryptionContext:aws:cloudtrail:arn": "{other_trail_arn}",
+            }
+        ),
+        sources=(CLOUDTRAIL_KMS,),
+        expect="denied",
+    ),
+    *(
+        ModelledCall(
+            name=f"this-trail-puts-outside-its-paths-{where}",
+            caller=CLOUDTRAIL,
+            action="s3:PutObject",
+            resource=f"{{log_bucket_arn}}/{key}",
+            grant=Grant.RESOURCE_POLICY,
+            context=_frozen({**TLS, **THIS_TRAIL, **OWNER_FULL_CONTROL}),
+            sources=(CLOUDTRAIL_BUCKET_POLICY,),
+            expect="denied",
+        )
+        for where, key in (
+            ("another-account", "AWSLogs/{other_account}/" + LOG_FILE.replace("{file_account}", "{other_account}")),
+            ("bucket-root", "x.json.gz"),
+            ("another-prefix", "logs/AWSLogs/{account}/x.json.gz"),
+        )
+    ),
+    ModelledCall(
+        name="this-trail-puts-without-bucket-owner-full-control",
+        caller=CLOUDTRAIL,
+        action="s3:PutObject",
+        resource="{log_bucket_arn}/AWSLogs/{organization_id}/{account}/"
+        + LOG_FILE.replace("{file_account}", "{account}"),
+        grant=Grant.RESOURCE_POLICY,
+        context=_frozen({**TLS, **THIS_TRAIL}),
+        sources=(CLOUDTRAIL_BUCKET_POLICY,),
+        expect="denied",
+    ),
+    ModelledCall(
+        name="another-accounts-alarm-publishes",
+        caller="cloudwatch.amazonaws.com",
+        action="sns:Publish",
+        resource="{topic_arn}",
+        grant=Grant.RESOURCE_POLICY,
+        context=_frozen({**TLS, "aws:SourceArn": "{other_alarm_arn}", "aws:SourceAccount": "{other_account}"}),
+        sources=(ALARMS_SNS,),
+        expect="denied",
+    ),
+    ModelledCall(
+        name="another-accounts-budget-publishes",
+        caller="budgets.amazonaws.com",
+        action="sns:Publish",
+        resource="{topic_arn}",
+        grant=Grant.RESOURCE_POLICY,
+        context=_frozen({**TLS, "aws:SourceArn": "{other_budget_arn}", "aws:SourceAccount": "{other_account}"}),
+        sources=(BUDGETS_SNS,),
+        expect="denied",
+    ),
+    ModelledCall(
+        name="another-accounts-alarm-uses-the-key",
+        caller="cloudwatch.amazonaws.com",
+        action="kms:GenerateDataKey",
+        resource="{key_arn}",
+        grant=Grant.RESOURCE_POLICY,
+        context=_frozen(
+            {
+                **TLS,
+                "aws:SourceArn": "{other_alarm_arn}",
+                "aws:SourceAccount": "{other_account}",
+                "kms:EncryptionContext:aws:sns:topicArn": "{other_topic_arn}",
+            }
+        ),
+        sources=(SNS_KMS_SERVICES,),
+        note="Denied where the keys are sent; where they are not, nothing in a key policy can tell the accounts apart.",
+        expect="denied",
+    ),
+    ModelledCall(
+        name="another-buckets-access-logs",
+        caller="logging.s3.amazonaws.com",
+        action="s3:PutObject",
+        resource="{access_log_bucket_arn}/s3-access-logs/2026-11-30-01-23-45-0123456789ABCDEF",
+        grant=Grant.RESOURCE_POLICY,
+        context=_frozen(
+            {**TLS, "aws:SourceArn": "arn:{partition}:s3:::another-bucket", "aws:SourceAccount": "{other_account}"}
+        ),
+        sources=(S3_ACCESS_LOGGING,),
+        expect="denied",
+    ),
+    ModelledCall(
+        name="another-log-group-uses-the-key",
+        caller="logs.{region}.amazonaws.com",
+        action="kms:GenerateDataKey",
+        resource="{key_arn}",
+        grant=Grant.RESOURCE_POLICY,
+        context=_frozen({**TLS, "kms:EncryptionContext:aws:logs:arn": "{log_group_arn}-other"}),
+        sources=(LOGS_KMS,),
+        expect="denied",
+    ),
+    *(
+        ModelledCall(
+            name=f"a-read-without-tls-of-the-{what}",
+            caller="{operator_arn}",
+            action="s3:GetObject",
+            resource=f"{{{what}_bucket_arn}}/{key}",
+            grant=Grant.CALLER_IAM,
+            context=_frozen(NO_TLS),
+            sources=(SECURE_TRANSPORT,),
+            expect="denied",
+        )
+        for what, key in (
+            ("log", "AWSLogs/{organization_id}/{account}/" + LOG_FILE.replace("{file_account}", "{account}")),
+            ("access_log", "s3-access-logs/2026-11-30-01-23-45-0123456789ABCDEF"),
+            ("state", "{state_key}"),
+        )
+    ),
+    ModelledCall(
+        name="a-publish-without-tls",
+        caller="{operator_arn}",
+        action="sns:Publish",
+        resource="{topic_arn}",
+        grant=Grant.CALLER_IAM,
+        context=_frozen(NO_TLS),
+        sources=(SECURE_TRANSPORT,),
+        expect="denied",
+    ),
+    ModelledCall(
+        name="an-anonymous-publish",
+        caller="anonymous",
+        action="sns:Publish",
+        resource="{topic_arn}",
+        grant=Grant.RESOURCE_POLICY,
+        context=_frozen(TLS),
+        sources=(PRINCIPAL_ANONYMOUS,),
+        expect="denied",
+    ),
+    ModelledCall(
+        name="another-service-assumes-the-logs-role",
+        caller="events.amazonaws.com",
+        action="sts:AssumeRole",
+        resource="{logs_role_arn}",
+        grant=Grant.RESOURCE_POLICY,
+        context=_frozen(TLS),
+        sources=(CLOUDTRAIL_LOGS_ROLE,),
+        expect="denied",
+    ),
+    ModelledCall(
+        name="logs-role-writes-another-stream",
+        caller="{logs_role_arn}",
+        action="logs:PutLogEvents",
+        resource="{log_group_arn}:log-stream:{other_account}_CloudTrail_{region}",
+        grant=Grant.ROLE_PERMISSIONS,
+        context=_frozen(TLS),
+        sources=(CLOUDTRAIL_LOGS_ROLE,),
+        expect="denied",
+    ),
+)
+
+MODEL: tuple[ModelledCall, ...] = ALLOWED + DENIED

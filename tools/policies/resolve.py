@@ -1,0 +1,436 @@
+"""Concrete policy documents from synthesized Terraform JSON, for one account.
+
+The stacks and the module hold their policies as ``aws_iam_policy_document`` data sources
+whose values are Terraform expressions: the account id the provider looks up, the topic's
+ARN once it exists, ``var.name_prefix`` in the module. To evaluate a policy against a
+request, this module renders those documents as AWS would receive them, for a given
+:class:`Environment`, and attaches each to the resource that carries it (bucket, topic,
+key, role trust, role permissions).
+
+It evaluates only the small expression language the stacks use: references to lookups,
+resources and variables, ``one(x[*].attr)``, ``contains``, ``!``, ``&&``, ``||``, ``==``,
+``!=`` and ``cond ? a : b``. Anything else raises :class:`UnsupportedExpressionError`, so a new
+construct cannot be skipped silently. ``tests/e2e`` checks the rendering against the
+policies the real provider wrote to the local AWS.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+Json = dict[str, Any]
+PolicyKind = Literal["bucket", "topic", "key", "trust", "role"]
+
+
+class UnsupportedExpressionError(ValueError):
+    """A Terraform expression outside the subset this resolver evaluates."""
+
+
+@dataclass(frozen=True)
+class Environment:
+    """The account the policies are rendered for (what the provider's lookups would return)."""
+
+    account_id: str = "111122223333"
+    organization_id: str = "o-a1b2c3d4e5"
+    partition: str = "aws"
+    region: str = "us-east-1"
+    #: The id KMS gives the key when it is created (unknown before): a fixed stand-in.
+    key_id: str = "1234abcd-12ab-34cd-56ef-1234567890ab"
+
+    def arn(self, service: str, resource: str, *, region: bool = True, account: bool = True) -> str:
+        return (
+            f"arn:{self.partition}:{service}:{self.region if region else ''}:"
+            f"{self.account_id if account else ''}:{resource}"
+        )
+
+
+@dataclass(frozen=True)
+class AttachedPolicy:
+    """One policy document and what it is attached to."""
+
+    #: bucket policy, topic policy, key policy, role trust policy, or role permissions (identity).
+    kind: PolicyKind
+    #: The ARN of the bucket, topic, key or role.
+    resource_arn: str
+    #: The Terraform address of the resource that sets the policy.
+    address: str
+    document: Json
+
+    @property
+    def is_resource_policy(self) -> bool:
+        """Has ``Principal`` elements (everything but a role's permissions)."""
+        return self.kind != "role"
+
+
+# --- expressions ------------------------------------------------------------------------
+
+_TOKEN = re.compile(
+    r"""\s*(?:
+        (?P<string>"(?:[^"\\]|\\.)*")
+      | (?P<number>\d+(?:\.\d+)?)
+      | (?P<op>&&|\|\||==|!=|\[\*\]|[!?:(),.\[\]])
+      | (?P<name>[A-Za-z_][A-Za-z0-9_-]*)
+    )""",
+    re.VERBOSE,
+)
+
+
+def _tokens(text: str) -> list[str]:
+    tokens, position = [], 0
+    while position < len(text):
+        match = _TOKEN.match(text, position)
+        if not match or match.end() == position:
+            if text[position:].strip() == "":
+                break
+            raise UnsupportedExpressionError(f"cannot read {text[position:]!r} in {text!r}")
+        tokens.append(next(value for value in match.groupdict().values() if value is not None))
+        position = match.end()
+    return tokens
+
+
+class _Parser:
+    """Recursive descent over the subset: conditional > or > and > equality > unary > postfix."""
+
+    def __init__(self, text: str, resolver: TerraformJson) -> None:
+        self.text, self.tokens, self.at, self.resolver = text, _tokens(text), 0, resolver
+
+    def peek(self) -> str | None:
+        return self.tokens[self.at] if self.at < len(self.tokens) else None
+
+    def take(self, expected: str | None = None) -> str:
+        token = self.peek()
+        if token is None or (expected is not None and token != expected):
+            raise UnsupportedExpressionError(f"expected {expected or 'more'} in {self.text!r}")
+        self.at += 1
+        return token
+
+    def parse(self) -> Any:
+        value = self.conditional()
+        if self.peek() is not None:
+            raise UnsupportedExpressionError(f"unexpected {self.peek()!r} in {self.text!r}")
+        return value
+
+    def conditional(self) -> Any:
+        condition = self.disjunction()
+        if self.peek() != "?":
+            return condition
+        self.take("?")
+        when_true = self.conditional()
+        self.take(":")
+        when_false = self.conditional()
+        return when_true if _truth(condition) else when_false
+
+    def disjunction(self) -> Any:
+        value = self.conjunction()
+        while self.peek() == "||":
+            self.take()
+            right = self.conjunction()
+            value = _truth(value) or _truth(right)
+        return value
+
+    def conjunction(self) -> Any:
+        value = self.equality()
+        while self.peek() == "&&":
+            self.take()
+            right = self.equality()
+            value = _truth(value) and _truth(right)
+        return value
+
+    def equality(self) -> Any:
+        value = self.unary()
+        while self.peek() in ("==", "!="):
+            operator = self.take()
+            right = self.unary()
+            value = (value == right) if operator == "==" else (value != right)
+        return value
+
+    def unary(self) -> Any:
+        if self.peek() == "!":
+            self.take()
+            return not _truth(self.unary())
+        return self.primary()
+
+    def primary(self) -> Any:
+        token = self.take()
+        if token == "(":
+            value = self.conditional()
+            self.take(")")
+            return value
+        if token.startswith('"'):
+            literal: str = json.loads(token)
+            return literal
+        if token[0].isdigit():
+            return float(token) if "." in token else int(token)
+        if token in ("true", "false"):
+            return token == "true"
+        if self.peek() == "(":
+            return self.call(token)
+        return self.reference(token)
+
+    def call(self, function: str) -> Any:
+        self.take("(")
+        if function == "one":
+            values = self.splat()
+            self.take(")")
+            if len(values) > 1:
+                raise UnsupportedExpressionError(f"one() of {len(values)} values in {self.text!r}")
+            return values[0] if values else None
+        if function == "contains":
+            collection = self.conditional()
+            self.take(",")
+            item = self.conditional()
+            self.take(")")
+            return item in collection
+        raise UnsupportedExpressionError(f"function {function}() in {self.text!r}")
+
+    def splat(self) -> list[Any]:
+        """``type.name[*].attr`` (or ``data.type.name[*].attr``): the values of each instance."""
+        parts = [self.take()]
+        while self.peek() == ".":
+            self.take(".")
+            parts.append(self.take())
+        self.take("[*]")
+        self.take(".")
+        attribute = self.take()
+        return self.resolver.splat(parts, attribute)
+
+    def reference(self, first: str) -> Any:
+        parts = [first]
+        while self.peek() == ".":
+            self.take(".")
+            parts.append(self.take())
+        return self.resolver.reference(parts)
+
+
+def _truth(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise UnsupportedExpressionError(f"{value!r} is not a bool")
+    return value
+
+
+def _split_template(text: str) -> Iterator[tuple[bool, str]]:
+    """``(is_expression, part)`` for each literal run and each ``${...}`` of ``text``."""
+    position = 0
+    while (start := text.find("${", position)) != -1:
+        depth, end = 0, start + 2
+        while end < len(text):
+            depth += {"{": 1, "}": -1}.get(text[end], 0)
+            if depth < 0:
+                break
+            end += 1
+        else:
+            raise UnsupportedExpressionError(f"unclosed ${{ in {text!r}")
+        if start > position:
+            yield False, text[position:start]
+        yield True, text[start + 2 : end]
+        position = end + 1
+    if position < len(text):
+        yield False, text[position:]
+
+
+# --- the document -----------------------------------------------------------------------
+
+
+class TerraformJson:
+    """One synthesized stack or module, its expressions evaluated for ``environment``.
+
+    ``variables`` are the module's inputs; missing ones take the variable's default, and an
+    object input is merged into the object default (Terraform's ``optional()`` defaults).
+    """
+
+    def __init__(self, doc: Json, environment: Environment, variables: Mapping[str, Any] | None = None) -> None:
+        self.doc, self.env = doc, environment
+        self.variables: dict[str, Any] = {}
+        for name, block in doc.get("variable", {}).items():
+            default = block.get("default")
+            given = (variables or {}).get(name, default)
+            if isinstance(default, dict) and isinstance(given, dict):
+                given = {**default, **given}
+            self.variables[name] = given
+        unknown = set(variables or {}) - set(self.variables)
+        if unknown:
+            raise UnsupportedExpressionError(f"no such variables: {sorted(unknown)}")
+
+    # expressions
+
+    def value(self, text: Any) -> Any:
+        """``text`` with every ``${...}`` evaluated; a lone ``${...}`` keeps its type; lists and maps recursively."""
+        if isinstance(text, list):
+            return [self.value(item) for item in text]
+        if isinstance(text, dict):
+            return {key: self.value(item) for key, item in text.items()}
+        if not isinstance(text, str) or "${" not in text:
+            return text
+        parts = list(_split_template(text))
+        if len(parts) == 1 and parts[0][0]:
+            return _Parser(parts[0][1], self).parse()
+        rendered = []
+        for is_expression, part in parts:
+            value = _Parser(part, self).parse() if is_expression else part
+            if value is None:
+                raise UnsupportedExpressionError(f"null inside a string template: {text!r}")
+            rendered.append(str(value))
+        return "".join(rendered)
+
+    def block(self, kind: str, resource_type: str, name: str) -> Json:
+        section = self.doc.get("data" if kind == "data" else "resource", {})
+        try:
+            block: Json = section[resource_type][name]
+        except KeyError:
+            raise UnsupportedExpressionError(f"no {kind} {resource_type}.{name}") from None
+        return block
+
+    def exists(self, kind: str, resource_type: str, name: str) -> bool:
+        """The block's ``count`` (if any) is not 0."""
+        count = self.block(kind, resource_type, name).get("count")
+        return count is None or self.value(count) != 0
+
+    def reference(self, parts: list[str]) -> Any:
+        if parts[0] == "var":
+            value: Any = self.variables
+            for part in parts[1:]:
+                value = value[part]
+            return value
+        kind, rest = ("data", parts[1:]) if parts[0] == "data" else ("resource", parts)
+        if len(rest) != 3:
+            raise UnsupportedExpressionError(f"reference {'.'.join(parts)}")
+        resource_type, name, attribute = rest
+        if self.block(kind, resource_type, name).get("count") is not None:
+            raise UnsupportedExpressionError(f"{'.'.join(parts)} is counted: read it with one(...[*].{attribute})")
+        return self.attribute(kind, resource_type, name, attribute)
+
+    def splat(self, parts: list[str], attribute: str) -> list[Any]:
+        kind, rest = ("data", parts[1:]) if parts[0] == "data" else ("resource", parts)
+        resource_type, name = rest
+        if not self.exists(kind, resource_type, name):
+            return []
+        return [self.attribute(kind, resource_type, name, attribute)]
+
+    def attribute(self, kind: str, resource_type: str, name: str, attribute: str) -> Any:
+        """An attribute as AWS would report it: a lookup's answer, an argument, or a derived ARN/id."""
+        block = self.block(kind, resource_type, name)
+        env = self.env
+        if kind == "data":
+            lookups: dict[tuple[str, str], Any] = {
+                ("aws_caller_identity", "account_id"): env.account_id,
+                ("aws_organizations_organization", "id"): env.organization_id,
+                ("aws_partition", "partition"): env.partition,
+                ("aws_region", "name"): env.region,
+            }
+            if (resource_type, attribute) in lookups:
+                return lookups[(resource_type, attribute)]
+            if (resource_type, attribute) == ("aws_iam_policy_document", "json"):
+                return json.dumps(self.render_policy_document(block))
+            raise UnsupportedExpressionError(f"data.{resource_type}.{name}.{attribute}")
+        derived = self._derived(resource_type, block)
+        if attribute in derived:
+            return derived[attribute]
+        if attribute in block:
+            return self.value(block[attribute])
+        raise UnsupportedExpressionError(f"{resource_type}.{name}.{attribute}")
+
+    def _derived(self, resource_type: str, block: Json) -> dict[str, Any]:
+        """The computed attributes of the resource types policies refer to (their ARN formats)."""
+        env = self.env
+
+        def named(argument: str) -> str:
+            name: str = self.value(block[argument])
+            return name
+
+        derive: dict[str, Any] = {
+            "aws_s3_bucket": lambda: {
+                "id": named("bucket"),
+                "arn": env.arn("s3", named("bucket"), region=False, account=False),
+            },
+            "aws_sns_topic": lambda: dict.fromkeys(("arn", "id"), env.arn("sns", named("name"))),
+            "aws_cloudwatch_log_group": lambda: {"arn": env.arn("logs", f"log-group:{named('name')}")},
+            "aws_kms_key": lambda: {
+                "arn": env.arn("kms", f"key/{env.key_id}"),
+                **dict.fromkeys(("key_id", "id"), env.key_id),
+            },
+            "aws_iam_role": lambda: {"arn": env.arn("iam", f"role/{named('name')}", region=False), "id": named("name")},
+            "aws_cloudtrail": lambda: {"arn": env.arn("cloudtrail", f"trail/{named('name')}")},
+            "aws_cloudwatch_event_rule": lambda: {"arn": env.arn("events", f"rule/{named('name')}")},
+            "aws_cloudwatch_metric_alarm": lambda: {"arn": env.arn("cloudwatch", f"alarm:{named('alarm_name')}")},
+        }
+        found: dict[str, Any] = derive[resource_type]() if resource_type in derive else {}
+        return found
+
+    # policies
+
+    def render_policy_document(self, block: Json) -> Json:
+        """An ``aws_iam_policy_document`` as the policy JSON the provider renders from it."""
+        rendered = []
+        for statement in block.get("statement", []):
+            out: Json = {}
+            if "sid" in statement:
+                out["Sid"] = self.value(statement["sid"])
+            out["Effect"] = statement.get("effect", "Allow")
+            for key, element in (
+                ("actions", "Action"),
+                ("not_actions", "NotAction"),
+                ("resources", "Resource"),
+                ("not_resources", "NotResource"),
+            ):
+                if key in statement:
+                    out[element] = self.value(statement[key])
+            principals: dict[str, list[str]] = {}
+            for principal in statement.get("principals", []):
+                principals.setdefault(principal["type"], []).extend(self.value(principal["identifiers"]))
+            if principals:
+                out["Principal"] = "*" if principals == {"*": ["*"]} else principals
+            conditions: dict[str, dict[str, list[str]]] = {}
+            for condition in statement.get("condition", []):
+                values = self.value(condition["values"])
+                conditions.setdefault(condition["test"], {}).setdefault(condition["variable"], []).extend(values)
+            if conditions:
+                out["Condition"] = conditions
+            rendered.append(out)
+        return {"Version": "2012-10-17", "Statement": rendered}
+
+    def _policy(self, block: Json, argument: str) -> Json:
+        text = self.value(block[argument])
+        document: Json = json.loads(text)
+        return document
+
+    def _resources(self, resource_type: str) -> Iterator[tuple[str, Json]]:
+        for name, block in self.doc.get("resource", {}).get(resource_type, {}).items():
+            if self.exists("resource", resource_type, name):
+                yield name, block
+
+    def attached_policies(self) -> list[AttachedPolicy]:
+        """Every policy the stack attaches to a bucket, topic, key or role, rendered."""
+        env, found = self.env, []
+        for name, block in self._resources("aws_s3_bucket_policy"):
+            bucket = self.value(block["bucket"])
+            arn = env.arn("s3", bucket, region=False, account=False)
+            found.append(AttachedPolicy("bucket", arn, f"aws_s3_bucket_policy.{name}", self._policy(block, "policy")))
+        for name, block in self._resources("aws_sns_topic_policy"):
+            found.append(
+                AttachedPolicy(
+                    "topic", self.value(block["arn"]), f"aws_sns_topic_policy.{name}", self._policy(block, "policy")
+                )
+            )
+        for name, block in self._resources("aws_kms_key"):
+            arn = self.attribute("resource", "aws_kms_key", name, "arn")
+            found.append(AttachedPolicy("key", arn, f"aws_kms_key.{name}", self._policy(block, "policy")))
+        for name, block in self._resources("aws_iam_role"):
+            arn = self.attribute("resource", "aws_iam_role", name, "arn")
+            found.append(
+                AttachedPolicy("trust", arn, f"aws_iam_role.{name}", self._policy(block, "assume_role_policy"))
+            )
+        for name, block in self._resources("aws_iam_role_policy"):
+            role = self.value(block["role"])
+            arn = env.arn("iam", f"role/{role}", region=False)
+            found.append(AttachedPolicy("role", arn, f"aws_iam_role_policy.{name}", self._policy(block, "policy")))
+        return found
+
+    def resource_values(self, resource_type: str, attribute: str) -> list[Any]:
+        """``attribute`` of every instance of ``resource_type`` that exists."""
+        return [
+            self.attribute("resource", resource_type, name, attribute) for name, _ in self._resources(resource_type)
+        ]
