@@ -10,7 +10,7 @@ from typing import Any
 from cdktf import TerraformDataSource, TerraformElement, TerraformStack, Testing
 
 from constructs_lib.config import BaselineConfig
-from constructs_lib.stacks import BaselineStack
+from constructs_lib.stacks import BaselineStack, StateBootstrapStack
 
 Json = dict[str, Any]
 _DOCUMENT_REF = re.compile(r"^\$\{data\.aws_iam_policy_document\.([^.]+)\.json\}$")
@@ -81,6 +81,13 @@ def synth(config: BaselineConfig) -> Synthesized:
     app = Testing.app()
     stack = BaselineStack(app, "test", config=config)
     return Synthesized(stack=stack, doc=json.loads(Testing.synth(stack)))
+
+
+def app_documents(config: BaselineConfig) -> list[Json]:
+    """Both stacks of the app (baseline, state bootstrap), synthesized in memory."""
+    app = Testing.app()
+    stacks = [BaselineStack(app, "baseline", config=config), StateBootstrapStack(app, "bootstrap", config=config)]
+    return [json.loads(Testing.synth(stack)) for stack in stacks]
 
 
 def conditions(statement: Json) -> dict[tuple[str, str], list[str]]:

@@ -65,14 +65,8 @@ def test_one_wrong_answer_in_a_later_batch_fails(
     assert f" {late.id}: AWS says" in capsys.readouterr().out
 
 
-def test_without_credentials_it_says_so_and_exits_2(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+@pytest.mark.usefixtures("no_aws_credentials")
+def test_without_credentials_it_says_so_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert check_patterns_on_aws.main() == 2
     error = capsys.readouterr().err.strip()
     assert error.startswith("error: no usable AWS credentials")

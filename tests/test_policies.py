@@ -12,16 +12,14 @@ never fires).
 from __future__ import annotations
 
 import copy
-import json
 from typing import Any
 
 import pytest
-from cdktf import Testing
 
-from constructs_lib.config import BaselineConfig, module_inputs
-from constructs_lib.module import MODULE_PATH, REPO_ROOT
-from constructs_lib.stacks import BaselineStack, StateBootstrapStack
+from constructs_lib.config import BaselineConfig
 from tests.configs import EVERY_OPTION, MINIMAL
+from tests.synth import app_documents
+from tools.policies.load import module_stack
 from tools.policies.model import ALLOWED, DENIED, MODEL
 from tools.policies.proof import Proof, prove
 from tools.policies.resolve import Environment, TerraformJson, UnsupportedExpressionError
@@ -31,30 +29,12 @@ CONFIGS = {"default": BaselineConfig(), "every-option": EVERY_OPTION, "minimal":
 STACK_SETS = [f"{flavour}-{name}" for flavour in ("app", "module") for name in CONFIGS]
 
 
-def app_documents(config: BaselineConfig) -> list[dict[str, Any]]:
-    """Both stacks of the app, synthesized in memory."""
-    app = Testing.app()
-    stacks = [BaselineStack(app, "baseline", config=config), StateBootstrapStack(app, "bootstrap", config=config)]
-    return [json.loads(Testing.synth(stack)) for stack in stacks]
-
-
-def module_variables(config: BaselineConfig) -> dict[str, Any]:
-    """The module inputs that give the same baseline as ``config``."""
-    values = config.model_dump(mode="json")
-    return {name: values[name] for name in module_inputs()}
-
-
-def module_document() -> dict[str, Any]:
-    document: dict[str, Any] = json.loads((REPO_ROOT / MODULE_PATH / "main.tf.json").read_text())
-    return document
-
-
 def resolve(stack_set: str) -> list[TerraformJson]:
     flavour, name = stack_set.split("-", 1)
     config = CONFIGS[name]
     if flavour == "app":
         return [TerraformJson(document, ENV) for document in app_documents(config)]
-    return [TerraformJson(module_document(), ENV, module_variables(config))]
+    return [module_stack(ENV, config)]
 
 
 @pytest.fixture(scope="module")

@@ -18,8 +18,11 @@ import pytest
 from constructs_lib.config import BaselineConfig
 from constructs_lib.stacks import BASELINE_STACK, BOOTSTRAP_STACK
 from tests.e2e.deploy import PREFIX, Deployment, deploy_with_cdktf, local_settings
+from tests.e2e.policies import live_document, local_environment, normalized
 from tests.local_aws import LocalAws
 from tests.terraform import run_terraform
+from tools.policies.load import synthesized_stacks
+from tools.policies.proof import prove
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +67,19 @@ def test_deploy_creates_the_hardened_log_bucket(deployed: Deployment) -> None:
     assert ownership["ObjectOwnership"] == "BucketOwnerEnforced"
     (lifecycle,) = s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]
     assert lifecycle["Expiration"] == {"Days": deployed.config.log_bucket.expiration_days}
+
+
+def test_the_applied_policies_are_the_ones_the_policy_proof_evaluates(deployed: Deployment) -> None:
+    # tests/test_policies.py evaluates the policies as tools/policies renders them from the
+    # synthesized JSON; here the provider's own rendering, as the local AWS holds it, must
+    # be the same documents, statement for statement.
+    stacks = synthesized_stacks(deployed.outdir, local_environment(deployed.aws))
+    policies = [policy for stack in stacks for policy in stack.attached_policies()]
+    assert sorted(policy.kind for policy in policies) == ["bucket", "bucket", "bucket", "key", "role", "topic", "trust"]
+    for policy in policies:
+        assert normalized(live_document(deployed.aws, policy)) == normalized(policy.document), policy.address
+    proof = prove(stacks)
+    assert (proof.wrong, proof.dead_statements) == ([], [])
 
 
 def test_deploy_creates_the_log_group_with_a_year_of_retention(deployed: Deployment) -> None:

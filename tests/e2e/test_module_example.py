@@ -15,9 +15,12 @@ from constructs_lib.config import AlarmOverride, BaselineConfig, DetectionsConfi
 from constructs_lib.detections import CATALOGUE, LOG_DETECTION_NAMES, Scope
 from constructs_lib.module import MODULE_PATH, REPO_ROOT
 from constructs_lib.stacks import LOCAL_AWS_SERVICES
+from tests.e2e.policies import live_document, local_environment, normalized
 from tests.local_aws import LocalAws
 from tests.synth import synth
 from tests.terraform import run_terraform, terraform, terraform_env
+from tools.policies.load import module_stack
+from tools.policies.proof import prove
 
 EXAMPLE = Path("examples") / "plain-hcl"
 MODULE_CALL = "module.management_baseline."
@@ -190,6 +193,16 @@ def test_example_creates_the_same_resources_as_the_app(applied: Example) -> None
     assert {_without_instance_key(address) for address in module_resources} == app_resources
     subscriptions = [a for a in module_resources if a.startswith("aws_sns_topic_subscription.")]
     assert len(subscriptions) == len(EXAMPLE_INPUTS.alert_emails)
+
+
+def test_the_applied_policies_are_the_ones_the_policy_proof_evaluates(applied: Example) -> None:
+    stack = module_stack(local_environment(applied.aws), EXAMPLE_INPUTS)
+    policies = stack.attached_policies()
+    assert sorted(policy.kind for policy in policies) == ["bucket", "bucket", "key", "role", "topic", "trust"]
+    for policy in policies:
+        assert normalized(live_document(applied.aws, policy)) == normalized(policy.document), policy.address
+    proof = prove([stack])
+    assert (proof.wrong, proof.dead_statements) == ([], [])
 
 
 def test_a_second_plan_shows_no_changes(applied: Example) -> None:

@@ -328,7 +328,7 @@ ALLOWED: tuple[ModelledCall, ...] = (
         context=_frozen(TLS),
         sources=(EVENTBRIDGE_SNS,),
         note="'You can't use Condition blocks in Amazon SNS topic policies for EventBridge': neither "
-        "aws:SourceArn nor aws:SourceAccount is modelled. One call per rule of the stack.",
+        "aws:SourceArn nor aws:SourceAccount is modelled, so nothing in the request names the rule.",
     ),
     *(
         ModelledCall(

@@ -1,0 +1,120 @@
+"""Opt-in: IAM Access Analyzer's ValidatePolicy on every synthesized policy, on a real account.
+
+    ./run aws-check-policies [--config baseline.toml]
+
+The test suite proves the policies against the request model offline; this asks AWS's own
+policy checks (grammar, security warnings, suggestions) about the same documents, rendered
+with the account id and organization id of the credentials. It is read-only: ValidatePolicy
+only reads the document it is given. Exit 0 with no findings, 1 with any finding (each
+printed with its policy, type, issue code and AWS's link), 2 without credentials or without
+a synth output.
+
+Each policy goes with its type: bucket policies as ``AWS::S3::Bucket`` and the role's trust
+policy as ``AWS::IAM::AssumeRolePolicyDocument`` (resource policies); the role's permissions
+as an identity policy; the key and topic policies as resource policies without a resource
+type, as the API reference says to do for KMS keys and other unlisted types.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tools.policies.resolve import AttachedPolicy, Environment
+
+#: ValidatePolicy's resource types for the policies that have one.
+RESOURCE_TYPES = {"bucket": "AWS::S3::Bucket", "trust": "AWS::IAM::AssumeRolePolicyDocument"}
+EXIT_FINDINGS, EXIT_BAD_INPUT = 1, 2
+
+
+def validation_request(policy: AttachedPolicy) -> dict[str, str]:
+    """The ValidatePolicy parameters for ``policy``."""
+    request = {
+        "policyDocument": json.dumps(policy.document),
+        "policyType": "IDENTITY_POLICY" if policy.kind == "role" else "RESOURCE_POLICY",
+    }
+    if policy.kind in RESOURCE_TYPES:
+        request["validatePolicyResourceType"] = RESOURCE_TYPES[policy.kind]
+    return request
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One finding of Access Analyzer on one policy."""
+
+    policy: AttachedPolicy
+    finding_type: str
+    issue_code: str
+    details: str
+    link: str
+
+    def line(self) -> str:
+        return (
+            f"{self.finding_type} {self.issue_code} in the {self.policy.kind} policy of "
+            f"{self.policy.resource_arn} ({self.policy.address}): {self.details} {self.link}"
+        )
+
+
+def validate(client: Any, policies: Sequence[AttachedPolicy]) -> list[Finding]:
+    """Every finding for every policy (all pages)."""
+    findings: list[Finding] = []
+    paginator = client.get_paginator("validate_policy")
+    for policy in policies:
+        for page in paginator.paginate(**validation_request(policy)):
+            findings.extend(
+                Finding(policy, f["findingType"], f["issueCode"], f["findingDetails"], f["learnMoreLink"])
+                for f in page["findings"]
+            )
+    return findings
+
+
+def report(findings: Sequence[Finding], policies: Sequence[AttachedPolicy]) -> tuple[list[str], int]:
+    """The lines to print and the exit code."""
+    lines = [finding.line() for finding in findings]
+    lines.append(f"Access Analyzer: {len(findings)} finding(s) in {len(policies)} policies")
+    return lines, EXIT_FINDINGS if findings else 0
+
+
+def account_environment(session: Any) -> Environment:
+    """The account of the credentials, and its organization (the baseline needs one)."""
+    account = session.client("sts").get_caller_identity()["Account"]
+    organization = session.client("organizations").describe_organization()["Organization"]
+    return Environment(account_id=account, organization_id=organization["Id"], region=session.region_name)
+
+
+def main(argv: list[str] | None = None) -> int:
+    import boto3  # noqa: PLC0415  (imported only for the real run: the tests pass their own clients)
+    from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415
+
+    from tools.policies.load import synthesized_stacks  # noqa: PLC0415
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("outdir", nargs="?", default="cdktf.out", help="synth output folder (default: cdktf.out)")
+    args = parser.parse_args(argv)
+    session = boto3.Session(region_name="us-east-1")
+    try:
+        environment = account_environment(session)
+    except (BotoCoreError, ClientError) as error:
+        print(
+            f"error: no usable AWS credentials for a management account ({error}); this check is opt-in",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
+    try:
+        stacks = synthesized_stacks(Path(args.outdir), environment)
+    except FileNotFoundError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    policies = [policy for stack in stacks for policy in stack.attached_policies()]
+    lines, code = report(validate(session.client("accessanalyzer"), policies), policies)
+    print("\n".join(lines))
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
