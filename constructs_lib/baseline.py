@@ -84,7 +84,6 @@ class ManagementAccountBaseline(Construct):
                     alias=f"{prefix}-baseline",
                     trail_arn=trail_arn(env, trail_name),
                     log_group_name=log_group_name(trail_name),
-                    topic_arn=env.arn("sns", topic_name),
                     budgets_publish=props.create_budget,
                     prevent_destroy=props.protect_log_data is True,
                     enabled=props.kms_encryption,

@@ -37,8 +37,6 @@ class EncryptionKeyProps:
     trail_arn: str
     #: Name of the log group that CloudWatch Logs encrypts with the key.
     log_group_name: str
-    #: ARN of the SNS topic that is encrypted with the key.
-    topic_arn: str
     #: Let AWS Budgets use the key for the topic (a budget notifies it). Default: True.
     budgets_publish: Flag = True
     #: Refuse to plan the key's destruction (``prevent_destroy``). Default: True.
@@ -55,20 +53,18 @@ class EncryptionKey(Construct):
     CloudTrail for this trail's log files (organization trails included: the encryption
     context is the management account's trail), CloudWatch Logs for this log group, and
     the alert publishers (EventBridge, CloudWatch alarms, AWS Budgets) for this topic.
-    The publishers' statements check the topic's encryption context and the source account
-    and ARN with ``...IfExists``: AWS documents these keys for SNS's KMS calls only in part,
-    and never for EventBridge, so a statement that required them could silently stop the
-    alerts. Where the keys are sent, another account's alarm or topic is refused.
+    For the publishers, a condition goes only on a key AWS documents for the KMS calls SNS
+    makes on their behalf: the SNS guide names ``aws:SourceAccount`` and ``aws:SourceArn``
+    for CloudWatch (checked with ``...IfExists``: no CloudWatch page confirms them, and an
+    alarm must not go silent if they are absent); the EventBridge and Budgets guides give
+    their statements without conditions, and no SNS page documents an encryption context.
     """
 
     def __init__(self, scope: Construct, id_: str, *, props: EncryptionKeyProps) -> None:
         super().__init__(scope, id_)
         env = props.environment
-        # The keys SNS sends on these KMS calls are documented only in part (the SNS guide for
-        # CloudWatch, nowhere for Budgets, the GameLift guide for the encryption context), so
-        # each is checked only when present: the statements work either way.
-        this_account = if_exists(string_equals("aws:SourceAccount", env.account_id))
-        this_topic = if_exists(string_equals("kms:EncryptionContext:aws:sns:topicArn", props.topic_arn))
+        # The KMS calls SNS makes for each publisher of the encrypted topic
+        # (tools/policies/model.py: "sns-...-for-an-alarm", "-for-a-budget", "-for-an-eventbridge-rule").
         publish = ["kms:GenerateDataKey*", "kms:Decrypt"]
         policy_json = switched_policy_json(
             self,
@@ -117,9 +113,10 @@ class EncryptionKey(Construct):
                     service="cloudwatch.amazonaws.com",
                     actions=publish,
                     resources=["*"],
+                    # SNS Developer Guide, "Enable compatibility between event sources from AWS
+                    # services and encrypted topics", step 3.
                     conditions=[
-                        this_topic,
-                        this_account,
+                        if_exists(string_equals("aws:SourceAccount", env.account_id)),
                         if_exists(arn_like("aws:SourceArn", env.arn("cloudwatch", "alarm:*"))),
                     ],
                 ),
@@ -128,7 +125,8 @@ class EncryptionKey(Construct):
                     service="events.amazonaws.com",
                     actions=publish,
                     resources=["*"],
-                    conditions=[this_topic],
+                    # None: "Adding the aws:SourceAccount, aws:SourceArn, and aws:SourceOrgID to
+                    # a AWS KMS policy is not supported for EventBridge-to-encrypted topics" (SNS guide).
                 ),
             ],
             switched=[
@@ -137,11 +135,8 @@ class EncryptionKey(Construct):
                     service="budgets.amazonaws.com",
                     actions=publish,
                     resources=["*"],
-                    conditions=[
-                        this_topic,
-                        this_account,
-                        if_exists(arn_like("aws:SourceArn", env.arn("budgets", "*", region=False))),
-                    ],
+                    # None: the Cost Management guide's key policy statement has none, and the
+                    # SNS guide does not list Budgets.
                 ),
             ],
             when=props.budgets_publish,

@@ -158,9 +158,11 @@ class OrganizationTrail(Construct):
             self,
             "logs-role-trust",
             [
-                # No aws:SourceArn/aws:SourceAccount: CloudTrail does not send them when it
-                # assumes this role ("Role policy document for CloudTrail to use CloudWatch Logs
-                # for monitoring"), so a condition on them would stop delivery to the log group.
+                # No aws:SourceArn/aws:SourceAccount: AWS's trust policy for this role has none, and
+                # the CloudTrail guide says confused deputy prevention "is not applicable" to it
+                # and that it "doesn't support" the two keys ("Role policy document for CloudTrail
+                # to use CloudWatch Logs for monitoring"). A condition on a key CloudTrail may not
+                # send would stop delivery to the log group, and every log alarm with it.
                 statement(sid="CloudTrailAssumeRole", service=CLOUDTRAIL, actions=["sts:AssumeRole"])
             ],
         )

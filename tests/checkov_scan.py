@@ -12,6 +12,7 @@ import fnmatch
 import json
 import subprocess
 import sys
+import tempfile
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,8 +59,28 @@ def load_skips(path: Path = SKIPS_FILE) -> list[Skip]:
     return skips
 
 
+def checkov_readable(stack_file: Path, folder: Path) -> Path:
+    """A copy of the stack that checkov 3.3.30 can parse, in ``folder/<stack name>/``.
+
+    Its terraform_json parser crashes on a plain string in the ``terraform`` block
+    (``hclify`` of ``required_version``), and reports a parsing error instead of results. No
+    checkov check reads ``required_version``, so the copy leaves out that one setting.
+    """
+    document = json.loads(stack_file.read_text())
+    document.get("terraform", {}).pop("required_version", None)
+    copy = folder / stack_file.parent.name / stack_file.name
+    copy.parent.mkdir(parents=True, exist_ok=True)
+    copy.write_text(json.dumps(document))
+    return copy
+
+
 def scan(stack_file: Path, skips: list[Skip]) -> Report:
     """Run checkov on one synthesized stack (terraform_json: the framework that reads cdktf JSON)."""
+    with tempfile.TemporaryDirectory() as folder:
+        return _scan(checkov_readable(stack_file, Path(folder)), skips)
+
+
+def _scan(stack_file: Path, skips: list[Skip]) -> Report:
     command = [
         str(CHECKOV),
         "--file",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -18,7 +19,14 @@ from botocore.stub import Stubber
 from constructs_lib.config import BaselineConfig
 from tests.synth import app_documents
 from tools.policies import access_analyzer
-from tools.policies.access_analyzer import Finding, account_environment, report, validate, validation_request
+from tools.policies.access_analyzer import (
+    Finding,
+    account_environment,
+    report,
+    synthesized_policies,
+    validate,
+    validation_request,
+)
 from tools.policies.resolve import AttachedPolicy, Environment, TerraformJson
 
 ENV = Environment()
@@ -88,7 +96,9 @@ def test_every_policy_is_sent_and_every_page_of_findings_reported(
         f"SECURITY_WARNING MISSING_ARN_ACCOUNT_CONDITION in the topic policy of {topic.resource_arn} "
         f"({topic.address}): {FINDING['findingDetails']} {FINDING['learnMoreLink']}"
     )
-    assert lines[-1] == f"Access Analyzer: 2 finding(s) in {len(policies)} policies"
+    assert lines[-1] == (
+        f"Access Analyzer: 2 finding(s), 2 failing (ERROR, SECURITY_WARNING, WARNING), in {len(policies)} policies"
+    )
 
 
 def test_no_findings_exits_zero(client: tuple[Any, Stubber], policies: list[AttachedPolicy]) -> None:
@@ -96,7 +106,32 @@ def test_no_findings_exits_zero(client: tuple[Any, Stubber], policies: list[Atta
     for policy in policies:
         stubber.add_response("validate_policy", {"findings": []}, validation_request(policy))
     lines, code = report(validate(analyzer, policies), policies)
-    assert (lines, code) == ([f"Access Analyzer: 0 finding(s) in {len(policies)} policies"], 0)
+    summary = (
+        f"Access Analyzer: 0 finding(s), 0 failing (ERROR, SECURITY_WARNING, WARNING), in {len(policies)} policies"
+    )
+    assert (lines, code) == ([summary], 0)
+
+
+def test_a_suggestion_is_printed_but_does_not_fail(policies: list[AttachedPolicy]) -> None:
+    suggestion = Finding(policies[0], "SUGGESTION", "EMPTY_OBJECT_PRINCIPAL", "Empty principal.", "https://example")
+    lines, code = report([suggestion], policies)
+    assert code == 0
+    assert lines[0].startswith("SUGGESTION EMPTY_OBJECT_PRINCIPAL in the bucket policy")
+
+
+def test_the_app_and_the_module_are_validated_once_per_distinct_document() -> None:
+    # The module renders the same documents as the app for the same config: each is sent once.
+    found = synthesized_policies(BaselineConfig(), ENV)
+    assert sorted(policy.kind for policy in found) == ["bucket", "bucket", "bucket", "key", "role", "topic", "trust"]
+    assert len({policy.resource_arn for policy in found if policy.kind == "bucket"}) == 3
+
+
+def test_a_bad_config_exits_2_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "baseline.toml"
+    config.write_text("budget_limit_usd = -1\n")
+    assert access_analyzer.main(["--config", str(config)]) == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"error: {config}: budget_limit_usd")
 
 
 def test_the_policies_are_rendered_for_the_credentials_account() -> None:

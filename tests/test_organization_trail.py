@@ -159,8 +159,8 @@ def test_log_group_retention_follows_the_config(custom_stack: Synthesized) -> No
 
 
 def test_logs_role_trusts_cloudtrail_without_conditions_it_never_meets(default_stack: Synthesized) -> None:
-    # CloudTrail sends neither aws:SourceArn nor aws:SourceAccount when it assumes this role
-    # (CloudTrail User Guide): a condition on either would stop delivery to the log group.
+    # AWS documents no aws:SourceArn/aws:SourceAccount for CloudTrail's assumption of this role
+    # (CloudTrail User Guide: "doesn't support"): a condition on either could stop delivery.
     s = default_stack
     role = s.body(s.stack.baseline.trail.logs_role)
     (trust,) = s.policy_statements(role["assume_role_policy"]).values()

@@ -12,6 +12,7 @@ never fires).
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
 
 import pytest
@@ -159,6 +160,114 @@ def test_a_policy_that_lets_another_account_in_fails_the_proof() -> None:
     del alarms["condition"]
     proof = prove([TerraformJson(document, ENV) for document in documents])
     assert {outcome.case.call.name for outcome in proof.wrong} == {"another-accounts-alarm-publishes"}
+
+
+def _drop_condition(variable: str) -> Any:
+    def mutate(statement: dict[str, Any]) -> None:
+        statement["condition"] = [c for c in statement["condition"] if c["variable"] != variable]
+
+    return mutate
+
+
+def _any_stream(statement: dict[str, Any]) -> None:
+    statement["resources"] = [re.sub(r":log-stream:.*$", ":log-stream:*", r) for r in statement["resources"]]
+
+
+def _set(key: str, value: Any) -> Any:
+    def mutate(statement: dict[str, Any]) -> None:
+        statement[key] = value
+
+    return mutate
+
+
+#: (document, statement, how it is loosened, the modelled call that must then be let through).
+LOOSENED = [
+    (
+        "key_policy-document",
+        "CloudTrailDescribesTheKey",
+        _set("condition", []),
+        "another-trail-of-this-account-describes-the-key",
+    ),
+    (
+        "key_policy-document",
+        "CloudTrailEncryptsThisTrailsLogs",
+        _drop_condition("aws:SourceArn"),
+        "another-trail-of-this-account-uses-the-key",
+    ),
+    (
+        "key_policy-document",
+        "CloudWatchLogsEncryptsThisLogGroup",
+        _set("actions", ["kms:*"]),
+        "cloudwatch-logs-schedules-the-keys-deletion",
+    ),
+    (
+        "key_policy-document",
+        "CloudWatchLogsEncryptsThisLogGroup",
+        _set("condition", []),
+        "another-log-group-uses-the-key",
+    ),
+    (
+        "key_policy-document",
+        "CloudWatchAlarmsPublishToTheTopic",
+        _set("condition", []),
+        "another-accounts-alarm-uses-the-key",
+    ),
+    (
+        "storage_policy-document",
+        "AWSCloudTrailWriteOrganization",
+        _drop_condition("aws:SourceArn"),
+        "another-trail-of-this-account-puts-into-the-organization-path",
+    ),
+    (
+        "storage_policy-document",
+        "AWSCloudTrailWriteOrganization",
+        _drop_condition("s3:x-amz-acl"),
+        "this-trail-puts-without-bucket-owner-full-control",
+    ),
+    (
+        "storage_policy-document",
+        "AWSCloudTrailAclCheck",
+        _set("condition", []),
+        "another-accounts-trail-checks-the-bucket-acl",
+    ),
+    (
+        "access-logs_policy-document",
+        "S3ServerAccessLogsFromTheLogBucket",
+        _set("condition", []),
+        "another-buckets-access-logs",
+    ),
+    ("alerts_policy-document", "AllowBudgets", _set("condition", []), "another-accounts-budget-publishes"),
+    (
+        "logs-role-permissions",
+        "CloudTrailWriteLogStreams",
+        _any_stream,
+        "logs-role-writes-a-stream-that-is-not-cloudtrails",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("document", "sid", "loosen", "let_through"), LOOSENED, ids=[f"{c[1]}-{c[3]}" for c in LOOSENED]
+)
+def test_loosening_a_statement_lets_a_modelled_call_through(
+    document: str, sid: str, loosen: Any, let_through: str
+) -> None:
+    documents = app_documents(BaselineConfig())
+    for name, block in documents[0]["data"]["aws_iam_policy_document"].items():
+        if document in name:
+            for statement in block["statement"]:
+                if statement.get("sid") == sid:
+                    loosen(statement)
+    proof = prove([TerraformJson(d, ENV) for d in documents])
+    assert let_through in {outcome.case.call.name for outcome in proof.wrong}
+
+
+def test_the_resolver_refuses_policy_arguments_it_would_leave_out() -> None:
+    documents = app_documents(BaselineConfig())
+    (name,) = (name for name in documents[0]["data"]["aws_iam_policy_document"] if "logs-role-trust" in name)
+    documents[0]["data"]["aws_iam_policy_document"][name]["statement"][0]["not_principals"] = []
+    with pytest.raises(UnsupportedExpressionError, match="not_principals"):
+        TerraformJson(documents[0], ENV).attached_policies()
 
 
 def test_the_resolver_refuses_expressions_it_does_not_know() -> None:

@@ -141,6 +141,15 @@ def _with_condition(condition: dict[str, Any]) -> dict[str, Any]:
             {"aws:SourceArn": "arn:aws:sns:us-east-1:111122223333:t"},
             Decision.ALLOW,
         ),
+        # "... except ...IfExists and Null": a negated IfExists operator is true without the key too.
+        ({"StringNotEqualsIfExists": {"aws:SourceAccount": "111122223333"}}, {}, Decision.ALLOW),
+        (
+            {"StringNotEqualsIfExists": {"aws:SourceAccount": "111122223333"}},
+            {"aws:SourceAccount": "111122223333"},
+            Decision.NO_MATCH,
+        ),
+        ({"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}}, {}, Decision.ALLOW),
+        ({"Bool": {"aws:MultiFactorAuthPresent": "false"}}, {}, Decision.NO_MATCH),
         # Null: true means the key is absent, false that it is present.
         ({"Null": {"aws:TokenIssueTime": "true"}}, {}, Decision.ALLOW),
         ({"Null": {"aws:TokenIssueTime": "true"}}, {"aws:TokenIssueTime": "2026-11-30T00:00:00Z"}, Decision.NO_MATCH),
@@ -254,11 +263,48 @@ def test_arns_match_part_by_part(pattern: str, arn: str, matches: bool) -> None:
     assert arn_matches(pattern, arn) is matches
 
 
+def test_a_role_arn_names_that_roles_sessions_only() -> None:
+    policy = _doc(
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": "arn:aws:iam::123456789012:role/ops"},
+            "Action": "sns:Publish",
+            "Resource": "*",
+        }
+    )
+    ops, other = (
+        Principal.iam("arn:aws:iam::123456789012:role/ops"),
+        Principal.iam("arn:aws:iam::123456789012:role/dev"),
+    )
+    assert evaluate(policy, _request("sns:Publish", principal=ops)).decision is Decision.ALLOW
+    assert evaluate(policy, _request("sns:Publish", principal=other)).decision is Decision.NO_MATCH
+
+
+def test_a_deny_to_every_principal_reaches_service_principals_and_wins() -> None:
+    policy = _doc(
+        {
+            "Effect": "Allow",
+            "Principal": {"Service": "cloudtrail.amazonaws.com"},
+            "Action": "s3:PutObject",
+            "Resource": "*",
+        },
+        TLS_ONLY["Statement"][0] | {"Resource": "*"},
+    )
+    service = Principal.service("cloudtrail.amazonaws.com")
+    without_tls = _request("s3:PutObject", "arn:aws:s3:::b/k", service, aws__SecureTransport="false")
+    assert evaluate(policy, without_tls).decision is Decision.DENY
+    assert evaluate(
+        policy, _request("s3:PutObject", "arn:aws:s3:::b/k", service, aws__SecureTransport="true")
+    ).decision is (Decision.ALLOW)
+
+
 def test_what_it_does_not_model_is_refused_not_guessed() -> None:
     # The set operators (ForAnyValue/ForAllValues) need multivalued request keys: not modelled.
     policy = _with_condition({"ForAllValues:StringNotLike": {"aws:TagKeys": "key1*"}})
     with pytest.raises(UnsupportedPolicyError, match="ForAllValues"):
         evaluate(policy, _request("sns:Publish"))
+    with pytest.raises(UnsupportedPolicyError, match="Null"):
+        evaluate(_with_condition({"Null": {"aws:TokenIssueTime": ["true", "false"]}}), _request("sns:Publish"))
     with pytest.raises(UnsupportedPolicyError, match="NotPrincipal"):
         evaluate(
             _doc({"Effect": "Deny", "NotPrincipal": {"AWS": "x"}, "Action": "*", "Resource": "*"}),

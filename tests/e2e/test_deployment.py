@@ -144,13 +144,11 @@ def test_deploy_creates_the_topic_policy_and_email_subscription(deployed: Deploy
     sns = deployed.aws.client("sns")
     attributes = sns.get_topic_attributes(TopicArn=_topic_arn(deployed))["Attributes"]
     statements = {s["Sid"]: s for s in json.loads(attributes["Policy"])["Statement"]}
-    assert set(statements) == {
-        "AllowEventBridgeRules",
-        "AllowCloudWatchAlarms",
-        "AllowBudgets",
-        "DenyInsecureTransport",
+    # No budget on the local AWS (create_budget = false), so AWS Budgets gets no grant either.
+    assert set(statements) == {"AllowEventBridgeRules", "AllowCloudWatchAlarms", "DenyInsecureTransport"}
+    assert statements["AllowCloudWatchAlarms"]["Condition"]["StringEquals"] == {
+        "aws:SourceAccount": deployed.aws.account_id
     }
-    assert statements["AllowBudgets"]["Condition"]["StringEquals"] == {"aws:SourceAccount": deployed.aws.account_id}
     (subscription,) = sns.list_subscriptions_by_topic(TopicArn=_topic_arn(deployed))["Subscriptions"]
     assert (subscription["Protocol"], subscription["Endpoint"]) == ("email", "secops@example.com")
 

@@ -3,11 +3,12 @@
     ./run aws-check-policies [--config baseline.toml]
 
 The test suite proves the policies against the request model offline; this asks AWS's own
-policy checks (grammar, security warnings, suggestions) about the same documents, rendered
-with the account id and organization id of the credentials. It is read-only: ValidatePolicy
-only reads the document it is given. Exit 0 with no findings, 1 with any finding (each
-printed with its policy, type, issue code and AWS's link), 2 without credentials or without
-a synth output.
+policy checks (grammar, security warnings, suggestions) about the same documents: the app's
+stacks and the module, synthesized for the config and rendered with the account id and
+organization id of the credentials (identical documents are sent once). It is read-only:
+ValidatePolicy only reads the document it is given. Every finding is printed with its
+policy, type, issue code and AWS's link. Exit 1 on any ERROR, SECURITY_WARNING or WARNING
+(a SUGGESTION is printed but does not fail), 2 on bad input or without credentials.
 
 Each policy goes with its type: bucket policies as ``AWS::S3::Bucket`` and the role's trust
 policy as ``AWS::IAM::AssumeRolePolicyDocument`` (resource policies); the role's permissions
@@ -73,11 +74,44 @@ def validate(client: Any, policies: Sequence[AttachedPolicy]) -> list[Finding]:
     return findings
 
 
+#: Finding types that fail the check (a SUGGESTION is advice, not a defect).
+FAILING = ("ERROR", "SECURITY_WARNING", "WARNING")
+
+
 def report(findings: Sequence[Finding], policies: Sequence[AttachedPolicy]) -> tuple[list[str], int]:
     """The lines to print and the exit code."""
     lines = [finding.line() for finding in findings]
-    lines.append(f"Access Analyzer: {len(findings)} finding(s) in {len(policies)} policies")
-    return lines, EXIT_FINDINGS if findings else 0
+    failing = [finding for finding in findings if finding.finding_type in FAILING]
+    lines.append(
+        f"Access Analyzer: {len(findings)} finding(s), {len(failing)} failing "
+        f"({', '.join(FAILING)}), in {len(policies)} policies"
+    )
+    return lines, EXIT_FINDINGS if failing else 0
+
+
+def distinct(policies: Sequence[AttachedPolicy]) -> list[AttachedPolicy]:
+    """``policies`` without repeats of the same document for the same kind of resource."""
+    seen: set[tuple[str, str]] = set()
+    found = []
+    for policy in policies:
+        key = (policy.kind, json.dumps(policy.document, sort_keys=True))
+        if key not in seen:
+            seen.add(key)
+            found.append(policy)
+    return found
+
+
+def synthesized_policies(config: Any, environment: Environment) -> list[AttachedPolicy]:
+    """The policies of the app's stacks and of the module for ``config``, for ``environment``."""
+    import tempfile  # noqa: PLC0415
+
+    import main  # noqa: PLC0415
+    from tools.policies.load import module_stack, synthesized_stacks  # noqa: PLC0415
+
+    with tempfile.TemporaryDirectory() as outdir:
+        main.synthesize(config, Path(outdir) / "out")
+        stacks = [*synthesized_stacks(Path(outdir) / "out", environment), module_stack(environment, config)]
+        return distinct([policy for stack in stacks for policy in stack.attached_policies()])
 
 
 def account_environment(session: Any) -> Environment:
@@ -91,11 +125,16 @@ def main(argv: list[str] | None = None) -> int:
     import boto3  # noqa: PLC0415  (imported only for the real run: the tests pass their own clients)
     from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415
 
-    from tools.policies.load import synthesized_stacks  # noqa: PLC0415
+    from constructs_lib.config import ConfigError, load_config  # noqa: PLC0415
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("outdir", nargs="?", default="cdktf.out", help="synth output folder (default: cdktf.out)")
+    parser.add_argument("--config", help="TOML config file (default: the built-in defaults)")
     args = parser.parse_args(argv)
+    try:
+        config = load_config(args.config)
+    except ConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     session = boto3.Session(region_name="us-east-1")
     try:
         environment = account_environment(session)
@@ -105,12 +144,7 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_BAD_INPUT
-    try:
-        stacks = synthesized_stacks(Path(args.outdir), environment)
-    except FileNotFoundError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    policies = [policy for stack in stacks for policy in stack.attached_policies()]
+    policies = synthesized_policies(config, environment)
     lines, code = report(validate(session.client("accessanalyzer"), policies), policies)
     print("\n".join(lines))
     return code

@@ -249,8 +249,10 @@ def condition_holds(operator: str, key: str, values: Sequence[str], request: Req
     """One ``operator: {key: values}`` entry against ``request``, with the documented missing-key rules."""
     actual = request.value(key)
     if operator == "Null":
-        (wanted,) = {str(value).lower() for value in values}
-        return (actual is None) == (wanted == "true")
+        wanted = {str(value).lower() for value in values}
+        if len(wanted) != 1 or not wanted <= {"true", "false"}:
+            raise UnsupportedPolicyError(f"Null with {sorted(wanted)}")
+        return (actual is None) == (wanted == {"true"})
     if_exists = operator.endswith("IfExists")
     base = operator.removesuffix("IfExists")
     if base not in _OPERATORS:

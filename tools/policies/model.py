@@ -7,7 +7,7 @@ the policy must work without it. Where one AWS page shows a key and the service'
 does not, the key goes into ``uncertain``: the call is evaluated both without it and with
 it, and must be allowed either way.
 
-Placeholders in braces are filled from the synthesized stack (see :mod:`tools.policies.facts`);
+Placeholders in braces are filled from the synthesized stack (:func:`tools.policies.proof.facts`);
 a call whose placeholders the stack does not have (no KMS key, no access-log bucket, no state
 bucket in the module flavour) does not apply to it.
 
@@ -251,8 +251,10 @@ ALLOWED: tuple[ModelledCall, ...] = (
         grant=Grant.RESOURCE_POLICY,
         context=_frozen(TLS),
         sources=(CLOUDTRAIL_LOGS_ROLE, CLOUDTRAIL_TO_LOGS),
-        note="'Confused deputy prevention is not applicable to the role policy for CloudWatch Logs monitoring. "
-        "The role policy doesn't support the use of aws:SourceArn and aws:SourceAccount.' Neither key is sent.",
+        note="The guide's trust policy has no condition, and it says: 'Confused deputy prevention is not "
+        "applicable to the role policy for CloudWatch Logs monitoring. The role policy doesn't support the use "
+        "of aws:SourceArn and aws:SourceAccount.' No page documents that CloudTrail sends either key when it "
+        "assumes the role: both are modelled absent.",
     ),
     *(
         ModelledCall(
@@ -305,17 +307,12 @@ ALLOWED: tuple[ModelledCall, ...] = (
             resource="{key_arn}",
             grant=Grant.RESOURCE_POLICY,
             context=_frozen(TLS),
-            uncertain=_frozen(
-                {
-                    "aws:SourceArn": "{alarm_arn}",
-                    "aws:SourceAccount": "{account}",
-                    "kms:EncryptionContext:aws:sns:topicArn": "{topic_arn}",
-                }
-            ),
+            uncertain=_frozen({"aws:SourceArn": "{alarm_arn}", "aws:SourceAccount": "{account}"}),
             sources=(SNS_KMS_SERVICES, ALARMS_SNS),
             note="The SNS guide says to add aws:SourceAccount/aws:SourceArn to the key policy for the services "
-            "it lists (CloudWatch among them) but no CloudWatch page confirms it; no SNS page documents the "
-            "aws:sns:topicArn encryption context (only the GameLift FlexMatch guide shows it). All three: uncertain.",
+            "it lists (CloudWatch among them), but no CloudWatch page confirms that they are sent: uncertain. "
+            "No SNS page documents an encryption context (only the GameLift FlexMatch guide shows "
+            "aws:sns:topicArn): not modelled, and the key policy does not use it.",
         )
         for verb, action in (("generates-a-data-key", "kms:GenerateDataKey"), ("decrypts", "kms:Decrypt"))
     ),
@@ -338,11 +335,10 @@ ALLOWED: tuple[ModelledCall, ...] = (
             resource="{key_arn}",
             grant=Grant.RESOURCE_POLICY,
             context=_frozen(TLS),
-            uncertain=_frozen({"kms:EncryptionContext:aws:sns:topicArn": "{topic_arn}"}),
             sources=(EVENTBRIDGE_SNS_KMS, SNS_KMS_SERVICES),
             note="EventBridge documents the statement without conditions, and the SNS guide: 'Adding the "
             "aws:SourceAccount, aws:SourceArn, and aws:SourceOrgID to a AWS KMS policy is not supported for "
-            "EventBridge-to-encrypted topics.' The encryption context: uncertain, as for alarms.",
+            "EventBridge-to-encrypted topics.' No encryption context is documented.",
         )
         for verb, action in (("generates-a-data-key", "kms:GenerateDataKey"), ("decrypts", "kms:Decrypt"))
     ),
@@ -365,16 +361,9 @@ ALLOWED: tuple[ModelledCall, ...] = (
             resource="{key_arn}",
             grant=Grant.RESOURCE_POLICY,
             context=_frozen(TLS),
-            uncertain=_frozen(
-                {
-                    "aws:SourceArn": "{budget_arn}",
-                    "aws:SourceAccount": "{account}",
-                    "kms:EncryptionContext:aws:sns:topicArn": "{topic_arn}",
-                }
-            ),
             sources=(BUDGETS_SNS, SNS_KMS_SERVICES),
             note="The Budgets guide gives the key policy statement without conditions and the SNS guide does "
-            "not list Budgets: every key uncertain.",
+            "not list Budgets: no key is modelled.",
         )
         for verb, action in (("generates-a-data-key", "kms:GenerateDataKey"), ("decrypts", "kms:Decrypt"))
     ),
@@ -528,16 +517,59 @@ DENIED: tuple[ModelledCall, ...] = (
         action="kms:GenerateDataKey",
         resource="{key_arn}",
         grant=Grant.RESOURCE_POLICY,
+        context=_frozen({**TLS, "aws:SourceArn": "{other_alarm_arn}", "aws:SourceAccount": "{other_account}"}),
+        sources=(SNS_KMS_SERVICES,),
+        note="Denied where the keys are sent; where they are not, nothing in a key policy can tell the accounts apart.",
+        expect="denied",
+    ),
+    ModelledCall(
+        name="another-trail-of-this-account-uses-the-key",
+        caller=CLOUDTRAIL,
+        action="kms:GenerateDataKey",
+        resource="{key_arn}",
+        grant=Grant.RESOURCE_POLICY,
         context=_frozen(
             {
                 **TLS,
-                "aws:SourceArn": "{other_alarm_arn}",
-                "aws:SourceAccount": "{other_account}",
-                "kms:EncryptionContext:aws:sns:topicArn": "{other_topic_arn}",
+                "aws:SourceArn": "{sibling_trail_arn}",
+                "aws:SourceAccount": "{account}",
+                "kms:EncryptionContext:aws:cloudtrail:arn": "{sibling_trail_arn}",
             }
         ),
-        sources=(SNS_KMS_SERVICES,),
-        note="Denied where the keys are sent; where they are not, nothing in a key policy can tell the accounts apart.",
+        sources=(CLOUDTRAIL_KMS,),
+        note="The encryption context alone admits every trail of the account: aws:SourceArn narrows it to this one.",
+        expect="denied",
+    ),
+    ModelledCall(
+        name="another-trail-of-this-account-describes-the-key",
+        caller=CLOUDTRAIL,
+        action="kms:DescribeKey",
+        resource="{key_arn}",
+        grant=Grant.RESOURCE_POLICY,
+        context=_frozen({**TLS, "aws:SourceArn": "{sibling_trail_arn}", "aws:SourceAccount": "{account}"}),
+        sources=(CLOUDTRAIL_KMS,),
+        expect="denied",
+    ),
+    ModelledCall(
+        name="another-trail-of-this-account-puts-into-the-organization-path",
+        caller=CLOUDTRAIL,
+        action="s3:PutObject",
+        resource="{log_bucket_arn}/AWSLogs/{organization_id}/{account}/"
+        + LOG_FILE.replace("{file_account}", "{account}"),
+        grant=Grant.RESOURCE_POLICY,
+        context=_frozen({**TLS, **OWNER_FULL_CONTROL, "aws:SourceArn": "{sibling_trail_arn}"}),
+        sources=(CLOUDTRAIL_BUCKET_POLICY,),
+        expect="denied",
+    ),
+    ModelledCall(
+        name="cloudwatch-logs-schedules-the-keys-deletion",
+        caller="logs.{region}.amazonaws.com",
+        action="kms:ScheduleKeyDeletion",
+        resource="{key_arn}",
+        grant=Grant.RESOURCE_POLICY,
+        context=_frozen({**TLS, "kms:EncryptionContext:aws:logs:arn": "{log_group_arn}"}),
+        sources=(LOGS_KMS,),
+        note="CloudWatch Logs gets the documented encryption actions, nothing more.",
         expect="denied",
     ),
     ModelledCall(
@@ -609,15 +641,25 @@ DENIED: tuple[ModelledCall, ...] = (
         sources=(CLOUDTRAIL_LOGS_ROLE,),
         expect="denied",
     ),
-    ModelledCall(
-        name="logs-role-writes-another-stream",
-        caller="{logs_role_arn}",
-        action="logs:PutLogEvents",
-        resource="{log_group_arn}:log-stream:{other_account}_CloudTrail_{region}",
-        grant=Grant.ROLE_PERMISSIONS,
-        context=_frozen(TLS),
-        sources=(CLOUDTRAIL_LOGS_ROLE,),
-        expect="denied",
+    *(
+        ModelledCall(
+            name=f"logs-role-writes-{what}",
+            caller="{logs_role_arn}",
+            action="logs:PutLogEvents",
+            resource=resource,
+            grant=Grant.ROLE_PERMISSIONS,
+            context=_frozen(TLS),
+            sources=(CLOUDTRAIL_LOGS_ROLE,),
+            expect="denied",
+        )
+        for what, resource in (
+            ("another-accounts-stream", "{log_group_arn}:log-stream:{other_account}_CloudTrail_{region}"),
+            ("a-stream-that-is-not-cloudtrails", "{log_group_arn}:log-stream:{account}_not-cloudtrail"),
+            (
+                "another-log-group",
+                "arn:{partition}:logs:{region}:{account}:log-group:another:log-stream:{account}_CloudTrail_{region}",
+            ),
+        )
     ),
 )
 

@@ -60,12 +60,12 @@ def facts(stacks: Iterable[TerraformJson]) -> dict[str, str | list[str]]:
             trail_name = _one(values("aws_cloudtrail", "name"), "trail")
             found["trail_name"] = trail_name
             found["other_trail_arn"] = other.arn("cloudtrail", f"trail/{trail_name}")
+            found["sibling_trail_arn"] = env.arn("cloudtrail", f"trail/{trail_name}-not")
             found["log_bucket_arn"] = bucket_arn(_one(values("aws_cloudtrail", "s3_bucket_name"), "trail"))
             found["log_group_arn"] = _one(values("aws_cloudwatch_log_group", "arn"), "log group")
             found["logs_role_arn"] = _one(values("aws_iam_role", "arn"), "role")
         if topics := values("aws_sns_topic", "arn"):
             found["topic_arn"] = _one(topics, "topic")
-            found["other_topic_arn"] = other.arn("sns", "alerts")
         if keys := values("aws_kms_key", "arn"):
             found["key_arn"] = _one(keys, "key")
         if targets := values("aws_s3_bucket_logging", "target_bucket"):

@@ -234,6 +234,19 @@ def _split_template(text: str) -> Iterator[tuple[bool, str]]:
 
 # --- the document -----------------------------------------------------------------------
 
+#: What :meth:`TerraformJson.render_policy_document` renders (meta-arguments and statements).
+_DOCUMENT_ARGUMENTS = {"statement", "count", "depends_on", "lifecycle", "provider", "//"}
+_STATEMENT_ARGUMENTS = {
+    "sid",
+    "effect",
+    "actions",
+    "not_actions",
+    "resources",
+    "not_resources",
+    "principals",
+    "condition",
+}
+
 
 class TerraformJson:
     """One synthesized stack or module, its expressions evaluated for ``environment``.
@@ -363,7 +376,15 @@ class TerraformJson:
     # policies
 
     def render_policy_document(self, block: Json) -> Json:
-        """An ``aws_iam_policy_document`` as the policy JSON the provider renders from it."""
+        """An ``aws_iam_policy_document`` as the policy JSON the provider renders from it.
+
+        An argument it does not render (``source_policy_documents``, ``not_principals``, ...)
+        raises rather than being left out of the document the proof evaluates.
+        """
+        unknown = set(block) - _DOCUMENT_ARGUMENTS
+        unknown |= {key for statement in block.get("statement", []) for key in statement} - _STATEMENT_ARGUMENTS
+        if unknown:
+            raise UnsupportedExpressionError(f"aws_iam_policy_document arguments not rendered: {sorted(unknown)}")
         rendered = []
         for statement in block.get("statement", []):
             out: Json = {}
