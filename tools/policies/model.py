@@ -67,6 +67,9 @@ class ModelledCall:
     #: Keys the documentation disagrees on or shows only elsewhere: evaluated absent and present.
     uncertain: Mapping[str, str] = field(default_factory=_frozen)
     sources: tuple[Source, ...] = ()
+    #: Placeholders the stack must have for the call to happen, besides those the request
+    #: names (a budget's KMS calls happen only where there is a budget).
+    requires: tuple[str, ...] = ()
     #: What the documentation leaves open and how the model treats it.
     note: str = ""
     expect: Literal["allowed", "denied"] = "allowed"
@@ -324,6 +327,7 @@ ALLOWED: tuple[ModelledCall, ...] = (
         grant=Grant.RESOURCE_POLICY,
         context=_frozen(TLS),
         sources=(EVENTBRIDGE_SNS,),
+        requires=("rule_arn",),
         note="'You can't use Condition blocks in Amazon SNS topic policies for EventBridge': neither "
         "aws:SourceArn nor aws:SourceAccount is modelled, so nothing in the request names the rule.",
     ),
@@ -336,6 +340,7 @@ ALLOWED: tuple[ModelledCall, ...] = (
             grant=Grant.RESOURCE_POLICY,
             context=_frozen(TLS),
             sources=(EVENTBRIDGE_SNS_KMS, SNS_KMS_SERVICES),
+            requires=("rule_arn",),
             note="EventBridge documents the statement without conditions, and the SNS guide: 'Adding the "
             "aws:SourceAccount, aws:SourceArn, and aws:SourceOrgID to a AWS KMS policy is not supported for "
             "EventBridge-to-encrypted topics.' No encryption context is documented.",
@@ -362,6 +367,7 @@ ALLOWED: tuple[ModelledCall, ...] = (
             grant=Grant.RESOURCE_POLICY,
             context=_frozen(TLS),
             sources=(BUDGETS_SNS, SNS_KMS_SERVICES),
+            requires=("budget_arn",),
             note="The Budgets guide gives the key policy statement without conditions and the SNS guide does "
             "not list Budgets: no key is modelled.",
         )

@@ -70,6 +70,8 @@ def facts(stacks: Iterable[TerraformJson]) -> dict[str, str | list[str]]:
             found["key_arn"] = _one(keys, "key")
         if targets := values("aws_s3_bucket_logging", "target_bucket"):
             found["access_log_bucket_arn"] = bucket_arn(_one(targets, "access-log bucket"))
+        if rules := values("aws_cloudwatch_event_rule", "arn"):
+            found["rule_arn"] = rules
         if alarms := values("aws_cloudwatch_metric_alarm", "arn"):
             found["alarm_arn"] = alarms
             found["other_alarm_arn"] = other.arn("cloudwatch", "alarm:charges")
@@ -121,7 +123,8 @@ def _fill(template: str, values: Mapping[str, str]) -> str:
     return _PLACEHOLDER.sub(lambda match: values[match.group(1)], template)
 
 
-def _placeholders(call: ModelledCall) -> set[str]:
+def placeholders(call: ModelledCall) -> set[str]:
+    """The placeholder names ``call`` uses in its caller, resource and context."""
     texts = [call.caller, call.resource, *call.context.values(), *call.uncertain.values()]
     return {name for text in texts for name in _PLACEHOLDER.findall(text)}
 
@@ -136,8 +139,8 @@ def _principal(caller: str) -> Principal:
 
 def cases(call: ModelledCall, known: Mapping[str, str | list[str]]) -> list[Case] | None:
     """The concrete requests of ``call``, or None when the stack lacks what it names."""
-    needed = _placeholders(call)
-    if not needed <= known.keys():
+    needed = placeholders(call)
+    if not (needed | set(call.requires)) <= known.keys():
         return None
     lists = {name: value for name, value in known.items() if name in needed and isinstance(value, list)}
     scalars = {name: value for name, value in known.items() if isinstance(value, str)}
