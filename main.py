@@ -25,6 +25,48 @@ EXIT_BAD_INPUT = 2
 #: What ``terraform init`` leaves in a stack folder; kept across synths so that a
 #: re-synth does not force a new init.
 TERRAFORM_WORKING_FILES = (".terraform", ".terraform.lock.hcl")
+#: What a synth writes: an output folder holding anything else is not replaced.
+SYNTH_FILES = ("manifest.json", "stacks")
+STACK_FILES = ("cdk.tf.json", *TERRAFORM_WORKING_FILES)
+
+
+class OutdirError(ValueError):
+    """The output folder is something other than a synth output: replacing it would lose data."""
+
+
+def check_replaceable(outdir: Path) -> None:
+    """Raise :class:`OutdirError` unless ``outdir`` is absent, empty, or only a synth's output.
+
+    A synth replaces the whole folder, so anything else in it (a source tree, a state file,
+    a plan) would be deleted: refuse instead, naming what is there.
+    """
+    if outdir.is_symlink() or (outdir.exists() and not outdir.is_dir()):
+        raise OutdirError(f"--outdir {outdir}: exists and is not a folder; refusing to replace it")
+    if not outdir.exists():
+        return
+    for entry in sorted(outdir.iterdir()):
+        stacks = outdir / "stacks"
+        if entry.name not in SYNTH_FILES or (entry == stacks and not entry.is_dir()):
+            _refuse(outdir, entry)
+    for stack in sorted((outdir / "stacks").iterdir()) if (outdir / "stacks").is_dir() else ():
+        if not stack.is_dir() or stack.is_symlink():
+            _refuse(outdir, stack)
+        for entry in sorted(stack.iterdir()):
+            if entry.name not in STACK_FILES:
+                _refuse(outdir, entry)
+
+
+def _refuse(outdir: Path, entry: Path) -> None:
+    raise OutdirError(
+        f"--outdir {outdir}: holds {entry.relative_to(outdir)}, which a synth does not write; "
+        "refusing to replace it (choose a new or empty folder)"
+    )
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -43,13 +85,25 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def synthesize(config: BaselineConfig, outdir: Path) -> None:
-    """Synthesize into a fresh sibling folder, then swap it in: never a half-written outdir."""
+    """Synthesize into a fresh sibling folder, then swap it in: never a half-written outdir.
+
+    Raises :class:`OutdirError`, before writing anything, when ``outdir`` holds anything a
+    synth does not write.
+    """
+    outdir = outdir.absolute()  # not resolve(): a symbolic link is refused, not followed
+    check_replaceable(outdir)
     from constructs_lib.stacks import build_app  # the provider bindings load only when needed
 
-    outdir = outdir.resolve()
-    outdir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}-", dir=outdir.parent))
     try:
+        outdir.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}-", dir=outdir.parent))
+    except OSError as error:
+        blocking = next((parent for parent in outdir.parents if parent.exists() and not parent.is_dir()), None)
+        reason = f"{blocking} is not a folder" if blocking else error.strerror
+        raise OutdirError(f"--outdir {outdir}: cannot create it ({reason})") from None
+    try:
+        # mkdtemp makes 0700; the output gets the mode the user's umask gives a new folder.
+        staging.chmod(0o777 & ~_umask())
         build_app(config, outdir=str(staging)).synth()
         if outdir.exists():
             _keep_terraform_working_files(outdir, staging)
@@ -91,9 +145,13 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    try:
+        synthesize(config, Path(args.outdir))
+    except OutdirError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     if warning := no_subscriber_warning(config):
         print(warning, file=sys.stderr)
-    synthesize(config, Path(args.outdir))
     return 0
 
 

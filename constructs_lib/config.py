@@ -8,8 +8,10 @@ Errors are reported as one line that names the field and what is allowed.
 from __future__ import annotations
 
 import json
+import math
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal, Self, get_args, get_origin
@@ -56,8 +58,36 @@ NAME_PREFIX_RULE = (
     "must be 2-24 characters of lowercase letters, digits and hyphens, "
     "starting with a letter and not ending with a hyphen"
 )
+#: Bucket name prefixes and suffixes S3 reserves (Amazon S3 User Guide, "General purpose
+#: bucket naming rules"): a bucket named with one is refused at create time.
+RESERVED_BUCKET_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
+RESERVED_BUCKET_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
+RESERVED_PREFIX_RULE = (
+    f"must not start with {', '.join(RESERVED_BUCKET_PREFIXES)} (bucket name prefixes S3 reserves; "
+    "the bucket names start with the prefix)"
+)
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$"
 MAX_BUDGET_USD = 1_000_000_000
+
+
+#: How much of a rejected value an error message repeats.
+SHOWN_CHARACTERS = 60
+
+
+def shown(value: object) -> str:
+    """``repr(value)``, cut to a readable length (a 10 MB value is not echoed whole)."""
+    text = repr(value)
+    if len(text) <= SHOWN_CHARACTERS:
+        return text
+    return f"{text[: SHOWN_CHARACTERS - 1]}... ({len(text)} characters)"
+
+
+def shown_name(name: object) -> str:
+    """A key or name from the user as it goes into a one-line message: as is when it is short
+    and printable, else quoted and cut (a newline in a key must not break the line)."""
+    if isinstance(name, str) and name.isprintable() and len(name) <= SHOWN_CHARACTERS:
+        return name
+    return shown(name)
 
 
 def _hcl(value: object) -> str:
@@ -86,7 +116,7 @@ class AppOnly:
 
 def _require_bool(value: object) -> object:
     if not isinstance(value, bool):
-        raise ValueError(f"must be true or false (got {value!r})")
+        raise ValueError(f"must be true or false (got {shown(value)})")
     return value
 
 
@@ -95,7 +125,7 @@ def _one_of(allowed: tuple[str, ...]) -> BeforeValidator:
 
     def check(value: object) -> object:
         if value not in allowed:
-            raise ValueError(f"must be one of {', '.join(allowed)} (got {value!r})")
+            raise ValueError(f"must be one of {', '.join(allowed)} (got {shown(value)})")
         return value
 
     return BeforeValidator(check)
@@ -105,11 +135,26 @@ def _one_of(allowed: tuple[str, ...]) -> BeforeValidator:
 StrictBool = Annotated[bool, BeforeValidator(_require_bool)]
 
 
+#: AWS tagging rules ("Tagging AWS resources", Tag naming limits and requirements): at most 50
+#: tags a resource, keys of 1-128 and values of 0-256 characters, of letters, numbers, spaces
+#: and _ . : / = + - @, and no key starting with the reserved aws: prefix.
+MAX_TAGS, MAX_TAG_KEY, MAX_TAG_VALUE = 50, 128, 256
+TAG_CHARACTERS = "letters, numbers, spaces and _ . : / = + - @"
+TAG_KEY_RULE = f"must be 1-{MAX_TAG_KEY} characters of {TAG_CHARACTERS}, not starting with 'aws:'"
+TAG_VALUE_RULE = f"must be at most {MAX_TAG_VALUE} characters of {TAG_CHARACTERS}"
+
+
+def _tag_text(text: str) -> bool:
+    """Only the characters AWS allows in tags: Unicode letters (L), numbers (N), separators (Z), _.:/=+-@."""
+    return all(unicodedata.category(ch)[0] in "LNZ" or ch in "_.:/=+-@" for ch in text)
+
+
 class ConfigError(ValueError):
     """A configuration value is missing, malformed or out of range (one line, user-facing)."""
 
 
 STATE_BUCKET_PATTERN = r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$"
+MAX_PORT = 65535
 _LOOPBACK_ENDPOINT = re.compile(r"^https?://(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|\[::1\]):\d{1,5}$")
 
 
@@ -145,26 +190,58 @@ class StateConfig(BaseModel):
     @field_validator("bucket")
     @classmethod
     def _check_bucket(cls, value: str | None) -> str | None:
-        if value is not None and not re.fullmatch(STATE_BUCKET_PATTERN, value):
-            raise ValueError(f"must be a bucket name of 3-63 lowercase letters, digits and hyphens (got {value!r})")
+        if value is None:
+            return value
+        if not re.fullmatch(STATE_BUCKET_PATTERN, value):
+            raise ValueError(
+                f"must be a bucket name of 3-63 lowercase letters, digits and hyphens (got {shown(value)})"
+            )
+        if value.startswith(RESERVED_BUCKET_PREFIXES) or value.endswith(RESERVED_BUCKET_SUFFIXES):
+            raise ValueError(
+                f"must not start with {', '.join(RESERVED_BUCKET_PREFIXES)} or end with "
+                f"{', '.join(RESERVED_BUCKET_SUFFIXES)}: S3 reserves them (got {shown(value)})"
+            )
+        return value
+
+    @field_validator("bootstrap_state_path")
+    @classmethod
+    def _check_bootstrap_state_path(cls, value: str) -> str:
+        if not value.strip() or "\0" in value:
+            raise ValueError(f"must be the path of a file (got {shown(value)})")
         return value
 
     @field_validator("key")
     @classmethod
     def _check_key(cls, value: str) -> str:
         if not 1 <= len(value) <= 1024 or value.startswith("/"):
-            raise ValueError(f"must be 1-1024 characters and not start with '/' (got {value!r})")
+            raise ValueError(f"must be 1-1024 characters and not start with '/' (got {shown(value)})")
         return value
 
 
 CIS_PACK_MODES = ("off", "exact", "management-only")
-#: Alarm periods CloudWatch accepts for these metrics: 10, 30 or a multiple of 60, up to a day.
-_PERIOD_RULE = "must be 10, 30 or a multiple of 60 up to 86400 seconds"
+#: CloudWatch PutMetricAlarm: Period x EvaluationPeriods "can't be more than 604,800 seconds"
+#: (seven days), and no more than 86,400 (one day) for a period under an hour. Metric
+#: filters publish one-minute data, so a 10, 20 or 30 second period (a high-resolution alarm)
+#: "might often lapse into INSUFFICIENT_DATA": only whole minutes are allowed.
+MAX_EVALUATION_SECONDS, MAX_SHORT_EVALUATION_SECONDS, HOUR = 604_800, 86_400, 3_600
+_PERIOD_RULE = (
+    f"must be a multiple of 60 seconds, up to {MAX_EVALUATION_SECONDS} (metric filters publish one-minute data)"
+)
+_RANGE_RULE = (
+    f"period x evaluation_periods must be at most {MAX_EVALUATION_SECONDS} seconds (7 days), "
+    f"or {MAX_SHORT_EVALUATION_SECONDS} (1 day) for a period under {HOUR} (CloudWatch PutMetricAlarm)"
+)
 _NAMES_RULE = "must name entries of the detection catalogue"
 
 
 def _names(names: tuple[str, ...]) -> str:
-    return ", ".join(names)
+    return ", ".join(shown_name(name) for name in names)
+
+
+#: The catalogue entries that only ``cis_pack`` builds.
+CIS_DETECTIONS = tuple(name for name, detection in CATALOGUE.items() if detection.pack is Pack.CIS)
+_CIS_OFF_RULE = "name CIS detections while cis_pack is off, so nothing is built for them: set cis_pack or remove them"
+_DISABLED_OVERRIDE_RULE = "an override of a disabled detection has no effect: remove one of the two"
 
 
 class AlarmOverride(BaseModel):
@@ -185,8 +262,10 @@ class AlarmOverride(BaseModel):
     @field_validator("threshold", mode="before")
     @classmethod
     def _check_threshold(cls, value: object) -> object:
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float) or value < 0):
-            raise ValueError(f"must be a number of at least 0 (got {value!r})")
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < math.inf
+        ):
+            raise ValueError(f"must be a finite number of at least 0 (got {shown(value)})")
         return value
 
     @field_validator("period", mode="before")
@@ -197,17 +276,26 @@ class AlarmOverride(BaseModel):
         if (
             isinstance(value, bool)
             or not isinstance(value, int)
-            or not (value in (10, 30) or (value % 60 == 0 and 60 <= value <= 86400))
+            or not (value % 60 == 0 and 60 <= value <= MAX_EVALUATION_SECONDS)
         ):
-            raise ValueError(f"{_PERIOD_RULE} (got {value!r})")
+            raise ValueError(f"{_PERIOD_RULE} (got {shown(value)})")
         return value
 
     @field_validator("evaluation_periods", mode="before")
     @classmethod
     def _check_evaluation_periods(cls, value: object) -> object:
         if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 100):
-            raise ValueError(f"must be a whole number from 1 to 100 (got {value!r})")
+            raise ValueError(f"must be a whole number from 1 to 100 (got {shown(value)})")
         return value
+
+    @model_validator(mode="after")
+    def _check_range(self) -> Self:
+        period = self.period or ALARM_DEFAULTS.period
+        periods = self.evaluation_periods or ALARM_DEFAULTS.evaluation_periods
+        limit = MAX_SHORT_EVALUATION_SECONDS if period < HOUR else MAX_EVALUATION_SECONDS
+        if period * periods > limit:
+            raise ValueError(f"{_RANGE_RULE} (got {period} x {periods} = {period * periods})")
+        return self
 
 
 class DetectionsConfig(BaseModel):
@@ -245,7 +333,7 @@ class DetectionsConfig(BaseModel):
     @classmethod
     def _check_disabled(cls, value: object) -> object:
         if not isinstance(value, list | tuple) or not all(isinstance(name, str) for name in value):
-            raise ValueError(f"must be a list of detection names (got {value!r})")
+            raise ValueError(f"must be a list of detection names (got {shown(value)})")
         unknown = [name for name in value if name not in CATALOGUE]
         if unknown:
             raise ValueError(f"{_NAMES_RULE} ({_names(tuple(CATALOGUE))}); unknown: {_names(tuple(unknown))}")
@@ -255,13 +343,24 @@ class DetectionsConfig(BaseModel):
     @classmethod
     def _check_overrides(cls, value: object) -> object:
         if not isinstance(value, dict):
-            raise ValueError(f"must be a table of log detection names to alarm settings (got {value!r})")
+            raise ValueError(f"must be a table of log detection names to alarm settings (got {shown(value)})")
         unknown = [name for name in value if name not in LOG_DETECTION_NAMES]
         if unknown:
             raise ValueError(
                 f"must name log detections ({_names(LOG_DETECTION_NAMES)}); unknown: {_names(tuple(unknown))}"
             )
         return value
+
+    @model_validator(mode="after")
+    def _check_effect(self) -> Self:
+        if self.cis_pack == "off":
+            named = [name for name in (*self.disabled, *self.overrides) if name in CIS_DETECTIONS]
+            if named:
+                raise ValueError(f"disabled and overrides {_CIS_OFF_RULE} (got {_names(tuple(named))})")
+        both = [name for name in self.overrides if name in self.disabled]
+        if both:
+            raise ValueError(f"{_DISABLED_OVERRIDE_RULE} (got {_names(tuple(both))})")
+        return self
 
     def choose(self, detection: Detection) -> DetectionChoice:
         """The plain-value choice for ``detection`` (see ``DetectionChooser``)."""
@@ -282,6 +381,12 @@ class DetectionsConfig(BaseModel):
 
 
 OBJECT_LOCK_MODES = ("off", "GOVERNANCE", "COMPLIANCE")
+DEFAULT_OBJECT_LOCK_DAYS = 365
+_LOCK_OFF_RULE = "object_lock_days has no effect while object_lock_mode is off: leave it out or turn Object Lock on"
+_LOCK_LONGER_RULE = (
+    "object_lock_days must not exceed expiration_days: the lifecycle rule cannot delete a locked log "
+    "file, so the expiration would do nothing until the lock ends"
+)
 
 
 class LogBucketConfig(BaseModel):
@@ -323,8 +428,8 @@ class LogBucketConfig(BaseModel):
     ] = "off"
     object_lock_days: Annotated[
         int,
-        Field(description="Days each log file is locked when Object Lock is on."),
-    ] = 365
+        Field(description="Days each log file is locked when Object Lock is on: at most expiration_days."),
+    ] = DEFAULT_OBJECT_LOCK_DAYS
 
     @field_validator(
         "transition_to_glacier_days",
@@ -336,7 +441,7 @@ class LogBucketConfig(BaseModel):
     @classmethod
     def _check_days(cls, value: object) -> object:
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 36500:
-            raise ValueError(f"must be a whole number of days from 1 to 36500 (got {value!r})")
+            raise ValueError(f"must be a whole number of days from 1 to 36500 (got {shown(value)})")
         return value
 
     @field_validator("expiration_days", "noncurrent_version_expiration_days")
@@ -353,6 +458,10 @@ class LogBucketConfig(BaseModel):
                 f"transition_to_glacier_days ({self.transition_to_glacier_days}) must be less than "
                 f"expiration_days ({self.expiration_days})"
             )
+        if self.object_lock_mode == "off" and self.object_lock_days != DEFAULT_OBJECT_LOCK_DAYS:
+            raise ValueError(f"{_LOCK_OFF_RULE} (got {self.object_lock_days})")
+        if self.object_lock_mode != "off" and self.object_lock_days > self.expiration_days:
+            raise ValueError(f"{_LOCK_LONGER_RULE} (got {self.object_lock_days} > {self.expiration_days})")
         return self
 
 
@@ -377,6 +486,11 @@ class BaselineConfig(BaseModel):
         ModuleInput(
             validations=(
                 (f"can(regex({_hcl(NAME_PREFIX_PATTERN)}, var.name_prefix))", f"name_prefix {NAME_PREFIX_RULE}."),
+                (
+                    f"!anytrue([for reserved in {_hcl(list(RESERVED_BUCKET_PREFIXES))} : "
+                    "startswith(var.name_prefix, reserved)])",
+                    f"name_prefix {RESERVED_PREFIX_RULE}.",
+                ),
             )
         ),
     ] = "mgmt-baseline"
@@ -491,14 +605,29 @@ class BaselineConfig(BaseModel):
                     f"detections.overrides must name log detections ({_names(LOG_DETECTION_NAMES)}).",
                 ),
                 (
-                    "alltrue([for o in values(var.detections.overrides) : coalesce(o.threshold, 0) >= 0])",
-                    "detections.overrides: threshold must be a number of at least 0.",
+                    'var.detections.cis_pack != "off" || length(setintersection(concat(var.detections.disabled, '
+                    f"keys(var.detections.overrides)), {_hcl(list(CIS_DETECTIONS))})) == 0",
+                    f"detections: disabled and overrides {_CIS_OFF_RULE}.",
                 ),
                 (
-                    "alltrue([for o in values(var.detections.overrides) : contains([10, 30], coalesce(o.period, 60)) "
-                    "|| (coalesce(o.period, 60) % 60 == 0 && coalesce(o.period, 60) >= 60 "
-                    "&& coalesce(o.period, 60) <= 86400)])",
+                    "length(setintersection(var.detections.disabled, keys(var.detections.overrides))) == 0",
+                    f"detections: {_DISABLED_OVERRIDE_RULE}.",
+                ),
+                (
+                    "alltrue([for o in values(var.detections.overrides) : coalesce(o.threshold, 0) >= 0])",
+                    "detections.overrides: threshold must be a finite number of at least 0.",
+                ),
+                (
+                    "alltrue([for o in values(var.detections.overrides) : coalesce(o.period, 60) % 60 == 0 "
+                    f"&& coalesce(o.period, 60) >= 60 && coalesce(o.period, 60) <= {MAX_EVALUATION_SECONDS}])",
                     f"detections.overrides: period {_PERIOD_RULE}.",
+                ),
+                (
+                    f"alltrue([for o in values(var.detections.overrides) : "
+                    f"coalesce(o.period, {ALARM_DEFAULTS.period}) * coalesce(o.evaluation_periods, "
+                    f"{ALARM_DEFAULTS.evaluation_periods}) <= (coalesce(o.period, {ALARM_DEFAULTS.period}) < {HOUR} "
+                    f"? {MAX_SHORT_EVALUATION_SECONDS} : {MAX_EVALUATION_SECONDS})])",
+                    f"detections.overrides: {_RANGE_RULE}.",
                 ),
                 (
                     "alltrue([for o in values(var.detections.overrides) : coalesce(o.evaluation_periods, 1) >= 1 "
@@ -545,6 +674,16 @@ class BaselineConfig(BaseModel):
                     f"contains({_hcl(list(OBJECT_LOCK_MODES))}, var.log_bucket.object_lock_mode)",
                     f"log_bucket.object_lock_mode must be one of {_names(OBJECT_LOCK_MODES)}.",
                 ),
+                (
+                    'var.log_bucket.object_lock_mode != "off" '
+                    f"|| var.log_bucket.object_lock_days == {DEFAULT_OBJECT_LOCK_DAYS}",
+                    f"log_bucket: {_LOCK_OFF_RULE}.",
+                ),
+                (
+                    'var.log_bucket.object_lock_mode == "off" '
+                    "|| var.log_bucket.object_lock_days <= var.log_bucket.expiration_days",
+                    f"log_bucket: {_LOCK_LONGER_RULE}.",
+                ),
             )
         ),
     ] = Field(default_factory=LogBucketConfig)
@@ -574,33 +713,35 @@ class BaselineConfig(BaseModel):
     @classmethod
     def _check_name_prefix(cls, value: str) -> str:
         if not re.fullmatch(NAME_PREFIX_PATTERN, value):
-            raise ValueError(f"{NAME_PREFIX_RULE} (got {value!r})")
+            raise ValueError(f"{NAME_PREFIX_RULE} (got {shown(value)})")
+        if value.startswith(RESERVED_BUCKET_PREFIXES):
+            raise ValueError(f"{RESERVED_PREFIX_RULE} (got {shown(value)})")
         return value
 
     @field_validator("region", mode="before")
     @classmethod
     def _check_region(cls, value: object) -> object:
         if value != HOME_REGION:
-            raise ValueError(f"must be {HOME_REGION!r}; the baseline only deploys there (got {value!r})")
+            raise ValueError(f"must be {HOME_REGION!r}; the baseline only deploys there (got {shown(value)})")
         return value
 
     @field_validator("budget_limit_usd", mode="before")
     @classmethod
     def _check_budget(cls, value: object) -> object:
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ValueError(f"must be a number of US dollars greater than 0 (got {value!r})")
+            raise ValueError(f"must be a number of US dollars greater than 0 (got {shown(value)})")
         if not 0 < value <= MAX_BUDGET_USD:
-            raise ValueError(f"must be greater than 0 and at most {MAX_BUDGET_USD} USD (got {value!r})")
+            raise ValueError(f"must be greater than 0 and at most {MAX_BUDGET_USD} USD (got {shown(value)})")
         return float(value)
 
     @field_validator("alert_emails", mode="before")
     @classmethod
     def _check_emails(cls, value: object) -> object:
         if not isinstance(value, list | tuple):
-            raise ValueError(f"must be a list of email addresses (got {value!r})")
+            raise ValueError(f"must be a list of email addresses (got {shown(value)})")
         for address in value:
             if not isinstance(address, str) or not re.fullmatch(EMAIL_PATTERN, address):
-                raise ValueError(f"must contain only valid email addresses (got {address!r})")
+                raise ValueError(f"must contain only valid email addresses (got {shown(address)})")
         if len(set(value)) != len(value):
             raise ValueError("must not list the same address twice")
         return tuple(value)
@@ -610,26 +751,34 @@ class BaselineConfig(BaseModel):
     def _check_retention(cls, value: object) -> object:
         if isinstance(value, bool) or value not in ALLOWED_LOG_RETENTION_DAYS:
             allowed = ", ".join(str(days) for days in ALLOWED_LOG_RETENTION_DAYS)
-            raise ValueError(f"must be one of {allowed} (got {value!r})")
+            raise ValueError(f"must be one of {allowed} (got {shown(value)})")
         return value
 
     @field_validator("local_aws_endpoint")
     @classmethod
     def _check_endpoint(cls, value: str | None) -> str | None:
-        if value is not None and not _LOOPBACK_ENDPOINT.fullmatch(value):
-            raise ValueError(f"must be an http(s)://127.x.x.x:PORT or http(s)://localhost:PORT URL (got {value!r})")
+        if value is None:
+            return value
+        match = _LOOPBACK_ENDPOINT.fullmatch(value)
+        if not match or not 1 <= int(value.rsplit(":", 1)[1]) <= MAX_PORT:
+            raise ValueError(
+                f"must be an http(s)://127.x.x.x:PORT or http(s)://localhost:PORT URL with a PORT "
+                f"from 1 to {MAX_PORT} (got {shown(value)})"
+            )
         return value
 
     @field_validator("tags", mode="before")
     @classmethod
     def _check_tags(cls, value: object) -> object:
         if not isinstance(value, dict):
-            raise ValueError(f"must be a table of string keys to string values (got {value!r})")
+            raise ValueError(f"must be a table of string keys to string values (got {shown(value)})")
+        if len(value) > MAX_TAGS:
+            raise ValueError(f"must hold at most {MAX_TAGS} tags, the most a resource takes (got {len(value)})")
         for key, tag_value in value.items():
-            if not isinstance(key, str) or not 1 <= len(key) <= 128 or key.lower().startswith("aws:"):
-                raise ValueError(f"key {key!r} must be 1-128 characters and not start with 'aws:'")
-            if not isinstance(tag_value, str) or len(tag_value) > 256:
-                raise ValueError(f"value of {key!r} must be a string of at most 256 characters")
+            if not 1 <= len(key) <= MAX_TAG_KEY or key.lower().startswith("aws:") or not _tag_text(key):
+                raise ValueError(f"key {shown(key)} {TAG_KEY_RULE}")
+            if not isinstance(tag_value, str) or len(tag_value) > MAX_TAG_VALUE or not _tag_text(tag_value):
+                raise ValueError(f"value of {shown(key)} {TAG_VALUE_RULE} (got {shown(tag_value)})")
         return value
 
 
@@ -668,25 +817,67 @@ def _model_at(path: tuple[int | str, ...]) -> type[BaseModel]:
     return model
 
 
+#: At most this many problems are listed in the one line; the rest are counted.
+MAX_PROBLEMS = 3
+#: Deeper nesting than this is no config (the deepest field is detections.overrides.NAME.FIELD).
+MAX_DEPTH = 8
+
+
 def _format_error(error: ValidationError, source: str) -> str:
     parts = []
     for item in error.errors():
-        field = ".".join(str(part) for part in item["loc"]) or "(root)"
+        field = ".".join(shown_name(part) for part in item["loc"]) or "(root)"
         if item["type"] == "extra_forbidden":
             allowed = ", ".join(_model_at(item["loc"][:-1]).model_fields)
             message = f"unknown field; allowed fields are {allowed}"
         else:
             message = str(item["msg"]).removeprefix("Value error, ")
         parts.append(f"{field}: {message}")
-    return f"{source}: " + "; ".join(parts)
+    more = f"; and {len(parts) - MAX_PROBLEMS} more" if len(parts) > MAX_PROBLEMS else ""
+    return f"{source}: " + "; ".join(parts[:MAX_PROBLEMS]) + more
+
+
+def _check_values(data: Any, source: str) -> None:
+    """Every number finite, nothing nested deeper than a config can be (iteratively: no recursion)."""
+    pending: list[tuple[str, Any, int]] = [("", data, 0)]
+    while pending:
+        path, value, depth = pending.pop()
+        if depth > MAX_DEPTH:
+            raise ConfigError(f"{source}: {path}: nested more than {MAX_DEPTH} levels deep; no field of the config is")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ConfigError(f"{source}: {path}: must be a finite number (got {shown(value)})")
+        items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+        for key, item in items:
+            name = shown_name(key)
+            pending.append((f"{path}.{name}" if path else name, item, depth + 1))
 
 
 def parse_config(data: dict[str, Any], source: str = "config") -> BaselineConfig:
     """Validate a mapping (as read from TOML) into a config, or raise a one-line ConfigError."""
+    _check_values(data, source)
     try:
         return BaselineConfig.model_validate(data)
     except ValidationError as error:
         raise ConfigError(_format_error(error, source)) from None
+
+
+def _position(data: bytes, offset: int) -> str:
+    line = data.count(b"\n", 0, offset) + 1
+    column = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
+    return f"line {line}, column {column}"
+
+
+def decode(data: bytes, source: str) -> str:
+    """The file's text: UTF-8 (a UTF-8 byte order mark is allowed), else a one-line ConfigError."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ConfigError(f"{source}: is UTF-16 text (what PowerShell's > writes); save it as UTF-8")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        byte = data[error.start]
+        raise ConfigError(
+            f"{source}: not UTF-8 text: byte 0x{byte:02x} at {_position(data, error.start)}; save it as UTF-8"
+        ) from None
 
 
 def load_config(path: str | Path | None) -> BaselineConfig:
@@ -695,11 +886,14 @@ def load_config(path: str | Path | None) -> BaselineConfig:
         return BaselineConfig()
     file = Path(path)
     try:
-        text = file.read_text(encoding="utf-8")
+        data = file.read_bytes()
     except OSError as error:
         raise ConfigError(f"{file}: cannot read config file ({error.strerror})") from None
+    text = decode(data, str(file))
     try:
-        data = tomllib.loads(text)
+        document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{file}: not valid TOML ({error})") from None
-    return parse_config(data, str(file))
+    except RecursionError:
+        raise ConfigError(f"{file}: not valid TOML (arrays or tables nested too deeply to read)") from None
+    return parse_config(document, str(file))

@@ -57,8 +57,8 @@ BAD_VALUES: list[tuple[dict[str, Any], str]] = [
     ({"log_retention_days": 366}, "log_retention_days: must be one of 365"),
     ({"log_retention_days": "365"}, "log_retention_days: must be one of 365"),
     ({"protect_log_data": "yes"}, "protect_log_data: must be true or false (got 'yes')"),
-    ({"tags": {"aws:owner": "x"}}, "tags: key 'aws:owner' must be 1-128 characters and not start with 'aws:'"),
-    ({"tags": {"Owner": 7}}, "tags: value of 'Owner' must be a string of at most 256 characters"),
+    ({"tags": {"aws:owner": "x"}}, "tags: key 'aws:owner' must be 1-128 characters of letters, numbers, spaces"),
+    ({"tags": {"Owner": 7}}, "tags: value of 'Owner' must be at most 256 characters of letters, numbers, spaces"),
     ({"tags": ["Owner"]}, "tags: must be a table of string keys to string values"),
     ({"budget": 10}, "budget: unknown field; allowed fields are name_prefix, region, budget_limit_usd"),
     ({"kms_encryption": "on"}, "kms_encryption: must be true or false (got 'on')"),
@@ -70,11 +70,12 @@ BAD_VALUES: list[tuple[dict[str, Any], str]] = [
     ({"detections": {"overrides": {"root-sign-in": {}}}}, "detections.overrides: must name log detections"),
     (
         {"detections": {"overrides": {"access-denied": {"period": 61}}}},
-        "detections.overrides.access-denied.period: must be 10, 30 or a multiple of 60 up to 86400 seconds (got 61)",
+        "detections.overrides.access-denied.period: must be a multiple of 60 seconds, up to 604800 "
+        "(metric filters publish one-minute data) (got 61)",
     ),
     (
         {"detections": {"overrides": {"access-denied": {"threshold": -1}}}},
-        "detections.overrides.access-denied.threshold: must be a number of at least 0 (got -1)",
+        "detections.overrides.access-denied.threshold: must be a finite number of at least 0 (got -1)",
     ),
     (
         {"detections": {"overrides": {"access-denied": {"evaluation_periods": 0}}}},

@@ -64,11 +64,13 @@ def test_resynth_keeps_terraform_init_results(tmp_path: Path) -> None:
     stack_dir = outdir / "stacks" / BASELINE_STACK
     (stack_dir / ".terraform").mkdir()
     (stack_dir / ".terraform.lock.hcl").write_text("# lock\n")
-    (outdir / "stale-file").write_text("from an older synth")
+    old_stack = outdir / "stacks" / "renamed-stack"  # what an older synth wrote
+    old_stack.mkdir()
+    (old_stack / "cdk.tf.json").write_text("{}")
     assert main.main(["--outdir", str(outdir)]) == 0
     assert (stack_dir / ".terraform").is_dir()
     assert (stack_dir / ".terraform.lock.hcl").read_text() == "# lock\n"
-    assert not (outdir / "stale-file").exists()
+    assert not old_stack.exists()
 
 
 def _run_cli(*args: str) -> subprocess.CompletedProcess[str]:

@@ -127,12 +127,39 @@ BAD_INPUTS: list[tuple[str, dict[str, object], str]] = [
     (
         "period",
         {"detections": {"overrides": {"access-denied": {"period": 61}}}},
-        "detections.overrides: period must be 10, 30 or a multiple of 60",
+        "detections.overrides: period must be a multiple of 60 seconds, up to 604800",
     ),
     (
         "expiration_days",
         {"log_bucket": {"expiration_days": 100}},
         "expiration_days and noncurrent_version_expiration_days must be",
+    ),
+    # The same rules as the app's config, with the same wording (constructs_lib/config.py).
+    ("name_prefix-reserved", {"name_prefix": "xn--acme"}, "name_prefix must not start with xn--, sthree-"),
+    (
+        "evaluation-range",
+        {"detections": {"overrides": {"access-denied": {"period": 3000, "evaluation_periods": 30}}}},
+        "detections.overrides: period x evaluation_periods must be at most 604800 seconds (7 days)",
+    ),
+    (
+        "cis-while-off",
+        {"detections": {"overrides": {"cis-root-usage": {"threshold": 2}}}},
+        "detections: disabled and overrides name CIS detections while cis_pack is off",
+    ),
+    (
+        "override-of-disabled",
+        {"detections": {"disabled": ["access-denied"], "overrides": {"access-denied": {"threshold": 2}}}},
+        "detections: an override of a disabled detection has no effect",
+    ),
+    (
+        "lock-days-while-off",
+        {"log_bucket": {"object_lock_days": 100}},
+        "log_bucket: object_lock_days has no effect while object_lock_mode is off",
+    ),
+    (
+        "lock-longer-than-expiration",
+        {"log_bucket": {"object_lock_mode": "COMPLIANCE", "object_lock_days": 3000}},
+        "log_bucket: object_lock_days must not exceed expiration_days",
     ),
 ]
 
