@@ -88,6 +88,9 @@ class Deployment:
             timeout=900,
         )
         assert result.returncode == 0, f"cdktf {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
+        # ./run cdktf turns off the CLI's version/telemetry call (checkpoint): offline, it
+        # printed "[ERROR] ... getaddrinfo ENOTFOUND" on every command.
+        assert "ENOTFOUND" not in result.stdout + result.stderr, result.stderr
         return ANSI_ESCAPE.sub("", result.stdout)  # terraform's colours, which cdktf keeps
 
     def deploy(self, *stacks: str) -> str:
