@@ -104,11 +104,6 @@ class SubmoduleMap(dict[str, str]):
     def __bool__(self) -> bool:
         return True  # jsii consults the map only when it is truthy
 
-    @property
-    def provider_modules(self) -> dict[str, str]:
-        """Folded submodule name -> Python module, for every provider submodule."""
-        return dict(self._provider)
-
 
 def install_lazy_provider() -> bool:
     """Make the provider package load its submodules on demand; False if it is already loaded."""

@@ -118,7 +118,7 @@ class ManagementAccountBaseline(Construct):
         self.log_alarms: dict[str, LogMetricAlarm] = {}
         self.event_alerts: dict[str, EventRuleAlert] = {}
         for detection in CATALOGUE.values():
-            choice = props.detections.choose(detection)
+            choice = props.detections.choice_for(detection)
             if is_off(choice.enabled):
                 continue
             name = f"{prefix}-{detection.name}"

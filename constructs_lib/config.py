@@ -49,10 +49,10 @@ ALLOWED_LOG_RETENTION_DAYS: tuple[int, ...] = (
     3653,
 )
 
-#: 2-24 characters: the longest derived name, ``<prefix>-organization-trail-cloudwatch-logs``
-#: (an IAM role), must stay within IAM's 64, with room for longer detection names.
 #: The least number of days audit logs are kept anywhere (CIS).
 MIN_LOG_DAYS = 365
+#: 2-24 characters: the longest derived name, ``<prefix>-organization-trail-cloudwatch-logs``
+#: (an IAM role), must stay within IAM's 64, with room for longer detection names.
 NAME_PREFIX_PATTERN = r"^[a-z][a-z0-9-]{0,22}[a-z0-9]$"
 NAME_PREFIX_RULE = (
     "must be 2-24 characters of lowercase letters, digits and hyphens, "
@@ -362,7 +362,7 @@ class DetectionsConfig(BaseModel):
             raise ValueError(f"{_DISABLED_OVERRIDE_RULE} (got {_names(tuple(both))})")
         return self
 
-    def choose(self, detection: Detection) -> DetectionChoice:
+    def choice_for(self, detection: Detection) -> DetectionChoice:
         """The plain-value choice for ``detection`` (see ``DetectionChooser``)."""
         if detection.pack is Pack.CIS:
             enabled = self.cis_pack != "off"

@@ -12,7 +12,7 @@ from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import CloudwatchMetricAla
 from constructs import Construct
 
 from constructs_lib.detections import ALARM_DEFAULTS, LogDetection, organization_wide_by_default
-from constructs_lib.switch import Flag, choose, count_for
+from constructs_lib.switch import Flag, count_for, either
 
 DEFAULT_NAMESPACE = "ManagementAccountBaseline"
 
@@ -66,7 +66,7 @@ class LogMetricAlarm(Construct):
             count=count,
             name=props.name,
             log_group_name=props.log_group_name,
-            pattern=choose(organization_wide, detection.pattern, detection.scoped_pattern(props.management_account_id)),
+            pattern=either(organization_wide, detection.pattern, detection.scoped_pattern(props.management_account_id)),
             metric_transformation=CloudwatchLogMetricFilterMetricTransformation(
                 name=detection.metric_name,
                 namespace=props.namespace,

@@ -105,7 +105,7 @@ class TerraformDetections:
     def _get(self, *path: str) -> Any:
         return Fn.lookup_nested(self._variable, list(path))
 
-    def choose(self, detection: Detection) -> DetectionChoice:
+    def choice_for(self, detection: Detection) -> DetectionChoice:
         enabled: Flag = Op.not_(Fn.contains(self._get("disabled"), detection.name))
         organization_wide: Flag = organization_wide_by_default(detection)
         if detection.pack is Pack.CIS:

@@ -61,7 +61,8 @@ class OrganizationTrailProps:
     #: Lifecycle, access logging and Object Lock of the bucket. Default: the config's defaults.
     log_bucket: LogBucketConfig = field(default_factory=LogBucketConfig)
     #: Name of the bucket that receives S3 server access logs, when ``log_bucket.access_logging``.
-    #: Default: ``<name>-access-<account id>``.
+    #: Default: ``<name>-access-logs-<account id>`` (S3 allows 63 characters: pass a shorter
+    #: name for a long trail name, as the baseline does).
     access_log_bucket_name: str | None = None
 
 
@@ -240,7 +241,7 @@ class OrganizationTrail(Construct):
             self,
             "access-logs",
             props=HardenedBucketProps(
-                bucket_name=props.access_log_bucket_name or f"{props.name}-access-{env.account_id}",
+                bucket_name=props.access_log_bucket_name or f"{props.name}-access-logs-{env.account_id}",
                 prevent_destroy=props.protect_log_data is True,
                 force_destroy=negate(props.protect_log_data),
                 policy_statements=logging_statements,

@@ -18,7 +18,7 @@ from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import (
 )
 from constructs import Construct
 
-from constructs_lib.switch import Flag, choose
+from constructs_lib.switch import Flag, either
 
 
 @dataclass(frozen=True)
@@ -115,7 +115,7 @@ def switched_policy_json(
         return policy_document(scope, id_, [*statements, *(switched if when else ())]).json
     with_switched = policy_document(scope, id_, [*statements, *switched])
     without = policy_document(scope, f"{id_}-without-switched", statements)
-    return choose(when, with_switched.json, without.json)
+    return either(when, with_switched.json, without.json)
 
 
 def policy_document(

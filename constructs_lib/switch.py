@@ -36,7 +36,7 @@ def negate(flag: Flag) -> Flag:
     return not flag if isinstance(flag, bool) else Op.not_(flag)
 
 
-def choose(flag: Flag, when_on: T, when_off: T) -> T:
+def either(flag: Flag, when_on: T, when_off: T) -> T:
     """``when_on`` or ``when_off``; for an expression, a Terraform conditional of the two."""
     if isinstance(flag, bool):
         return when_on if flag else when_off

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
+from tests.detection_corpus import eventbridge_event, load_cases
 from tests.synth import Synthesized
 
 
@@ -28,19 +30,34 @@ def test_rule_notifies_the_alert_topic(default_stack: Synthesized) -> None:
     assert target["arn"] == s.ref(s.stack.baseline.topic.topic, "arn")
 
 
+def _transform(transformer: dict[str, Any], event: dict[str, Any]) -> str:
+    """What EventBridge sends: each input path read from the event, put in the template."""
+
+    def read(path: str) -> Any:
+        value: Any = event
+        for step in path.removeprefix("$.").split("."):
+            value = value[step]
+        return value
+
+    rendered = transformer["input_template"]
+    for name, path in transformer["input_paths"].items():
+        rendered = rendered.replace(f"<{name}>", str(read(path)))
+    message: str = json.loads(rendered)  # a JSON string: plain text for email
+    return message
+
+
 def test_message_says_who_when_where_from_with_mfa_and_result(default_stack: Synthesized) -> None:
     (target,) = default_stack.resources("aws_cloudwatch_event_target").values()
-    transformer = target["input_transformer"]
-    assert transformer["input_paths"] == {
-        "account": "$.account",
-        "time": "$.detail.eventTime",
-        "user": "$.detail.userIdentity.arn",
-        "source_ip": "$.detail.sourceIPAddress",
-        "mfa_used": "$.detail.additionalEventData.MFAUsed",
-        "result": "$.detail.responseElements.ConsoleLogin",
-    }
-    message = json.loads(transformer["input_template"])  # a JSON string: plain text for email
-    assert isinstance(message, str)
-    assert message.startswith("[CRITICAL] Root user sign-in to AWS account <account>")
-    for placeholder in transformer["input_paths"]:
-        assert f"<{placeholder}>" in message
+    (case,) = [case for case in load_cases() if case.id == "root-console-sign-in-success-mfa"]
+    event = eventbridge_event(case.record)
+    message = _transform(target["input_transformer"], event)
+    record = case.record
+    assert message.startswith(f"[CRITICAL] Root user sign-in to AWS account {event['account']}")
+    for fact in (
+        record["eventTime"],
+        record["userIdentity"]["arn"],
+        record["sourceIPAddress"],
+        record["additionalEventData"]["MFAUsed"],
+        record["responseElements"]["ConsoleLogin"],
+    ):
+        assert fact in message

@@ -45,14 +45,14 @@ NAME_LIMITS = {
 def test_the_longest_name_prefix_keeps_every_name_within_aws_limits() -> None:
     s = synth(BaselineConfig(name_prefix="a" * 24))
     account_id = s.env.account_id
-    checked = 0
+    checked = set()
     for (resource_type, argument), limit in NAME_LIMITS.items():
         for body in s.resources(resource_type).values():
             name = body[argument].replace(account_id, "123456789012")
             assert name.startswith("a" * 24) or name.startswith("/aws/cloudtrail/" + "a" * 24)
             assert len(name) <= limit, f"{resource_type}.{argument} {name!r} is longer than {limit}"
-            checked += 1
-    assert checked >= len(NAME_LIMITS)
+            checked.add((resource_type, argument))
+    assert checked == set(NAME_LIMITS)  # every limited name was synthesized and checked
 
 
 def test_the_baseline_stack_has_the_module_outputs(default_stack: Synthesized) -> None:
