@@ -18,7 +18,11 @@ import tempfile
 from pathlib import Path
 from typing import NoReturn
 
-from constructs_lib.config import BaselineConfig, ConfigError, load_config
+import runtime
+from app.config import BaselineConfig, ConfigError, load_config
+
+# The entry point chooses jsii's Node.js and lazy provider loading, before cdktf is imported.
+runtime.install()
 
 CONFIG_ENV = "BASELINE_CONFIG"
 EXIT_BAD_INPUT = 2
@@ -92,7 +96,7 @@ def synthesize(config: BaselineConfig, outdir: Path) -> None:
     """
     outdir = outdir.absolute()  # not resolve(): a symbolic link is refused, not followed
     check_replaceable(outdir)
-    from constructs_lib.stacks import build_app  # the provider bindings load only when needed
+    from app.stacks import build_app  # the provider bindings load only when needed
 
     try:
         outdir.parent.mkdir(parents=True, exist_ok=True)

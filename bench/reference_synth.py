@@ -20,12 +20,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 if __name__ == "__main__":
-    os.environ["BASELINE_PLAIN_LOAD"] = "1"  # constructs_lib installs no lazy loading
+    os.environ["BASELINE_PLAIN_LOAD"] = "1"  # runtime.install() turns on no lazy loading
     import cdktf_cdktf_provider_aws  # noqa: F401  # the default way: the whole package, eagerly
 
-    import constructs_lib  # noqa: F401  # sets JSII_NODE to the venv's Node, as for the project
-    from constructs_lib.config import load_config
-    from constructs_lib.stacks import build_app
+    import runtime
+
+    runtime.install()  # sets JSII_NODE to the venv's Node, as for the project
+    from app.config import load_config
+    from app.stacks import build_app
 
     for job in sys.argv[1:]:
         outdir, _, config = job.partition("=")

@@ -1,8 +1,5 @@
-"""Construct library for the AWS Organizations management account baseline."""
+"""Construct library for the AWS Organizations management account baseline.
 
-from constructs_lib import _fast_load
-from constructs_lib._node import use_bundled_node
-
-# Both before cdktf starts its Node.js process: which Node, and what it preloads.
-use_bundled_node()
-_fast_load.install()
+The constructs and the detection catalogue; they depend on nothing of the app (``app/``) and
+importing them has no side effects. For a fast synth, call ``runtime.install()`` first.
+"""

@@ -5,19 +5,20 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Self
+from typing import Any
 
 from constructs import Construct
 
 from constructs_lib.budget_alarm import BudgetAlarm, BudgetAlarmProps
-from constructs_lib.config import BaselineConfig, LogBucketConfig, module_inputs
-from constructs_lib.detections import CATALOGUE, DetectionChooser, EventDetection
+from constructs_lib.choice import DetectionChooser
+from constructs_lib.detections import CATALOGUE, EventDetection
 from constructs_lib.encryption_key import EncryptionKey, EncryptionKeyProps
 from constructs_lib.environment import AwsEnvironment
 from constructs_lib.event_rule_alert import EventRuleAlert, EventRuleAlertProps
 from constructs_lib.log_metric_alarm import LogMetricAlarm, LogMetricAlarmProps
 from constructs_lib.notification_topic import NotificationTopic, NotificationTopicProps
 from constructs_lib.organization_trail import (
+    LogBucketProps,
     OrganizationTrail,
     OrganizationTrailProps,
     log_group_name,
@@ -31,10 +32,11 @@ BILLING_ALARM_KEY = "estimated-charges"
 
 @dataclass(frozen=True, kw_only=True)
 class ManagementAccountBaselineProps:
-    """Settings of :class:`ManagementAccountBaseline`: the config fields marked ``ModuleInput``.
+    """Settings of :class:`ManagementAccountBaseline`.
 
-    Each is a plain value (the app: :meth:`from_config`) or Terraform expressions (the
-    module flavour: its variables). Documentation, defaults and checks live on ``BaselineConfig``.
+    Each is a plain value (the app maps its config to them: ``app.stacks.baseline_props``) or
+    a Terraform expression (the module flavour: its variables). The app's config documents,
+    defaults and checks them (``app/config.py``).
     """
 
     name_prefix: str
@@ -45,12 +47,7 @@ class ManagementAccountBaselineProps:
     create_budget: Flag
     detections: DetectionChooser
     kms_encryption: Flag
-    log_bucket: LogBucketConfig
-
-    @classmethod
-    def from_config(cls, config: BaselineConfig) -> Self:
-        """The props of a validated config."""
-        return cls(**{name: getattr(config, name) for name in module_inputs()})
+    log_bucket: LogBucketProps
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from cdktf_cdktf_provider_aws.data_aws_partition import DataAwsPartition
 from cdktf_cdktf_provider_aws.data_aws_region import DataAwsRegion
 from constructs import Construct
 
-from constructs_lib.config import HOME_REGION
+from constructs_lib.home import HOME_REGION
 
 
 class AwsEnvironment(Construct):

@@ -11,7 +11,6 @@ from cdktf_cdktf_provider_aws.iam_role import IamRole
 from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
 from constructs import Construct
 
-from constructs_lib.config import LogBucketConfig
 from constructs_lib.environment import AwsEnvironment
 from constructs_lib.hardened_bucket import (
     AccessLogging,
@@ -42,6 +41,28 @@ def log_group_name(name: str) -> str:
 
 
 @dataclass(frozen=True, kw_only=True)
+class LogBucketProps:
+    """Lifecycle, access logging and Object Lock of the trail's bucket.
+
+    Each a plain value or a Terraform expression (the module flavour). The defaults are the
+    app's config defaults (a test keeps them equal).
+    """
+
+    #: Days after which log files move to S3 Glacier Flexible Retrieval. Default: 90.
+    transition_to_glacier_days: float = 90
+    #: Days after which log files expire (CIS: at least 365). Default: 2557 (7 years).
+    expiration_days: float = 2557
+    #: Days a deleted or overwritten log file's old version is kept. Default: 365.
+    noncurrent_version_expiration_days: float = 365
+    #: S3 server access logging into a separate hardened bucket. Default: True.
+    access_logging: Flag = True
+    #: Object Lock default retention: ``off``, ``GOVERNANCE`` or ``COMPLIANCE``. Default: ``off``.
+    object_lock_mode: str = "off"
+    #: Days each log file is locked when Object Lock is on. Default: 365.
+    object_lock_days: float = 365
+
+
+@dataclass(frozen=True, kw_only=True)
 class OrganizationTrailProps:
     """Settings of :class:`OrganizationTrail`."""
 
@@ -58,8 +79,8 @@ class OrganizationTrailProps:
     #: ARN of the KMS key that encrypts the log files and the log group. Default: none
     #: (SSE-S3 for the files, CloudWatch Logs' own encryption for the group).
     kms_key_arn: str | None = None
-    #: Lifecycle, access logging and Object Lock of the bucket. Default: the config's defaults.
-    log_bucket: LogBucketConfig = field(default_factory=LogBucketConfig)
+    #: Lifecycle, access logging and Object Lock of the bucket. Default: :class:`LogBucketProps`'s.
+    log_bucket: LogBucketProps = field(default_factory=LogBucketProps)
     #: Name of the bucket that receives S3 server access logs, when ``log_bucket.access_logging``.
     #: Default: ``<name>-access-logs-<account id>`` (S3 allows 63 characters: pass a shorter
     #: name for a long trail name, as the baseline does).

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from constructs_lib.config import BaselineConfig
+from app.config import BaselineConfig
 
 #: Every switch away from its default: CIS pack, Object Lock, overrides (KMS and access logging are on by default).
 EVERY_OPTION = BaselineConfig.model_validate(

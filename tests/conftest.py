@@ -5,7 +5,7 @@ from collections.abc import Iterator
 import pytest
 from cdktf import Testing
 
-from constructs_lib.config import BaselineConfig
+from app.config import BaselineConfig
 from tests.local_aws import CREDENTIALS, REAL_AWS_VARIABLES, LocalAws, MotoServer, moto_server
 from tests.synth import Synthesized, synth
 

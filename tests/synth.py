@@ -9,8 +9,8 @@ from typing import Any
 
 from cdktf import TerraformDataSource, TerraformElement, TerraformStack, Testing
 
-from constructs_lib.config import BaselineConfig
-from constructs_lib.stacks import BaselineStack, StateBootstrapStack
+from app.config import BaselineConfig
+from app.stacks import BaselineStack, StateBootstrapStack
 
 Json = dict[str, Any]
 _DOCUMENT_REF = re.compile(r"^\$\{data\.aws_iam_policy_document\.([^.]+)\.json\}$")

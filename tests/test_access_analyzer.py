@@ -16,7 +16,7 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from constructs_lib.config import BaselineConfig
+from app.config import BaselineConfig
 from tests.synth import app_documents
 from tools.policies import access_analyzer
 from tools.policies.access_analyzer import (

@@ -23,8 +23,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import main
+from app.stacks import BASELINE_STACK, BOOTSTRAP_STACK
 from constructs_lib.detections import CATALOGUE, LOG_DETECTION_NAMES
-from constructs_lib.stacks import BASELINE_STACK, BOOTSTRAP_STACK
 
 QUIET = 'alert_emails = ["secops@example.com"]\n'
 

@@ -10,8 +10,8 @@ import boto3
 import pytest
 from moto.events.models import EventPattern
 
-from scripts import check_patterns_on_aws
 from tests.filter_pattern import parse
+from tools import check_patterns_on_aws
 
 
 class FakeLogs:
@@ -57,7 +57,7 @@ def test_agreeing_answers_pass(monkeypatch: pytest.MonkeyPatch, capsys: pytest.C
 def test_one_wrong_answer_in_a_later_batch_fails(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from tests.detection_corpus import load_cases
+    from tools.detection_corpus import load_cases
 
     late = load_cases()[check_patterns_on_aws.BATCH + 3]  # the 4th record of the second batch
     monkeypatch.setattr(boto3, "Session", lambda **_: FakeSession(FakeLogs(flip=late.record["eventID"])))

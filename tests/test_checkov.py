@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 import main
-from constructs_lib.config import BaselineConfig
-from tests.checkov_scan import Report, load_skips, scan
+from app.config import BaselineConfig
 from tests.configs import EVERY_OPTION
+from tools.checkov_scan import Report, load_skips, scan
 
 CONFIGS = {"default": BaselineConfig(), "every-option": EVERY_OPTION}
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from constructs_lib.config import BaselineConfig, ConfigError, load_config, parse_config
+from app.config import BaselineConfig, ConfigError, load_config, parse_config
 
 
 def test_defaults_need_no_file() -> None:

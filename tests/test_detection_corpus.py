@@ -9,7 +9,9 @@ import re
 import pytest
 
 from constructs_lib.detections import CATALOGUE, CIS_DETECTIONS, LogDetection
-from tests.detection_corpus import (
+from tests.filter_pattern import parse
+from tests.local_aws import LocalAws
+from tools.detection_corpus import (
     MANAGEMENT_ACCOUNT,
     Case,
     Check,
@@ -18,8 +20,6 @@ from tests.detection_corpus import (
     load_cases,
     log_checks,
 )
-from tests.filter_pattern import parse
-from tests.local_aws import LocalAws
 
 CASES = load_cases()
 CHECKS = list(log_checks())

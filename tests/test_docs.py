@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from constructs_lib.config import load_config
-from constructs_lib.docs import (
+from app.config import load_config
+from tools.docs import (
     BEGIN,
     CATALOGUE_BEGIN,
     CATALOGUE_END,

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from constructs_lib.config import BaselineConfig
+from app.config import BaselineConfig
 from tests.synth import Synthesized, conditions, synth
 
 

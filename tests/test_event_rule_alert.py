@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tests.detection_corpus import eventbridge_event, load_cases
 from tests.synth import Synthesized
+from tools.detection_corpus import eventbridge_event, load_cases
 
 
 def test_rule_matches_root_console_sign_ins_only(default_stack: Synthesized) -> None:

@@ -14,8 +14,8 @@ from pathlib import Path
 import cdktf_cdktf_provider_aws
 import pytest
 
-from constructs_lib import _fast_load
-from constructs_lib._node import bundled_node
+from runtime import fast_load as _fast_load
+from runtime.node import bundled_node
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE_DIR = Path(cdktf_cdktf_provider_aws.__path__[0])
@@ -58,12 +58,12 @@ def test_submodule_map_is_the_one_the_provider_index_declares() -> None:
         f"assert any(getattr(v, '__jsii_type__', '').startswith({fqn + '.'!r}) for v in vars(m).values()), {fqn!r}"
         for fqn, module in sample.items()
     )
-    assert _python(f"import constructs_lib, importlib; {checks}; print('ok')") == "ok"
+    assert _python(f"import runtime, importlib; runtime.install(); {checks}; print('ok')") == "ok"
 
 
 def test_only_the_submodules_asked_for_are_imported() -> None:
     loaded = _python(
-        "import constructs_lib, sys\n"
+        "import runtime, sys; runtime.install()\n"
         "import cdktf_cdktf_provider_aws.sns_topic\n"
         "topic = cdktf_cdktf_provider_aws.s3_bucket.S3Bucket  # attribute access imports it (PEP 562)\n"
         "print(sorted(m for m in sys.modules if m.startswith('cdktf_cdktf_provider_aws.')"
@@ -80,7 +80,7 @@ def test_only_the_submodules_asked_for_are_imported() -> None:
 #: its Python module was taken out of sys.modules and its classes out of jsii's registry, as
 #: if the app had never imported it. ``{setup}`` runs first.
 UNIMPORTED_TYPE = (
-    "import constructs_lib, sys\n"
+    "import runtime, sys; runtime.install()\n"
     "from cdktf import App, TerraformStack\n"
     "from cdktf_cdktf_provider_aws.provider import AwsProvider\n"
     "from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket\n"
@@ -162,7 +162,7 @@ def test_accelerated_synth_is_byte_identical_to_the_plain_one(tmp_path: Path) ->
 
 
 def test_the_test_session_runs_jsii_on_the_venv_node_with_the_preload() -> None:
-    # tests/__init__.py imports constructs_lib before anything starts jsii's Node.js process.
+    # tests/__init__.py calls runtime.install() before anything starts jsii's Node.js process.
     assert os.environ["JSII_NODE"] == str(bundled_node())
     assert str(_fast_load.NODE_PRELOAD) in os.environ["NODE_OPTIONS"]
     from jsii._runtime import kernel  # the kernel of this process, started by the suite

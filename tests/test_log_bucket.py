@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from constructs_lib.config import BaselineConfig
+from app.config import BaselineConfig
 from tests.synth import Synthesized, conditions, synth
 
 
@@ -107,7 +107,7 @@ def test_only_s3_logging_of_the_log_bucket_may_write_access_logs(every_option: S
 def test_state_bucket_keeps_a_year_of_state_history() -> None:
     from cdktf import Testing
 
-    from constructs_lib.stacks import StateBootstrapStack
+    from app.stacks import StateBootstrapStack
 
     app = Testing.app()
     stack = StateBootstrapStack(app, "bootstrap", config=BaselineConfig())

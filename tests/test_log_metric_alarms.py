@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from constructs_lib.config import BaselineConfig
+from app.config import BaselineConfig
 from constructs_lib.detections import CIS_DETECTIONS
 from tests.synth import Synthesized, synth
 

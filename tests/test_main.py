@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 import main
-from constructs_lib.config import BaselineConfig
-from constructs_lib.stacks import BASELINE_STACK, BOOTSTRAP_STACK
+from app.config import BaselineConfig
+from app.stacks import BASELINE_STACK, BOOTSTRAP_STACK
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -118,9 +118,9 @@ def test_a_failing_synth_leaves_no_half_written_output(tmp_path: Path, monkeypat
             (self.staging / "manifest.json").write_text("half")
             raise RuntimeError("synth failed")
 
-    import constructs_lib.stacks
+    import app.stacks
 
-    monkeypatch.setattr(constructs_lib.stacks, "build_app", lambda _config, outdir: BrokenApp(outdir))
+    monkeypatch.setattr(app.stacks, "build_app", lambda _config, outdir: BrokenApp(outdir))
     with pytest.raises(RuntimeError, match="synth failed"):
         main.synthesize(BaselineConfig(), outdir)
     assert (outdir / "manifest.json").read_text() == "earlier"

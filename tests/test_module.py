@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from constructs_lib import module
+from app.config import BaselineConfig, app_only_fields, module_inputs
 from constructs_lib.baseline import ManagementAccountBaselineProps
-from constructs_lib.config import BaselineConfig, app_only_fields, module_inputs
 from constructs_lib.detections import LOG_DETECTION_NAMES
-from constructs_lib.module import MODULE_PATH, REPO_ROOT, render_module, stale_files
+from tools import module
+from tools.module import MODULE_PATH, REPO_ROOT, render_module, stale_files
 
 #: The module's outputs are an interface: renaming one breaks every caller.
 STABLE_OUTPUTS = {

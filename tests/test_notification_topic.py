@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from constructs_lib.config import BaselineConfig
+from app.config import BaselineConfig
 from tests.synth import Synthesized, conditions, synth
 
 #: Each publisher's service principal and the source ARN its statement requires; EventBridge

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from constructs_lib.config import BaselineConfig
+from app.config import BaselineConfig
 from tests.configs import EVERY_OPTION, MINIMAL
 from tests.synth import app_documents
 from tools.policies.load import module_stack

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from constructs_lib.config import BaselineConfig
+from app.config import BaselineConfig
 from tests.synth import Synthesized, synth
 
 

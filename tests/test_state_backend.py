@@ -7,8 +7,8 @@ from typing import Any
 
 from cdktf import Testing
 
-from constructs_lib.config import BaselineConfig, StateConfig
-from constructs_lib.stacks import BaselineStack, StateBootstrapStack
+from app.config import BaselineConfig, StateConfig
+from app.stacks import BaselineStack, StateBootstrapStack
 from tests.synth import Synthesized, conditions
 
 

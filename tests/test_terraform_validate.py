@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 import main
-from constructs_lib.config import BaselineConfig
-from constructs_lib.stacks import BASELINE_STACK
+from app.config import BaselineConfig
+from app.stacks import BASELINE_STACK
 from tests.conftest import CUSTOM_CONFIG
 from tests.terraform import terraform, terraform_env
 

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import main
-from constructs_lib.config import BaselineConfig, load_config
-from constructs_lib.stacks import BASELINE_STACK, BOOTSTRAP_STACK
+from app.config import BaselineConfig, load_config
+from app.stacks import BASELINE_STACK, BOOTSTRAP_STACK
 from tests.local_aws import LocalAws
 from tests.terraform import terraform, terraform_env
 

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from constructs_lib.stacks import BASELINE_STACK, BOOTSTRAP_STACK
+from app.stacks import BASELINE_STACK, BOOTSTRAP_STACK
 from tests.e2e.deploy import PREFIX, Deployment, deploy_with_cdktf
 from tests.e2e.policies import live_document, local_environment, normalized
 from tests.local_aws import LocalAws

@@ -11,14 +11,14 @@ from typing import Any
 
 import pytest
 
-from constructs_lib.config import AlarmOverride, BaselineConfig, DetectionsConfig
+from app.config import AlarmOverride, BaselineConfig, DetectionsConfig
+from app.stacks import LOCAL_AWS_SERVICES
 from constructs_lib.detections import CATALOGUE, LOG_DETECTION_NAMES, Scope
-from constructs_lib.module import MODULE_PATH, REPO_ROOT
-from constructs_lib.stacks import LOCAL_AWS_SERVICES
 from tests.e2e.policies import live_document, local_environment, normalized
 from tests.local_aws import LocalAws
 from tests.synth import synth
 from tests.terraform import run_terraform, terraform, terraform_env
+from tools.module import MODULE_PATH, REPO_ROOT
 from tools.policies.load import module_stack
 from tools.policies.proof import prove
 
@@ -134,7 +134,7 @@ BAD_INPUTS: list[tuple[str, dict[str, object], str]] = [
         {"log_bucket": {"expiration_days": 100}},
         "expiration_days and noncurrent_version_expiration_days must be",
     ),
-    # The same rules as the app's config, with the same wording (constructs_lib/config.py).
+    # The same rules as the app's config, with the same wording (app/config.py).
     ("name_prefix-reserved", {"name_prefix": "xn--acme"}, "name_prefix must not start with xn--, sthree-"),
     (
         "evaluation-range",

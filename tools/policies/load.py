@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from constructs_lib.config import BaselineConfig, module_inputs
-from constructs_lib.module import MODULE_PATH, REPO_ROOT
+from app.config import BaselineConfig, module_inputs
+from tools.module import MODULE_PATH, REPO_ROOT
 from tools.policies.resolve import Environment, TerraformJson
 
 

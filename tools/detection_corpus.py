@@ -1,10 +1,10 @@
-"""The CloudTrail record corpus (tests/corpus/*.json) and what each catalogue entry must do with it.
+"""The CloudTrail record corpus (tools/corpus/*.json) and what each catalogue entry must do with it.
 
 Each case lists, in ``expect``, every catalogue entry that must match its record as it is
 (the management account, ``111111111111``); every other entry must not. Member-account
 copies are derived by replacing the management account id: organization-wide patterns
 must treat them like the original, patterns scoped to the management account must not
-match them. Shared by the tests and by ``scripts/check_patterns_on_aws.py``.
+match them. Shared by the tests and by ``tools/check_patterns_on_aws.py``.
 """
 
 from __future__ import annotations

@@ -19,19 +19,16 @@ from typing import Annotated, Any, Literal, Self, get_args, get_origin
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic.fields import FieldInfo
 
+from constructs_lib.choice import DetectionChoice
 from constructs_lib.detections import (
     ALARM_DEFAULTS,
     CATALOGUE,
     LOG_DETECTION_NAMES,
     Detection,
-    DetectionChoice,
     Pack,
     organization_wide_by_default,
 )
-
-#: The only region the baseline deploys to: the billing metric, console sign-in events of
-#: the root user and the organization trail's home all live in us-east-1.
-HOME_REGION: Literal["us-east-1"] = "us-east-1"
+from constructs_lib.home import HOME_REGION
 
 #: Retention values CloudWatch Logs accepts (PutRetentionPolicy) that also meet the CIS
 #: recommendation of keeping audit logs for at least a year.

@@ -18,7 +18,7 @@ import sys
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
-from tests.detection_corpus import event_detections, eventbridge_event, load_cases, log_checks
+from tools.detection_corpus import event_detections, eventbridge_event, load_cases, log_checks
 
 #: TestMetricFilter takes at most 50 events per call.
 BATCH = 50

@@ -1,7 +1,7 @@
 """The module flavour: the same baseline as a Terraform module for plain-HCL callers.
 
-    python -m constructs_lib.module           # regenerate modules/management-account-baseline/
-    python -m constructs_lib.module --check   # exit 1 if the committed module is out of date
+    python -m tools.module           # regenerate modules/management-account-baseline/
+    python -m tools.module --check   # exit 1 if the committed module is out of date
 
 ``./run generate`` runs the first (and regenerates the README's config table).
 
@@ -29,16 +29,24 @@ from constructs import Construct
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from app.config import (
+    BaselineConfig,
+    DetectionsConfig,
+    LogBucketConfig,
+    ModuleInput,
+    app_only_fields,
+    module_inputs,
+)
+from app.stacks import TERRAFORM_VERSION, add_outputs
 from constructs_lib.baseline import ManagementAccountBaseline, ManagementAccountBaselineProps
-from constructs_lib.config import BaselineConfig, DetectionsConfig, ModuleInput, app_only_fields, module_inputs
+from constructs_lib.choice import DetectionChoice
 from constructs_lib.detections import (
     ALARM_DEFAULTS,
     Detection,
-    DetectionChoice,
     Pack,
     organization_wide_by_default,
 )
-from constructs_lib.stacks import TERRAFORM_VERSION, add_outputs
+from constructs_lib.organization_trail import LogBucketProps
 from constructs_lib.switch import Flag
 
 MODULE_NAME = "management-account-baseline"
@@ -130,9 +138,9 @@ def input_value(variable: TerraformVariable, field: FieldInfo) -> Any:
     annotation = field.annotation
     if annotation is DetectionsConfig:
         return TerraformDetections(variable.value)
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        # The config model itself, each field a Terraform expression (no validation: Terraform's).
-        return annotation.model_construct(
+    if annotation is LogBucketConfig:
+        # The construct's props, each field a Terraform expression (no validation: Terraform's).
+        return LogBucketProps(
             **{
                 name: _typed(Fn.lookup_nested(variable.value, [name]), nested.annotation)
                 for name, nested in annotation.model_fields.items()

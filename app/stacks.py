@@ -8,9 +8,10 @@ from cdktf import App, LocalBackend, S3Backend, S3BackendEndpointConfig, Terrafo
 from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags, AwsProviderEndpoints
 from constructs import Construct
 
+from app.config import BaselineConfig, module_inputs
 from constructs_lib.baseline import ManagementAccountBaseline, ManagementAccountBaselineProps
-from constructs_lib.config import BaselineConfig
 from constructs_lib.hardened_bucket import BucketLifecycle, HardenedBucket, HardenedBucketProps
+from constructs_lib.organization_trail import LogBucketProps
 
 #: Name of the baseline stack (its folder under ``cdktf.out/stacks``).
 BASELINE_STACK = "management-account-baseline"
@@ -51,6 +52,13 @@ def add_aws_provider(stack: TerraformStack, config: BaselineConfig) -> AwsProvid
         skip_credentials_validation=True if endpoint else None,
         skip_metadata_api_check="true" if endpoint else None,
     )
+
+
+def baseline_props(config: BaselineConfig) -> ManagementAccountBaselineProps:
+    """The construct's props of a validated config: the one place the config meets the constructs."""
+    values = {name: getattr(config, name) for name in module_inputs()}
+    values["log_bucket"] = LogBucketProps(**config.log_bucket.model_dump())
+    return ManagementAccountBaselineProps(**values)
 
 
 def require_terraform(stack: TerraformStack) -> None:
@@ -113,7 +121,7 @@ class BaselineStack(TerraformStack):
         self.add_override("terraform.backend.s3.use_lockfile", True)
         require_terraform(self)
         add_aws_provider(self, config)
-        props = ManagementAccountBaselineProps.from_config(config)
+        props = baseline_props(config)
         self.baseline = ManagementAccountBaseline(self, "baseline", props=props)
         add_outputs(self, self.baseline)
 

@@ -26,8 +26,9 @@ Node side: ``js/lazy_provider_index.js`` is preloaded into jsii's Node.js proces
 ``NODE_OPTIONS`` and turns the index's ``exports.x = require("./x")`` lines into getters
 that require on first use (its header says how, and why it is safe).
 
-Both are on by default for everything that imports ``constructs_lib`` first (``main.py``,
-``cdktf synth``, the tests). ``BASELINE_PLAIN_LOAD=1`` turns them off (for comparison).
+Both are on for every entry point that calls :func:`runtime.install` (``main.py``, so
+``cdktf synth`` too; ``python -m runtime``; the tests). ``BASELINE_PLAIN_LOAD=1`` turns them
+off (for comparison).
 """
 
 from __future__ import annotations
@@ -112,7 +113,7 @@ def install_lazy_provider() -> bool:
     spec = find_spec(PROVIDER_MODULE)  # locates the package without running its __init__
     if spec is None or not spec.submodule_search_locations:
         return False
-    package = types.ModuleType(PROVIDER_MODULE, "cdktf_cdktf_provider_aws, loaded lazily (constructs_lib._fast_load)")
+    package = types.ModuleType(PROVIDER_MODULE, "cdktf_cdktf_provider_aws, loaded lazily (runtime.fast_load)")
     package.__path__ = list(spec.submodule_search_locations)
     package.__spec__ = spec
     package.__file__ = spec.origin

@@ -1,6 +1,6 @@
 """Scan synthesized stacks with the pinned checkov, applying checkov-skips.toml.
 
-    python -m tests.checkov_scan cdktf.out/stacks/*/cdk.tf.json   # (./run checkov)
+    python -m tools.checkov_scan cdktf.out/stacks/*/cdk.tf.json   # (./run checkov)
 
 Prints checkov's passed / failed / skipped counts per stack and exits 1 when a failure is
 not listed in checkov-skips.toml (or an entry there has no reason).

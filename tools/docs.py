@@ -1,7 +1,7 @@
 """Generate the README's configuration table from the config model (never typed by hand).
 
-python -m constructs_lib.docs           # prints the table
-python -m constructs_lib.docs --write   # replaces the table in README.md (./run generate)
+python -m tools.docs           # prints the table
+python -m tools.docs --write   # replaces the table in README.md (./run generate)
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from constructs_lib.config import BaselineConfig
+from app.config import BaselineConfig
 from constructs_lib.detections import CATALOGUE, EventDetection, Pack
 
 README = Path(__file__).resolve().parents[1] / "README.md"
