@@ -1,0 +1,213 @@
+"""Each construct on its own: built in a bare stack with plain props, as a user of the library
+would in their own cdktf app, without the baseline, the config or the app's stacks.
+
+GIVEN the smallest props, WHEN synthesized, THEN the construct makes exactly its resources,
+with the safe defaults its props class promises.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from cdktf import TerraformStack, Testing
+from cdktf_cdktf_provider_aws.provider import AwsProvider
+
+from constructs_lib.budget_alarm import BudgetAlarm, BudgetAlarmProps
+from constructs_lib.detections import ACCESS_DENIED, ROOT_SIGN_IN
+from constructs_lib.encryption_key import EncryptionKey, EncryptionKeyProps
+from constructs_lib.environment import AwsEnvironment
+from constructs_lib.event_rule_alert import EventRuleAlert, EventRuleAlertProps
+from constructs_lib.hardened_bucket import HardenedBucket, HardenedBucketProps
+from constructs_lib.log_metric_alarm import LogMetricAlarm, LogMetricAlarmProps
+from constructs_lib.notification_topic import NotificationTopic, NotificationTopicProps
+from constructs_lib.organization_trail import OrganizationTrail, OrganizationTrailProps
+
+TOPIC = "arn:aws:sns:us-east-1:111122223333:alerts"
+Json = dict[str, Any]
+
+
+def bare(build: Callable[[TerraformStack], object]) -> Json:
+    """The Terraform JSON of a stack holding only an aws provider and what ``build`` adds."""
+    stack = TerraformStack(Testing.app(), "bare")
+    AwsProvider(stack, "aws", region="us-east-1")
+    build(stack)
+    document: Json = json.loads(Testing.synth(stack))
+    return document
+
+
+def resource_types(document: Json) -> dict[str, int]:
+    return {kind: len(blocks) for kind, blocks in document.get("resource", {}).items()}
+
+
+def only(document: Json, kind: str) -> Json:
+    (block,) = document["resource"][kind].values()
+    return dict(block)
+
+
+def test_a_hardened_bucket_is_private_tls_only_versioned_encrypted_and_kept_by_default() -> None:
+    document = bare(lambda s: HardenedBucket(s, "b", props=HardenedBucketProps(bucket_name="acme-logs")))
+    assert resource_types(document) == {
+        "aws_s3_bucket": 1,
+        "aws_s3_bucket_public_access_block": 1,
+        "aws_s3_bucket_ownership_controls": 1,
+        "aws_s3_bucket_versioning": 1,
+        "aws_s3_bucket_server_side_encryption_configuration": 1,
+        "aws_s3_bucket_policy": 1,
+    }
+    bucket = only(document, "aws_s3_bucket")
+    assert (bucket["bucket"], bucket["force_destroy"], bucket["lifecycle"]) == (
+        "acme-logs",
+        False,
+        {"prevent_destroy": True},
+    )
+    block = only(document, "aws_s3_bucket_public_access_block")
+    assert all(
+        block[key] is True
+        for key in ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets")
+    )
+    assert only(document, "aws_s3_bucket_ownership_controls")["rule"]["object_ownership"] == "BucketOwnerEnforced"
+    assert only(document, "aws_s3_bucket_versioning")["versioning_configuration"] == {"status": "Enabled"}
+    (policy,) = document["data"]["aws_iam_policy_document"].values()
+    (deny,) = policy["statement"]
+    assert (deny["sid"], deny["effect"], deny["condition"][0]["variable"]) == (
+        "DenyInsecureTransport",
+        "Deny",
+        "aws:SecureTransport",
+    )
+
+
+def test_a_notification_topic_without_subscribers_lets_only_the_alert_services_publish() -> None:
+    def build(stack: TerraformStack) -> None:
+        env = AwsEnvironment(stack, "env")
+        NotificationTopic(stack, "t", props=NotificationTopicProps(environment=env, name="alerts"))
+
+    document = bare(build)
+    topic = only(document, "aws_sns_topic")
+    assert topic["name"] == "alerts"
+    assert "kms_master_key_id" not in topic  # no key unless one is passed
+    # No addresses, no subscriptions: an empty set, so Terraform makes none.
+    assert only(document, "aws_sns_topic_subscription")["for_each"] == "${toset([])}"
+    (policy,) = document["data"]["aws_iam_policy_document"].values()
+    services = {s["sid"]: s["principals"][0]["identifiers"][0] for s in policy["statement"] if s["effect"] == "Allow"}
+    assert services == {
+        "AllowEventBridgeRules": "events.amazonaws.com",
+        "AllowCloudWatchAlarms": "cloudwatch.amazonaws.com",
+        "AllowBudgets": "budgets.amazonaws.com",
+    }
+
+
+def test_an_encryption_key_rotates_waits_thirty_days_and_refuses_destruction_by_default() -> None:
+    def build(stack: TerraformStack) -> None:
+        env = AwsEnvironment(stack, "env")
+        EncryptionKey(
+            stack,
+            "k",
+            props=EncryptionKeyProps(
+                environment=env,
+                alias="acme",
+                trail_arn="arn:aws:cloudtrail:us-east-1:111122223333:trail/t",
+                log_group_name="/aws/cloudtrail/t",
+            ),
+        )
+
+    document = bare(build)
+    assert resource_types(document) == {"aws_kms_key": 1, "aws_kms_alias": 1}
+    key = only(document, "aws_kms_key")
+    assert (key["enable_key_rotation"], key["deletion_window_in_days"], key["lifecycle"]) == (
+        True,
+        30,
+        {"prevent_destroy": True},
+    )
+    assert only(document, "aws_kms_alias")["name"] == "alias/acme"
+
+
+def test_an_organization_trail_logs_everywhere_with_validation_to_its_bucket_and_log_group() -> None:
+    def build(stack: TerraformStack) -> None:
+        env = AwsEnvironment(stack, "env")
+        OrganizationTrail(stack, "trail", props=OrganizationTrailProps(environment=env, name="org-trail"))
+
+    document = bare(build)
+    trail = only(document, "aws_cloudtrail")
+    assert {key: trail[key] for key in ("name", "is_organization_trail", "is_multi_region_trail")} == {
+        "name": "org-trail",
+        "is_organization_trail": True,
+        "is_multi_region_trail": True,
+    }
+    assert trail["include_global_service_events"] is True
+    assert trail["enable_log_file_validation"] is True
+    assert "kms_key_id" not in trail  # no key unless one is passed
+    log_group = only(document, "aws_cloudwatch_log_group")
+    assert (log_group["name"], log_group["retention_in_days"], log_group["skip_destroy"]) == (
+        "/aws/cloudtrail/org-trail",
+        365,
+        True,
+    )
+    # The log bucket and, by default, a separate access-log bucket with the same lifecycle.
+    assert resource_types(document)["aws_s3_bucket"] == 2
+    assert resource_types(document)["aws_s3_bucket_lifecycle_configuration"] == 2
+
+
+def test_a_log_metric_alarm_counts_its_detection_and_notifies_the_topic() -> None:
+    document = bare(
+        lambda s: LogMetricAlarm(
+            s,
+            "a",
+            props=LogMetricAlarmProps(
+                detection=ACCESS_DENIED,
+                name="acme-access-denied",
+                log_group_name="/aws/cloudtrail/t",
+                management_account_id="111122223333",
+                topic_arn=TOPIC,
+            ),
+        )
+    )
+    assert resource_types(document) == {"aws_cloudwatch_log_metric_filter": 1, "aws_cloudwatch_metric_alarm": 1}
+    metric_filter = only(document, "aws_cloudwatch_log_metric_filter")
+    assert "111122223333" in metric_filter["pattern"]  # scoped to the management account by default
+    alarm = only(document, "aws_cloudwatch_metric_alarm")
+    assert (alarm["alarm_actions"], alarm["actions_enabled"], alarm["threshold"], alarm["period"]) == (
+        [TOPIC],
+        True,
+        0,
+        300,
+    )
+
+
+def test_an_event_rule_alert_sends_matches_to_the_topic_as_a_sentence() -> None:
+    document = bare(
+        lambda s: EventRuleAlert(
+            s, "r", props=EventRuleAlertProps(detection=ROOT_SIGN_IN, name="acme-root", topic_arn=TOPIC)
+        )
+    )
+    assert resource_types(document) == {"aws_cloudwatch_event_rule": 1, "aws_cloudwatch_event_target": 1}
+    target = only(document, "aws_cloudwatch_event_target")
+    assert (target["rule"], target["arn"]) == ("acme-root", TOPIC)
+    assert json.loads(target["input_transformer"]["input_template"]).startswith("[CRITICAL]")
+
+
+def test_a_budget_alarm_watches_charges_and_budgets_the_limit_by_default() -> None:
+    document = bare(lambda s: BudgetAlarm(s, "b", props=BudgetAlarmProps(name="acme", limit_usd=25, topic_arn=TOPIC)))
+    assert resource_types(document) == {"aws_cloudwatch_metric_alarm": 1, "aws_budgets_budget": 1}
+    alarm = only(document, "aws_cloudwatch_metric_alarm")
+    assert (alarm["metric_name"], alarm["threshold"], alarm["treat_missing_data"]) == (
+        "EstimatedCharges",
+        25,
+        "missing",
+    )
+    assert only(document, "aws_budgets_budget")["limit_amount"] == "25.00"
+
+
+def test_the_environment_looks_up_the_account_and_refuses_another_region_at_plan_time() -> None:
+    document = bare(lambda s: AwsEnvironment(s, "env"))
+    assert "resource" not in document
+    assert set(document["data"]) == {
+        "aws_caller_identity",
+        "aws_organizations_organization",
+        "aws_partition",
+        "aws_region",
+    }
+    (region,) = document["data"]["aws_region"].values()
+    (postcondition,) = region["lifecycle"]["postcondition"]
+    assert postcondition["condition"] == '${self.name == "us-east-1"}'
