@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import NoReturn
 
 import runtime
-from app.config import BaselineConfig, ConfigError, load_config
+from app.config import BaselineConfig
+from app.load import ConfigError, load_config
 
 # The entry point chooses jsii's Node.js and lazy provider loading, before cdktf is imported.
 runtime.install()

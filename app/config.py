@@ -7,18 +7,16 @@ Errors are reported as one line that names the field and what is allowed.
 
 from __future__ import annotations
 
-import json
 import math
 import re
-import tomllib
 import unicodedata
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Annotated, Any, Literal, Self, get_args, get_origin
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 from pydantic.fields import FieldInfo
 
+from app.rules import Checked, ModelRule, Rule, checked, each, hcl, optional, shown, shown_name
 from constructs_lib.choice import DetectionChoice
 from constructs_lib.detections import (
     ALARM_DEFAULTS,
@@ -67,41 +65,13 @@ EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$"
 MAX_BUDGET_USD = 1_000_000_000
 
 
-#: How much of a rejected value an error message repeats.
-SHOWN_CHARACTERS = 60
-
-
-def shown(value: object) -> str:
-    """``repr(value)``, cut to a readable length (a 10 MB value is not echoed whole)."""
-    text = repr(value)
-    if len(text) <= SHOWN_CHARACTERS:
-        return text
-    return f"{text[: SHOWN_CHARACTERS - 1]}... ({len(text)} characters)"
-
-
-def shown_name(name: object) -> str:
-    """A key or name from the user as it goes into a one-line message: as is when it is short
-    and printable, else quoted and cut (a newline in a key must not break the line)."""
-    if isinstance(name, str) and name.isprintable() and len(name) <= SHOWN_CHARACTERS:
-        return name
-    return shown(name)
-
-
-def _hcl(value: object) -> str:
-    """``value`` as an HCL literal (JSON's strings, numbers and lists are valid HCL)."""
-    return json.dumps(value)
-
-
 @dataclass(frozen=True)
 class ModuleInput:
     """Marks a config field that the Terraform module flavour exposes as a variable.
 
-    The variable has the field's name, description and default; ``validations`` are
-    ``(HCL condition, error message)`` pairs that repeat the field's Python check in
-    Terraform, so the module refuses what the app refuses.
+    The variable has the field's name, description and default, and a ``validation`` block
+    for each of the field's rules (:mod:`app.rules`): the same check and message as the app's.
     """
-
-    validations: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -115,17 +85,6 @@ def _require_bool(value: object) -> object:
     if not isinstance(value, bool):
         raise ValueError(f"must be true or false (got {shown(value)})")
     return value
-
-
-def _one_of(allowed: tuple[str, ...]) -> BeforeValidator:
-    """A check that the value is one of ``allowed``, with the one-line message of the config."""
-
-    def check(value: object) -> object:
-        if value not in allowed:
-            raise ValueError(f"must be one of {', '.join(allowed)} (got {shown(value)})")
-        return value
-
-    return BeforeValidator(check)
 
 
 #: A bool that TOML must spell true or false (no "yes", no 1).
@@ -144,10 +103,6 @@ TAG_VALUE_RULE = f"must be at most {MAX_TAG_VALUE} characters of {TAG_CHARACTERS
 def _tag_text(text: str) -> bool:
     """Only the characters AWS allows in tags: Unicode letters (L), numbers (N), separators (Z), _.:/=+-@."""
     return all(unicodedata.category(ch)[0] in "LNZ" or ch in "_.:/=+-@" for ch in text)
-
-
-class ConfigError(ValueError):
-    """A configuration value is missing, malformed or out of range (one line, user-facing)."""
 
 
 STATE_BUCKET_PATTERN = r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$"
@@ -241,68 +196,134 @@ _CIS_OFF_RULE = "name CIS detections while cis_pack is off, so nothing is built 
 _DISABLED_OVERRIDE_RULE = "an override of a disabled detection has no effect: remove one of the two"
 
 
-class AlarmOverride(BaseModel):
+def _number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def one_of(allowed: tuple[Any, ...]) -> Rule:
+    """The value is one of ``allowed`` (a bool is not 1)."""
+    return Rule(
+        f"must be one of {', '.join(str(item) for item in allowed)}",
+        lambda value: not isinstance(value, bool) and value in allowed,
+        f"contains({hcl(list(allowed))}, {{v}})",
+    )
+
+
+THRESHOLD = Rule("must be a finite number of at least 0", lambda v: _number(v) and 0 <= v < math.inf, "{v} >= 0")
+PERIOD = Rule(
+    _PERIOD_RULE,
+    lambda v: _whole(v) and v % 60 == 0 and 60 <= v <= MAX_EVALUATION_SECONDS,
+    f"{{v}} % 60 == 0 && {{v}} >= 60 && {{v}} <= {MAX_EVALUATION_SECONDS}",
+)
+EVALUATION_PERIODS = Rule(
+    "must be a whole number from 1 to 100",
+    lambda v: _whole(v) and 1 <= v <= 100,
+    "{v} >= 1 && {v} <= 100 && floor({v}) == {v}",
+)
+
+
+def _evaluation_range(override: Any) -> tuple[int, int]:
+    return override.period or ALARM_DEFAULTS.period, override.evaluation_periods or ALARM_DEFAULTS.evaluation_periods
+
+
+def _within_range(override: Any) -> bool:
+    period, periods = _evaluation_range(override)
+    return period * periods <= (MAX_SHORT_EVALUATION_SECONDS if period < HOUR else MAX_EVALUATION_SECONDS)
+
+
+_PERIOD_HCL, _PERIODS_HCL = (
+    f"coalesce({{v}}.period, {ALARM_DEFAULTS.period})",
+    f"coalesce({{v}}.evaluation_periods, {ALARM_DEFAULTS.evaluation_periods})",
+)
+
+
+def _range_detail(override: Any) -> str:
+    period, periods = _evaluation_range(override)
+    return f"got {period} x {periods} = {period * periods}"
+
+
+EVALUATION_RANGE = ModelRule(
+    _RANGE_RULE,
+    _within_range,
+    f"{_PERIOD_HCL} * {_PERIODS_HCL} <= "
+    f"({_PERIOD_HCL} < {HOUR} ? {MAX_SHORT_EVALUATION_SECONDS} : {MAX_EVALUATION_SECONDS})",
+    detail=_range_detail,
+)
+
+
+class AlarmOverride(Checked):
     """Alarm settings of one log detection; unset fields keep the catalogue's defaults."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+    RULES = (EVALUATION_RANGE,)
 
     threshold: Annotated[
         float | None,
         Field(description=f"Fires when the count in a period is above this (default {ALARM_DEFAULTS.threshold:g})."),
+        checked(optional(THRESHOLD, ALARM_DEFAULTS.threshold)),
     ] = None
-    period: Annotated[int | None, Field(description=f"Period in seconds (default {ALARM_DEFAULTS.period}).")] = None
+    period: Annotated[
+        int | None,
+        Field(description=f"Period in seconds (default {ALARM_DEFAULTS.period})."),
+        checked(optional(PERIOD, ALARM_DEFAULTS.period)),
+    ] = None
     evaluation_periods: Annotated[
         int | None,
         Field(description=f"Breaching periods before it fires (default {ALARM_DEFAULTS.evaluation_periods})."),
+        checked(optional(EVALUATION_PERIODS, ALARM_DEFAULTS.evaluation_periods)),
     ] = None
 
-    @field_validator("threshold", mode="before")
-    @classmethod
-    def _check_threshold(cls, value: object) -> object:
-        if value is not None and (
-            isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < math.inf
-        ):
-            raise ValueError(f"must be a finite number of at least 0 (got {shown(value)})")
-        return value
 
-    @field_validator("period", mode="before")
-    @classmethod
-    def _check_period(cls, value: object) -> object:
-        if value is None:
-            return value
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int)
-            or not (value % 60 == 0 and 60 <= value <= MAX_EVALUATION_SECONDS)
-        ):
-            raise ValueError(f"{_PERIOD_RULE} (got {shown(value)})")
-        return value
-
-    @field_validator("evaluation_periods", mode="before")
-    @classmethod
-    def _check_evaluation_periods(cls, value: object) -> object:
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 100):
-            raise ValueError(f"must be a whole number from 1 to 100 (got {shown(value)})")
-        return value
-
-    @model_validator(mode="after")
-    def _check_range(self) -> Self:
-        period = self.period or ALARM_DEFAULTS.period
-        periods = self.evaluation_periods or ALARM_DEFAULTS.evaluation_periods
-        limit = MAX_SHORT_EVALUATION_SECONDS if period < HOUR else MAX_EVALUATION_SECONDS
-        if period * periods > limit:
-            raise ValueError(f"{_RANGE_RULE} (got {period} x {periods} = {period * periods})")
-        return self
+IS_LIST_OF_NAMES = Rule(
+    "must be a list of detection names",
+    lambda v: isinstance(v, list | tuple) and all(isinstance(name, str) for name in v),
+)
+CATALOGUE_NAMES = each(
+    Rule("", lambda name: name in CATALOGUE, f"contains({hcl(list(CATALOGUE))}, {{v}})"),
+    f"{_NAMES_RULE} ({', '.join(CATALOGUE)})",
+)
+IS_TABLE_OF_OVERRIDES = Rule("must be a table of log detection names to alarm settings", lambda v: isinstance(v, dict))
+LOG_DETECTION_KEYS = Rule(
+    f"must name log detections ({', '.join(LOG_DETECTION_NAMES)})",
+    lambda table: all(name in LOG_DETECTION_NAMES for name in table),
+    f"length(setsubtract(keys({{v}}), {hcl(list(LOG_DETECTION_NAMES))})) == 0",
+    culprit=lambda table: next(name for name in table if name not in LOG_DETECTION_NAMES),
+)
 
 
-class DetectionsConfig(BaseModel):
+def _cis_named(detections: Any) -> list[str]:
+    return [name for name in (*detections.disabled, *detections.overrides) if name in CIS_DETECTIONS]
+
+
+CIS_WHILE_OFF = ModelRule(
+    f"disabled and overrides {_CIS_OFF_RULE}",
+    lambda d: d.cis_pack != "off" or not _cis_named(d),
+    '{v}.cis_pack != "off" || length(setintersection(concat({v}.disabled, keys({v}.overrides)), '
+    + hcl(list(CIS_DETECTIONS))
+    + ")) == 0",
+    detail=lambda d: f"got {_names(tuple(_cis_named(d)))}",
+)
+OVERRIDE_OF_DISABLED = ModelRule(
+    _DISABLED_OVERRIDE_RULE,
+    lambda d: not set(d.overrides) & set(d.disabled),
+    "length(setintersection({v}.disabled, keys({v}.overrides))) == 0",
+    detail=lambda d: f"got {_names(tuple(name for name in d.overrides if name in d.disabled))}",
+)
+
+
+class DetectionsConfig(Checked):
     """Which catalogue entries are built (``constructs_lib/detections.py``) and how their alarms fire."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+    RULES = (CIS_WHILE_OFF, OVERRIDE_OF_DISABLED)
 
     cis_pack: Annotated[
         Literal["off", "exact", "management-only"],
-        _one_of(CIS_PACK_MODES),
+        checked(one_of(CIS_PACK_MODES)),
         Field(
             description=(
                 "CIS monitoring pack (Security Hub CloudWatch.1-14, CIS 4.15): `off`; `exact`, the "
@@ -315,6 +336,7 @@ class DetectionsConfig(BaseModel):
     disabled: Annotated[
         tuple[str, ...],
         Field(description="Names of catalogue entries not to build (e.g. `console-sign-in`)."),
+        checked(IS_LIST_OF_NAMES, CATALOGUE_NAMES),
     ] = ()
     overrides: Annotated[
         dict[str, AlarmOverride],
@@ -324,40 +346,8 @@ class DetectionsConfig(BaseModel):
                 "`evaluation_periods`; e.g. `[detections.overrides.access-denied] threshold = 5`."
             )
         ),
+        checked(IS_TABLE_OF_OVERRIDES, LOG_DETECTION_KEYS),
     ] = Field(default_factory=dict)
-
-    @field_validator("disabled", mode="before")
-    @classmethod
-    def _check_disabled(cls, value: object) -> object:
-        if not isinstance(value, list | tuple) or not all(isinstance(name, str) for name in value):
-            raise ValueError(f"must be a list of detection names (got {shown(value)})")
-        unknown = [name for name in value if name not in CATALOGUE]
-        if unknown:
-            raise ValueError(f"{_NAMES_RULE} ({_names(tuple(CATALOGUE))}); unknown: {_names(tuple(unknown))}")
-        return tuple(value)
-
-    @field_validator("overrides", mode="before")
-    @classmethod
-    def _check_overrides(cls, value: object) -> object:
-        if not isinstance(value, dict):
-            raise ValueError(f"must be a table of log detection names to alarm settings (got {shown(value)})")
-        unknown = [name for name in value if name not in LOG_DETECTION_NAMES]
-        if unknown:
-            raise ValueError(
-                f"must name log detections ({_names(LOG_DETECTION_NAMES)}); unknown: {_names(tuple(unknown))}"
-            )
-        return value
-
-    @model_validator(mode="after")
-    def _check_effect(self) -> Self:
-        if self.cis_pack == "off":
-            named = [name for name in (*self.disabled, *self.overrides) if name in CIS_DETECTIONS]
-            if named:
-                raise ValueError(f"disabled and overrides {_CIS_OFF_RULE} (got {_names(tuple(named))})")
-        both = [name for name in self.overrides if name in self.disabled]
-        if both:
-            raise ValueError(f"{_DISABLED_OVERRIDE_RULE} (got {_names(tuple(both))})")
-        return self
 
     def choice_for(self, detection: Detection) -> DetectionChoice:
         """The plain-value choice for ``detection`` (see ``DetectionChooser``)."""
@@ -386,22 +376,53 @@ _LOCK_LONGER_RULE = (
 )
 
 
-class LogBucketConfig(BaseModel):
+#: S3 lifecycle and Object Lock days: whole days, at most 100 years.
+DAYS = Rule(
+    "must be a whole number of days from 1 to 36500",
+    lambda v: _whole(v) and 1 <= v <= 36500,
+    "{v} >= 1 && {v} <= 36500 && floor({v}) == {v}",
+)
+A_YEAR = Rule(f"must be at least {MIN_LOG_DAYS} days (CIS)", lambda v: v >= MIN_LOG_DAYS, f"{{v}} >= {MIN_LOG_DAYS}")
+TRANSITION_BEFORE_EXPIRATION = ModelRule(
+    "transition_to_glacier_days must be less than expiration_days",
+    lambda b: b.transition_to_glacier_days < b.expiration_days,
+    "{v}.transition_to_glacier_days < {v}.expiration_days",
+    detail=lambda b: f"got {b.transition_to_glacier_days} >= {b.expiration_days}",
+)
+LOCK_DAYS_WHILE_OFF = ModelRule(
+    _LOCK_OFF_RULE,
+    lambda b: b.object_lock_mode != "off" or b.object_lock_days == DEFAULT_OBJECT_LOCK_DAYS,
+    f'{{v}}.object_lock_mode != "off" || {{v}}.object_lock_days == {DEFAULT_OBJECT_LOCK_DAYS}',
+    detail=lambda b: f"got {b.object_lock_days}",
+)
+LOCK_WITHIN_EXPIRATION = ModelRule(
+    _LOCK_LONGER_RULE,
+    lambda b: b.object_lock_mode == "off" or b.object_lock_days <= b.expiration_days,
+    '{v}.object_lock_mode == "off" || {v}.object_lock_days <= {v}.expiration_days',
+    detail=lambda b: f"got {b.object_lock_days} > {b.expiration_days}",
+)
+
+
+class LogBucketConfig(Checked):
     """Lifecycle, access logging and Object Lock of the trail's S3 bucket."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+    RULES = (TRANSITION_BEFORE_EXPIRATION, LOCK_DAYS_WHILE_OFF, LOCK_WITHIN_EXPIRATION)
 
     transition_to_glacier_days: Annotated[
         int,
         Field(description="Days after which log files move to S3 Glacier Flexible Retrieval (cheap, rarely read)."),
+        checked(DAYS),
     ] = 90
     expiration_days: Annotated[
         int,
         Field(description="Days after which log files are deleted: at least 365 (CIS); default 7 years."),
+        checked(DAYS, A_YEAR),
     ] = 2557
     noncurrent_version_expiration_days: Annotated[
         int,
         Field(description="Days a deleted or overwritten log file's old version is kept: at least 365."),
+        checked(DAYS, A_YEAR),
     ] = 365
     access_logging: Annotated[
         StrictBool,
@@ -414,7 +435,7 @@ class LogBucketConfig(BaseModel):
     ] = True
     object_lock_mode: Annotated[
         Literal["off", "GOVERNANCE", "COMPLIANCE"],
-        _one_of(OBJECT_LOCK_MODES),
+        checked(one_of(OBJECT_LOCK_MODES)),
         Field(
             description=(
                 "S3 Object Lock default retention of log files: `off`, `GOVERNANCE` (removable with a "
@@ -426,40 +447,43 @@ class LogBucketConfig(BaseModel):
     object_lock_days: Annotated[
         int,
         Field(description="Days each log file is locked when Object Lock is on: at most expiration_days."),
+        checked(DAYS),
     ] = DEFAULT_OBJECT_LOCK_DAYS
 
-    @field_validator(
-        "transition_to_glacier_days",
-        "expiration_days",
-        "noncurrent_version_expiration_days",
-        "object_lock_days",
-        mode="before",
-    )
-    @classmethod
-    def _check_days(cls, value: object) -> object:
-        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 36500:
-            raise ValueError(f"must be a whole number of days from 1 to 36500 (got {shown(value)})")
-        return value
 
-    @field_validator("expiration_days", "noncurrent_version_expiration_days")
-    @classmethod
-    def _check_a_year(cls, value: int) -> int:
-        if value < MIN_LOG_DAYS:
-            raise ValueError(f"must be at least {MIN_LOG_DAYS} days (CIS) (got {value})")
-        return value
-
-    @model_validator(mode="after")
-    def _check_order(self) -> Self:
-        if self.transition_to_glacier_days >= self.expiration_days:
-            raise ValueError(
-                f"transition_to_glacier_days ({self.transition_to_glacier_days}) must be less than "
-                f"expiration_days ({self.expiration_days})"
-            )
-        if self.object_lock_mode == "off" and self.object_lock_days != DEFAULT_OBJECT_LOCK_DAYS:
-            raise ValueError(f"{_LOCK_OFF_RULE} (got {self.object_lock_days})")
-        if self.object_lock_mode != "off" and self.object_lock_days > self.expiration_days:
-            raise ValueError(f"{_LOCK_LONGER_RULE} (got {self.object_lock_days} > {self.expiration_days})")
-        return self
+IS_TEXT = Rule("must be text", lambda v: isinstance(v, str))
+NAME_PREFIX = Rule(
+    NAME_PREFIX_RULE,
+    lambda v: re.fullmatch(NAME_PREFIX_PATTERN, v) is not None,
+    f"can(regex({hcl(NAME_PREFIX_PATTERN)}, {{v}}))",
+)
+RESERVED_PREFIX = Rule(
+    RESERVED_PREFIX_RULE,
+    lambda v: not v.startswith(RESERVED_BUCKET_PREFIXES),
+    f"!anytrue([for reserved in {hcl(list(RESERVED_BUCKET_PREFIXES))} : startswith({{v}}, reserved)])",
+)
+IS_NUMBER_OF_DOLLARS = Rule("must be a number of US dollars greater than 0", _number)
+BUDGET_RANGE = Rule(
+    f"must be greater than 0 and at most {MAX_BUDGET_USD} USD",
+    lambda v: 0 < v <= MAX_BUDGET_USD,
+    f"{{v}} > 0 && {{v}} <= {MAX_BUDGET_USD}",
+)
+IS_LIST_OF_ADDRESSES = Rule("must be a list of email addresses", lambda v: isinstance(v, list | tuple))
+EMAILS = each(
+    Rule(
+        "",
+        lambda a: isinstance(a, str) and re.fullmatch(EMAIL_PATTERN, a) is not None,
+        f"can(regex({hcl(EMAIL_PATTERN)}, {{v}}))",
+    ),
+    "must contain only valid email addresses",
+)
+DISTINCT_EMAILS = Rule(
+    "must not list the same address twice",
+    lambda v: len(set(v)) == len(v),
+    "length(distinct({v})) == length({v})",
+    echo=False,
+)
+RETENTION = one_of(ALLOWED_LOG_RETENTION_DAYS)
 
 
 class BaselineConfig(BaseModel):
@@ -480,16 +504,8 @@ class BaselineConfig(BaseModel):
                 "lowercase letters, digits and hyphens, starting with a letter."
             ),
         ),
-        ModuleInput(
-            validations=(
-                (f"can(regex({_hcl(NAME_PREFIX_PATTERN)}, var.name_prefix))", f"name_prefix {NAME_PREFIX_RULE}."),
-                (
-                    f"!anytrue([for reserved in {_hcl(list(RESERVED_BUCKET_PREFIXES))} : "
-                    "startswith(var.name_prefix, reserved)])",
-                    f"name_prefix {RESERVED_PREFIX_RULE}.",
-                ),
-            )
-        ),
+        ModuleInput(),
+        checked(IS_TEXT, NAME_PREFIX, RESERVED_PREFIX),
     ] = "mgmt-baseline"
     region: Annotated[
         Literal["us-east-1"],
@@ -508,14 +524,8 @@ class BaselineConfig(BaseModel):
                 "leaves room for the organization trail's CloudWatch Logs ingestion."
             ),
         ),
-        ModuleInput(
-            validations=(
-                (
-                    f"var.budget_limit_usd > 0 && var.budget_limit_usd <= {MAX_BUDGET_USD}",
-                    f"budget_limit_usd must be greater than 0 and at most {MAX_BUDGET_USD} USD.",
-                ),
-            )
-        ),
+        ModuleInput(),
+        checked(IS_NUMBER_OF_DOLLARS, BUDGET_RANGE),
     ] = 50.0
     alert_emails: Annotated[
         tuple[str, ...],
@@ -525,18 +535,8 @@ class BaselineConfig(BaseModel):
                 "the subscription from the email AWS sends."
             ),
         ),
-        ModuleInput(
-            validations=(
-                (
-                    f"alltrue([for address in var.alert_emails : can(regex({_hcl(EMAIL_PATTERN)}, address))])",
-                    "alert_emails must contain only valid email addresses.",
-                ),
-                (
-                    "length(distinct(var.alert_emails)) == length(var.alert_emails)",
-                    "alert_emails must not list the same address twice.",
-                ),
-            )
-        ),
+        ModuleInput(),
+        checked(IS_LIST_OF_ADDRESSES, EMAILS, DISTINCT_EMAILS),
     ] = ()
     log_retention_days: Annotated[
         int,
@@ -546,16 +546,8 @@ class BaselineConfig(BaseModel):
                 "CloudWatch Logs values of at least 365 (CIS)."
             ),
         ),
-        ModuleInput(
-            validations=(
-                (
-                    f"contains({_hcl(list(ALLOWED_LOG_RETENTION_DAYS))}, var.log_retention_days)",
-                    "log_retention_days must be one of "
-                    + ", ".join(str(days) for days in ALLOWED_LOG_RETENTION_DAYS)
-                    + ".",
-                ),
-            )
-        ),
+        ModuleInput(),
+        checked(RETENTION),
     ] = 365
     protect_log_data: Annotated[
         StrictBool,
@@ -587,53 +579,7 @@ class BaselineConfig(BaseModel):
     detections: Annotated[
         DetectionsConfig,
         Field(description="The detection catalogue: CIS pack, disabled entries, alarm overrides."),
-        ModuleInput(
-            validations=(
-                (
-                    f"contains({_hcl(list(CIS_PACK_MODES))}, var.detections.cis_pack)",
-                    f"detections.cis_pack must be one of {_names(CIS_PACK_MODES)}.",
-                ),
-                (
-                    f"length(setsubtract(var.detections.disabled, {_hcl(list(CATALOGUE))})) == 0",
-                    f"detections.disabled {_NAMES_RULE} ({_names(tuple(CATALOGUE))}).",
-                ),
-                (
-                    f"length(setsubtract(keys(var.detections.overrides), {_hcl(list(LOG_DETECTION_NAMES))})) == 0",
-                    f"detections.overrides must name log detections ({_names(LOG_DETECTION_NAMES)}).",
-                ),
-                (
-                    'var.detections.cis_pack != "off" || length(setintersection(concat(var.detections.disabled, '
-                    f"keys(var.detections.overrides)), {_hcl(list(CIS_DETECTIONS))})) == 0",
-                    f"detections: disabled and overrides {_CIS_OFF_RULE}.",
-                ),
-                (
-                    "length(setintersection(var.detections.disabled, keys(var.detections.overrides))) == 0",
-                    f"detections: {_DISABLED_OVERRIDE_RULE}.",
-                ),
-                (
-                    "alltrue([for o in values(var.detections.overrides) : coalesce(o.threshold, 0) >= 0])",
-                    "detections.overrides: threshold must be a finite number of at least 0.",
-                ),
-                (
-                    "alltrue([for o in values(var.detections.overrides) : coalesce(o.period, 60) % 60 == 0 "
-                    f"&& coalesce(o.period, 60) >= 60 && coalesce(o.period, 60) <= {MAX_EVALUATION_SECONDS}])",
-                    f"detections.overrides: period {_PERIOD_RULE}.",
-                ),
-                (
-                    f"alltrue([for o in values(var.detections.overrides) : "
-                    f"coalesce(o.period, {ALARM_DEFAULTS.period}) * coalesce(o.evaluation_periods, "
-                    f"{ALARM_DEFAULTS.evaluation_periods}) <= (coalesce(o.period, {ALARM_DEFAULTS.period}) < {HOUR} "
-                    f"? {MAX_SHORT_EVALUATION_SECONDS} : {MAX_EVALUATION_SECONDS})])",
-                    f"detections.overrides: {_RANGE_RULE}.",
-                ),
-                (
-                    "alltrue([for o in values(var.detections.overrides) : coalesce(o.evaluation_periods, 1) >= 1 "
-                    "&& coalesce(o.evaluation_periods, 1) <= 100 "
-                    "&& floor(coalesce(o.evaluation_periods, 1)) == coalesce(o.evaluation_periods, 1)])",
-                    "detections.overrides: evaluation_periods must be a whole number from 1 to 100.",
-                ),
-            )
-        ),
+        ModuleInput(),
     ] = Field(default_factory=DetectionsConfig)
     kms_encryption: Annotated[
         StrictBool,
@@ -649,40 +595,7 @@ class BaselineConfig(BaseModel):
     log_bucket: Annotated[
         LogBucketConfig,
         Field(description="Lifecycle, access logging and Object Lock of the trail's bucket."),
-        ModuleInput(
-            validations=(
-                (
-                    "alltrue([for days in [var.log_bucket.transition_to_glacier_days, var.log_bucket.expiration_days, "
-                    "var.log_bucket.noncurrent_version_expiration_days, var.log_bucket.object_lock_days] : "
-                    "days >= 1 && days <= 36500 && floor(days) == days])",
-                    "log_bucket: every number of days must be a whole number from 1 to 36500.",
-                ),
-                (
-                    f"var.log_bucket.expiration_days >= {MIN_LOG_DAYS} "
-                    f"&& var.log_bucket.noncurrent_version_expiration_days >= {MIN_LOG_DAYS}",
-                    "log_bucket: expiration_days and noncurrent_version_expiration_days must be at least "
-                    f"{MIN_LOG_DAYS} (CIS).",
-                ),
-                (
-                    "var.log_bucket.transition_to_glacier_days < var.log_bucket.expiration_days",
-                    "log_bucket: transition_to_glacier_days must be less than expiration_days.",
-                ),
-                (
-                    f"contains({_hcl(list(OBJECT_LOCK_MODES))}, var.log_bucket.object_lock_mode)",
-                    f"log_bucket.object_lock_mode must be one of {_names(OBJECT_LOCK_MODES)}.",
-                ),
-                (
-                    'var.log_bucket.object_lock_mode != "off" '
-                    f"|| var.log_bucket.object_lock_days == {DEFAULT_OBJECT_LOCK_DAYS}",
-                    f"log_bucket: {_LOCK_OFF_RULE}.",
-                ),
-                (
-                    'var.log_bucket.object_lock_mode == "off" '
-                    "|| var.log_bucket.object_lock_days <= var.log_bucket.expiration_days",
-                    f"log_bucket: {_LOCK_LONGER_RULE}.",
-                ),
-            )
-        ),
+        ModuleInput(),
     ] = Field(default_factory=LogBucketConfig)
     state: Annotated[
         StateConfig,
@@ -706,49 +619,11 @@ class BaselineConfig(BaseModel):
         """The state bucket's name: ``state.bucket``, else derived from the prefix."""
         return self.state.bucket or f"{self.name_prefix}-terraform-state"
 
-    @field_validator("name_prefix")
-    @classmethod
-    def _check_name_prefix(cls, value: str) -> str:
-        if not re.fullmatch(NAME_PREFIX_PATTERN, value):
-            raise ValueError(f"{NAME_PREFIX_RULE} (got {shown(value)})")
-        if value.startswith(RESERVED_BUCKET_PREFIXES):
-            raise ValueError(f"{RESERVED_PREFIX_RULE} (got {shown(value)})")
-        return value
-
     @field_validator("region", mode="before")
     @classmethod
     def _check_region(cls, value: object) -> object:
         if value != HOME_REGION:
             raise ValueError(f"must be {HOME_REGION!r}; the baseline only deploys there (got {shown(value)})")
-        return value
-
-    @field_validator("budget_limit_usd", mode="before")
-    @classmethod
-    def _check_budget(cls, value: object) -> object:
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ValueError(f"must be a number of US dollars greater than 0 (got {shown(value)})")
-        if not 0 < value <= MAX_BUDGET_USD:
-            raise ValueError(f"must be greater than 0 and at most {MAX_BUDGET_USD} USD (got {shown(value)})")
-        return float(value)
-
-    @field_validator("alert_emails", mode="before")
-    @classmethod
-    def _check_emails(cls, value: object) -> object:
-        if not isinstance(value, list | tuple):
-            raise ValueError(f"must be a list of email addresses (got {shown(value)})")
-        for address in value:
-            if not isinstance(address, str) or not re.fullmatch(EMAIL_PATTERN, address):
-                raise ValueError(f"must contain only valid email addresses (got {shown(address)})")
-        if len(set(value)) != len(value):
-            raise ValueError("must not list the same address twice")
-        return tuple(value)
-
-    @field_validator("log_retention_days", mode="before")
-    @classmethod
-    def _check_retention(cls, value: object) -> object:
-        if isinstance(value, bool) or value not in ALLOWED_LOG_RETENTION_DAYS:
-            allowed = ", ".join(str(days) for days in ALLOWED_LOG_RETENTION_DAYS)
-            raise ValueError(f"must be one of {allowed} (got {shown(value)})")
         return value
 
     @field_validator("local_aws_endpoint")
@@ -797,100 +672,3 @@ def app_only_fields() -> dict[str, str]:
         for marker in field.metadata
         if isinstance(marker, AppOnly)
     }
-
-
-def _model_at(path: tuple[int | str, ...]) -> type[BaseModel]:
-    """The config model (or nested table's model) that ``path`` leads to."""
-    model: type[BaseModel] = BaselineConfig
-    steps = iter(path)
-    for name in steps:
-        annotation = model.model_fields[str(name)].annotation
-        if get_origin(annotation) is dict:  # a table of tables: skip the key, use the value's model
-            annotation = get_args(annotation)[1]
-            next(steps, None)
-        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
-            break
-        model = annotation
-    return model
-
-
-#: At most this many problems are listed in the one line; the rest are counted.
-MAX_PROBLEMS = 3
-#: Deeper nesting than this is no config (the deepest field is detections.overrides.NAME.FIELD).
-MAX_DEPTH = 8
-
-
-def _format_error(error: ValidationError, source: str) -> str:
-    parts = []
-    for item in error.errors():
-        field = ".".join(shown_name(part) for part in item["loc"]) or "(root)"
-        if item["type"] == "extra_forbidden":
-            allowed = ", ".join(_model_at(item["loc"][:-1]).model_fields)
-            message = f"unknown field; allowed fields are {allowed}"
-        else:
-            message = str(item["msg"]).removeprefix("Value error, ")
-        parts.append(f"{field}: {message}")
-    more = f"; and {len(parts) - MAX_PROBLEMS} more" if len(parts) > MAX_PROBLEMS else ""
-    return f"{source}: " + "; ".join(parts[:MAX_PROBLEMS]) + more
-
-
-def _check_values(data: Any, source: str) -> None:
-    """Every number finite, nothing nested deeper than a config can be (iteratively: no recursion)."""
-    pending: list[tuple[str, Any, int]] = [("", data, 0)]
-    while pending:
-        path, value, depth = pending.pop()
-        if depth > MAX_DEPTH:
-            raise ConfigError(f"{source}: {path}: nested more than {MAX_DEPTH} levels deep; no field of the config is")
-        if isinstance(value, float) and not math.isfinite(value):
-            raise ConfigError(f"{source}: {path}: must be a finite number (got {shown(value)})")
-        items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
-        for key, item in items:
-            name = shown_name(key)
-            pending.append((f"{path}.{name}" if path else name, item, depth + 1))
-
-
-def parse_config(data: dict[str, Any], source: str = "config") -> BaselineConfig:
-    """Validate a mapping (as read from TOML) into a config, or raise a one-line ConfigError."""
-    _check_values(data, source)
-    try:
-        return BaselineConfig.model_validate(data)
-    except ValidationError as error:
-        raise ConfigError(_format_error(error, source)) from None
-
-
-def _position(data: bytes, offset: int) -> str:
-    line = data.count(b"\n", 0, offset) + 1
-    column = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
-    return f"line {line}, column {column}"
-
-
-def decode(data: bytes, source: str) -> str:
-    """The file's text: UTF-8 (a UTF-8 byte order mark is allowed), else a one-line ConfigError."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ConfigError(f"{source}: is UTF-16 text (what PowerShell's > writes); save it as UTF-8")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        byte = data[error.start]
-        raise ConfigError(
-            f"{source}: not UTF-8 text: byte 0x{byte:02x} at {_position(data, error.start)}; save it as UTF-8"
-        ) from None
-
-
-def load_config(path: str | Path | None) -> BaselineConfig:
-    """Read the TOML file at ``path``; with no path, return the defaults."""
-    if path is None:
-        return BaselineConfig()
-    file = Path(path)
-    try:
-        data = file.read_bytes()
-    except OSError as error:
-        raise ConfigError(f"{file}: cannot read config file ({error.strerror})") from None
-    text = decode(data, str(file))
-    try:
-        document = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{file}: not valid TOML ({error})") from None
-    except RecursionError:
-        raise ConfigError(f"{file}: not valid TOML (arrays or tables nested too deeply to read)") from None
-    return parse_config(document, str(file))

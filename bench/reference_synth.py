@@ -26,7 +26,7 @@ if __name__ == "__main__":
     import runtime
 
     runtime.install()  # sets JSII_NODE to the venv's Node, as for the project
-    from app.config import load_config
+    from app.load import load_config
     from app.stacks import build_app
 
     for job in sys.argv[1:]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.config import load_config
+from app.load import load_config
 from tools.docs import (
     BEGIN,
     CATALOGUE_BEGIN,

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from app.config import BaselineConfig, app_only_fields, module_inputs
+from app.rules import hcl_validations
 from constructs_lib.baseline import ManagementAccountBaselineProps
 from constructs_lib.detections import LOG_DETECTION_NAMES
 from tools import module
@@ -75,11 +76,12 @@ def test_variables_are_the_config_fields_marked_as_module_inputs(document: dict[
     defaults = BaselineConfig().model_dump(mode="json")
     variables = document["variable"]
     assert set(variables) == set(module_inputs())
-    for name, (field, marker) in module_inputs().items():
+    for name, (field, _marker) in module_inputs().items():
         assert variables[name]["description"] == field.description
         assert variables[name]["default"] == defaults[name]
         assert variables[name]["nullable"] is False
-        assert [v["error_message"] for v in variables[name].get("validation", [])] == [m for _, m in marker.validations]
+        rules = list(hcl_validations(name, field.annotation, list(field.metadata), f"var.{name}"))
+        assert [v["error_message"] for v in variables[name].get("validation", [])] == [m for _, m in rules]
 
 
 @pytest.mark.parametrize(

@@ -33,10 +33,10 @@ from app.config import (
     BaselineConfig,
     DetectionsConfig,
     LogBucketConfig,
-    ModuleInput,
     app_only_fields,
     module_inputs,
 )
+from app.rules import hcl_validations
 from app.stacks import TERRAFORM_VERSION, add_outputs
 from constructs_lib.baseline import ManagementAccountBaseline, ManagementAccountBaselineProps
 from constructs_lib.choice import DetectionChoice
@@ -172,13 +172,13 @@ class BaselineModuleStack(TerraformStack):
         AwsProvider(self, "aws")
         defaults = BaselineConfig().model_dump(mode="json")
         values: dict[str, Any] = {}
-        for name, (field, marker) in module_inputs().items():
-            variable = self._variable(name, field, marker, defaults[name])
+        for name, (field, _marker) in module_inputs().items():
+            variable = self._variable(name, field, defaults[name])
             values[name] = input_value(variable, field)
         self.baseline = ManagementAccountBaseline(self, "baseline", props=ManagementAccountBaselineProps(**values))
         add_outputs(self, self.baseline)
 
-    def _variable(self, name: str, field: FieldInfo, marker: ModuleInput, default: Any) -> TerraformVariable:
+    def _variable(self, name: str, field: FieldInfo, default: Any) -> TerraformVariable:
         return TerraformVariable(
             self,
             name,
@@ -188,7 +188,7 @@ class BaselineModuleStack(TerraformStack):
             nullable=False,
             validation=[
                 TerraformVariableValidationConfig(condition=f"${{{condition}}}", error_message=message)
-                for condition, message in marker.validations
+                for condition, message in hcl_validations(name, field.annotation, list(field.metadata), f"var.{name}")
             ],
         )
 

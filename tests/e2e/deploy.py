@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import main
-from app.config import BaselineConfig, load_config
+from app.config import BaselineConfig
+from app.load import load_config
 from app.stacks import BASELINE_STACK, BOOTSTRAP_STACK
 from tests.local_aws import LocalAws
 from tests.terraform import terraform, terraform_env

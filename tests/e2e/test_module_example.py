@@ -132,7 +132,7 @@ BAD_INPUTS: list[tuple[str, dict[str, object], str]] = [
     (
         "expiration_days",
         {"log_bucket": {"expiration_days": 100}},
-        "expiration_days and noncurrent_version_expiration_days must be",
+        "log_bucket.expiration_days must be at least 365 days (CIS).",
     ),
     # The same rules as the app's config, with the same wording (app/config.py).
     ("name_prefix-reserved", {"name_prefix": "xn--acme"}, "name_prefix must not start with xn--, sthree-"),

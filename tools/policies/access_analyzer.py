@@ -125,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     import boto3  # noqa: PLC0415  (imported only for the real run: the tests pass their own clients)
     from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415
 
-    from app.config import ConfigError, load_config  # noqa: PLC0415
+    from app.load import ConfigError, load_config  # noqa: PLC0415
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--config", help="TOML config file (default: the built-in defaults)")

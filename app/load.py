@@ -1,0 +1,120 @@
+"""Reading a config file: bytes to text to TOML to a validated :class:`BaselineConfig`.
+
+Every way this can fail ends in one :class:`ConfigError` line that names the file and the
+field: a file that is not UTF-8 (with the position), not TOML (with the position), nested
+deeper than any field, holding a number that is not finite, or failing a rule of the model
+(``app/config.py``, at most three problems listed, every echoed value cut).
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from pathlib import Path
+from typing import Any, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+
+from app.config import BaselineConfig
+from app.rules import shown, shown_name
+
+
+class ConfigError(ValueError):
+    """A configuration value is missing, malformed or out of range (one line, user-facing)."""
+
+
+def _model_at(path: tuple[int | str, ...]) -> type[BaseModel]:
+    """The config model (or nested table's model) that ``path`` leads to."""
+    model: type[BaseModel] = BaselineConfig
+    steps = iter(path)
+    for name in steps:
+        annotation = model.model_fields[str(name)].annotation
+        if get_origin(annotation) is dict:  # a table of tables: skip the key, use the value's model
+            annotation = get_args(annotation)[1]
+            next(steps, None)
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            break
+        model = annotation
+    return model
+
+
+#: At most this many problems are listed in the one line; the rest are counted.
+MAX_PROBLEMS = 3
+#: Deeper nesting than this is no config (the deepest field is detections.overrides.NAME.FIELD).
+MAX_DEPTH = 8
+
+
+def _format_error(error: ValidationError, source: str) -> str:
+    parts = []
+    for item in error.errors():
+        field = ".".join(shown_name(part) for part in item["loc"]) or "(root)"
+        if item["type"] == "extra_forbidden":
+            allowed = ", ".join(_model_at(item["loc"][:-1]).model_fields)
+            message = f"unknown field; allowed fields are {allowed}"
+        else:
+            message = str(item["msg"]).removeprefix("Value error, ")
+        parts.append(f"{field}: {message}")
+    more = f"; and {len(parts) - MAX_PROBLEMS} more" if len(parts) > MAX_PROBLEMS else ""
+    return f"{source}: " + "; ".join(parts[:MAX_PROBLEMS]) + more
+
+
+def _check_values(data: Any, source: str) -> None:
+    """Every number finite, nothing nested deeper than a config can be (iteratively: no recursion)."""
+    pending: list[tuple[str, Any, int]] = [("", data, 0)]
+    while pending:
+        path, value, depth = pending.pop()
+        if depth > MAX_DEPTH:
+            raise ConfigError(f"{source}: {path}: nested more than {MAX_DEPTH} levels deep; no field of the config is")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ConfigError(f"{source}: {path}: must be a finite number (got {shown(value)})")
+        items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+        for key, item in items:
+            name = shown_name(key)
+            pending.append((f"{path}.{name}" if path else name, item, depth + 1))
+
+
+def parse_config(data: dict[str, Any], source: str = "config") -> BaselineConfig:
+    """Validate a mapping (as read from TOML) into a config, or raise a one-line ConfigError."""
+    _check_values(data, source)
+    try:
+        return BaselineConfig.model_validate(data)
+    except ValidationError as error:
+        raise ConfigError(_format_error(error, source)) from None
+
+
+def _position(data: bytes, offset: int) -> str:
+    line = data.count(b"\n", 0, offset) + 1
+    column = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
+    return f"line {line}, column {column}"
+
+
+def decode(data: bytes, source: str) -> str:
+    """The file's text: UTF-8 (a UTF-8 byte order mark is allowed), else a one-line ConfigError."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ConfigError(f"{source}: is UTF-16 text (what PowerShell's > writes); save it as UTF-8")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        byte = data[error.start]
+        raise ConfigError(
+            f"{source}: not UTF-8 text: byte 0x{byte:02x} at {_position(data, error.start)}; save it as UTF-8"
+        ) from None
+
+
+def load_config(path: str | Path | None) -> BaselineConfig:
+    """Read the TOML file at ``path``; with no path, return the defaults."""
+    if path is None:
+        return BaselineConfig()
+    file = Path(path)
+    try:
+        data = file.read_bytes()
+    except OSError as error:
+        raise ConfigError(f"{file}: cannot read config file ({error.strerror})") from None
+    text = decode(data, str(file))
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{file}: not valid TOML ({error})") from None
+    except RecursionError:
+        raise ConfigError(f"{file}: not valid TOML (arrays or tables nested too deeply to read)") from None
+    return parse_config(document, str(file))
