@@ -61,7 +61,8 @@ RESERVED_PREFIX_RULE = (
     f"must not start with {', '.join(RESERVED_BUCKET_PREFIXES)} (bucket name prefixes S3 reserves; "
     "the bucket names start with the prefix)"
 )
-EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$"
+#: Whitespace spelled out: Python's \s also matches Unicode spaces, Terraform's (RE2) does not.
+EMAIL_PATTERN = r"^[^@\t\n\f\r ]+@[^@\t\n\f\r ]+\.[A-Za-z]{2,}$"
 MAX_BUDGET_USD = 1_000_000_000
 
 
@@ -213,7 +214,7 @@ def one_of(allowed: tuple[Any, ...]) -> Rule:
     )
 
 
-THRESHOLD = Rule("must be a finite number of at least 0", lambda v: _number(v) and 0 <= v < math.inf, "{v} >= 0")
+THRESHOLD = Rule("must be a finite number of at least 0", lambda v: _number(v) and 0 <= float(v) < math.inf, "{v} >= 0")
 PERIOD = Rule(
     _PERIOD_RULE,
     lambda v: _whole(v) and v % 60 == 0 and 60 <= v <= MAX_EVALUATION_SECONDS,
@@ -647,7 +648,12 @@ class BaselineConfig(BaseModel):
         if len(value) > MAX_TAGS:
             raise ValueError(f"must hold at most {MAX_TAGS} tags, the most a resource takes (got {len(value)})")
         for key, tag_value in value.items():
-            if not 1 <= len(key) <= MAX_TAG_KEY or key.lower().startswith("aws:") or not _tag_text(key):
+            if (
+                not isinstance(key, str)
+                or not 1 <= len(key) <= MAX_TAG_KEY
+                or key.lower().startswith("aws:")
+                or not _tag_text(key)
+            ):
                 raise ValueError(f"key {shown(key)} {TAG_KEY_RULE}")
             if not isinstance(tag_value, str) or len(tag_value) > MAX_TAG_VALUE or not _tag_text(tag_value):
                 raise ValueError(f"value of {shown(key)} {TAG_VALUE_RULE} (got {shown(tag_value)})")

@@ -68,9 +68,16 @@ class Rule:
     def hcl_condition(self, value: str) -> str | None:
         return None if self.condition is None else self.condition.format(v=value)
 
+    def passes(self, value: Any) -> bool:
+        """The test, where a value of the wrong kind (a ``TypeError`` and the like) fails, never raises."""
+        try:
+            return bool(self.test(value))
+        except (TypeError, ValueError, OverflowError, AttributeError):
+            return False
+
     def check(self, value: Any) -> None:
         """Raise ``ValueError`` with the message when ``value`` fails."""
-        if self.test(value):
+        if self.passes(value):
             return
         if not self.echo:
             raise ValueError(self.message)
@@ -84,9 +91,9 @@ def each(rule: Rule, message: str) -> Rule:
         condition = "alltrue([for x in {v} : " + _braces(rule.condition.format(v="x")) + "])"
     return Rule(
         message,
-        lambda values: all(rule.test(item) for item in values),
+        lambda values: all(rule.passes(item) for item in values),
         condition,
-        culprit=lambda values: next(item for item in values if not rule.test(item)),
+        culprit=lambda values: next(item for item in values if not rule.passes(item)),
     )
 
 
@@ -99,7 +106,7 @@ def optional(rule: Rule, default: Any) -> Rule:
     condition = None
     if rule.condition is not None:
         condition = rule.condition.replace("{v}", "coalesce({v}, " + hcl(default) + ")")
-    return Rule(rule.message, lambda value: value is None or rule.test(value), condition, rule.echo)
+    return Rule(rule.message, lambda value: value is None or rule.passes(value), condition, rule.echo)
 
 
 def checked(*rules: Rule) -> BeforeValidator:

@@ -65,8 +65,8 @@ BAD_VALUES: list[tuple[dict[str, Any], str]] = [
     ({"kms_encryption": "on"}, "kms_encryption: must be true or false (got 'on')"),
     ({"detections": {"cis_pack": "on"}}, "detections.cis_pack: must be one of off, exact, management-only (got 'on')"),
     (
-        {"detections": {"disabled": ["no-such-alert"]}},
-        "detections.disabled: must name entries of the detection catalogue",
+        {"detections": {"disabled": ["access-denied", "no-such-alert"]}},
+        "(got 'no-such-alert')",  # the name that is wrong, not the whole list
     ),
     ({"detections": {"overrides": {"root-sign-in": {}}}}, "detections.overrides: must name log detections"),
     (

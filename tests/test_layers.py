@@ -70,6 +70,17 @@ def test_importing_the_library_changes_nothing_in_the_process() -> None:
     assert result.stdout.strip() == "[true, false]"
 
 
+def test_the_config_loads_without_cdktf() -> None:
+    # main.py reads the config before runtime.install(): were cdktf imported there, the
+    # speed-ups would come too late, and a bad config would wait for jsii to start.
+    script = (
+        "import sys, app.config, app.load, app.rules, constructs_lib.home; "
+        "print(sorted(m for m in ('cdktf', 'jsii', 'constructs') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert result.stdout.strip() == "[]"
+
+
 def test_the_construct_props_defaults_are_the_configs() -> None:
     from app.config import LogBucketConfig
     from constructs_lib.organization_trail import LogBucketProps

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.config import BaselineConfig, DetectionsConfig, LogBucketConfig
+from app.config import AlarmOverride, BaselineConfig, DetectionsConfig, LogBucketConfig, module_inputs
 from app.rules import Rule, each, hcl, hcl_validations, optional, shown
 
 DIGITS = Rule("must be digits", lambda v: isinstance(v, str) and v.isdigit(), 'can(regex("^[0-9]{{1,}}$", {v}))')
@@ -55,4 +55,22 @@ def test_a_table_of_models_is_checked_value_by_value() -> None:
     found = {m: c for c, m in hcl_validations("detections", field.annotation, list(field.metadata), "var.d")}
     condition = found["detections.overrides: threshold must be a finite number of at least 0."]
     assert condition == "alltrue([for o in values(var.d.overrides) : coalesce(o.threshold, 0) >= 0])"
-    assert len(DetectionsConfig.RULES) == 2
+
+
+def test_a_value_of_the_wrong_kind_fails_a_rule_instead_of_raising() -> None:
+    with pytest.raises(ValueError, match="must be digits"):
+        DIGITS.check(["not", "a", "string"])
+    threshold_rule = each(Rule("finite", lambda v: float(v) < float("inf")), "must be finite")
+    with pytest.raises(ValueError, match=r"must be finite \(got 10000"):
+        threshold_rule.check([1, 10**400])  # float() overflows: a failed rule, not a traceback
+
+
+def test_module_inputs_are_checked_only_by_rules_so_the_module_gets_every_check() -> None:
+    # A plain field_validator or model_validator on a module input would be a check the
+    # module's validation blocks silently lack.
+    decorators = BaselineConfig.__pydantic_decorators__
+    plain = {name for validator in decorators.field_validators.values() for name in validator.info.fields}
+    assert not plain & set(module_inputs())
+    for model in (DetectionsConfig, AlarmOverride, LogBucketConfig):
+        assert not model.__pydantic_decorators__.field_validators, model.__name__
+        assert set(model.__pydantic_decorators__.model_validators) == {"_check_rules"}, model.__name__

@@ -1,9 +1,10 @@
 """The module flavour: the same baseline as a Terraform module for plain-HCL callers.
 
-    python -m tools.module           # regenerate modules/management-account-baseline/
-    python -m tools.module --check   # exit 1 if the committed module is out of date
+    python -m runtime tools.module           # regenerate modules/management-account-baseline/
+    python -m runtime tools.module --check   # exit 1 if the committed module is out of date
 
-``./run generate`` runs the first (and regenerates the README's config table).
+``./run generate`` runs the first (and regenerates the README's config table). ``runtime``
+installs the jsii speed-ups first; plain ``python -m tools.module`` works too, slower.
 
 The module's variables are the config fields marked ``ModuleInput`` (name, description,
 default and validation come from ``BaselineConfig``: one source of truth); its outputs

@@ -134,6 +134,33 @@ BAD_INPUTS: list[tuple[str, dict[str, object], str]] = [
         {"log_bucket": {"expiration_days": 100}},
         "log_bucket.expiration_days must be at least 365 days (CIS).",
     ),
+    # The conditions generated from the rules (app/rules.py), one case each.
+    (
+        "threshold",
+        {"detections": {"overrides": {"access-denied": {"threshold": -1}}}},
+        "threshold must be a finite number",
+    ),
+    (
+        "evaluation_periods",
+        {"detections": {"overrides": {"access-denied": {"evaluation_periods": 0}}}},
+        "evaluation_periods must be a whole number from 1 to 100.",
+    ),
+    (
+        "noncurrent-days",
+        {"log_bucket": {"noncurrent_version_expiration_days": 100}},
+        "log_bucket.noncurrent_version_expiration_days must be at least 365 days (CIS).",
+    ),
+    (
+        "whole-days",
+        {"log_bucket": {"transition_to_glacier_days": 1.5}},
+        "must be a whole number of days from 1 to 36500.",
+    ),
+    (
+        "transition-after-expiration",
+        {"log_bucket": {"transition_to_glacier_days": 3000}},
+        "log_bucket: transition_to_glacier_days must be less than expiration_days.",
+    ),
+    ("object-lock-mode", {"log_bucket": {"object_lock_mode": "on"}}, "log_bucket.object_lock_mode must be one of off,"),
     # The same rules as the app's config, with the same wording (app/config.py).
     ("name_prefix-reserved", {"name_prefix": "xn--acme"}, "name_prefix must not start with xn--, sthree-"),
     (
