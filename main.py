@@ -49,11 +49,11 @@ def check_replaceable(outdir: Path) -> None:
         raise OutdirError(f"--outdir {outdir}: exists and is not a folder; refusing to replace it")
     if not outdir.exists():
         return
+    stacks = outdir / "stacks"
     for entry in sorted(outdir.iterdir()):
-        stacks = outdir / "stacks"
         if entry.name not in SYNTH_FILES or (entry == stacks and not entry.is_dir()):
             _refuse(outdir, entry)
-    for stack in sorted((outdir / "stacks").iterdir()) if (outdir / "stacks").is_dir() else ():
+    for stack in sorted(stacks.iterdir()) if stacks.is_dir() else ():
         if not stack.is_dir() or stack.is_symlink():
             _refuse(outdir, stack)
         for entry in sorted(stack.iterdir()):
@@ -147,12 +147,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
         config = load_config(args.config)
-    except ConfigError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    try:
         synthesize(config, Path(args.outdir))
-    except OutdirError as error:
+    except (ConfigError, OutdirError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     if warning := no_subscriber_warning(config):

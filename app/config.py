@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic.fields import FieldInfo
 
 from app.rules import Checked, ModelRule, Rule, checked, each, hcl, optional, shown, shown_name
@@ -82,14 +82,9 @@ class AppOnly:
     reason: str
 
 
-def _require_bool(value: object) -> object:
-    if not isinstance(value, bool):
-        raise ValueError(f"must be true or false (got {shown(value)})")
-    return value
-
-
-#: A bool that TOML must spell true or false (no "yes", no 1).
-StrictBool = Annotated[bool, BeforeValidator(_require_bool)]
+IS_BOOL = Rule("must be true or false", lambda v: isinstance(v, bool))
+#: A bool that TOML must spell true or false (no "yes", no 1); Terraform's bool type does the same.
+StrictBool = Annotated[bool, checked(IS_BOOL)]
 
 
 #: AWS tagging rules ("Tagging AWS resources", Tag naming limits and requirements): at most 50
@@ -228,6 +223,7 @@ EVALUATION_PERIODS = Rule(
 
 
 def _evaluation_range(override: Any) -> tuple[int, int]:
+    """The override's period and evaluation periods, each the catalogue's default when unset."""
     return override.period or ALARM_DEFAULTS.period, override.evaluation_periods or ALARM_DEFAULTS.evaluation_periods
 
 
@@ -359,12 +355,13 @@ class DetectionsConfig(Checked):
             enabled = True
             organization_wide = organization_wide_by_default(detection)
         override = self.overrides.get(detection.name, AlarmOverride())
+        period, evaluation_periods = _evaluation_range(override)
         return DetectionChoice(
             enabled=enabled and detection.name not in self.disabled,
             organization_wide=organization_wide,
             threshold=ALARM_DEFAULTS.threshold if override.threshold is None else override.threshold,
-            period=override.period or ALARM_DEFAULTS.period,
-            evaluation_periods=override.evaluation_periods or ALARM_DEFAULTS.evaluation_periods,
+            period=period,
+            evaluation_periods=evaluation_periods,
         )
 
 

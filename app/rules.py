@@ -1,11 +1,10 @@
 """Config rules written once: a Python test and the same check in HCL, with one message.
 
-A :class:`Rule` checks one value. It is attached to a config field (``Annotated[..., Rule]``
-or :func:`checked`), where :func:`checked` makes it the field's pydantic validator, and
-:func:`hcl_validations` turns the same rules into the Terraform ``validation`` blocks of the
-module's variables. Wrappers say where the value is: :func:`each` (every element of a list,
-or every value of a table), :func:`optional` (unset means the default). Checks that span
-fields are :class:`ModelRule` s on the model (``RULES``); they too carry both forms.
+A :class:`Rule` checks one value. ``Annotated[..., checked(rule, ...)]`` makes rules a config
+field's pydantic validator, and :func:`hcl_validations` turns the same rules into the
+Terraform ``validation`` blocks of the module's variables. Wrappers say where the value is:
+:func:`each` (every element of a list), :func:`optional` (unset means the default). Checks
+that span fields are :class:`ModelRule` s on the model (``RULES``); they too carry both forms.
 
 Python's message: ``<field path>: <message> (got <value>)``; the module's: ``<path> <message>.``
 """
@@ -122,7 +121,8 @@ def checked(*rules: Rule) -> BeforeValidator:
     return BeforeValidator(validate)
 
 
-def _field_rules(metadata: list[Any]) -> list[Rule]:
+def field_rules(metadata: list[Any]) -> list[Rule]:
+    """The rules :func:`checked` attached to a field (its pydantic metadata)."""
     return [rule for item in metadata for rule in getattr(getattr(item, "func", None), "rules", ())]
 
 
@@ -163,7 +163,7 @@ def hcl_validations(path: str, annotation: Any, metadata: list[Any], value: str)
     ``path`` names the field in the messages, ``value`` is its HCL expression. A table of
     models (``dict[str, Model]``) is checked value by value: ``alltrue([for o in values(...)])``.
     """
-    for rule in _field_rules(metadata):
+    for rule in field_rules(metadata):
         condition = rule.hcl_condition(value)
         if condition is not None:
             yield condition, f"{path} {rule.message}."

@@ -22,7 +22,7 @@ import pytest
 from pydantic import BaseModel
 
 from app.config import module_inputs
-from app.rules import Rule, _field_rules
+from app.rules import Rule, field_rules
 
 NUMBERS: list[Any] = [
     -1,
@@ -108,7 +108,7 @@ def _samples(annotation: Any) -> list[Any]:
 
 def _rules(path: str, annotation: Any, metadata: list[Any]) -> Iterator[tuple[str, Rule, Any]]:
     """``(path, rule, annotation)`` of every HCL-bearing rule on a field and on its model's fields."""
-    for rule in _field_rules(metadata):
+    for rule in field_rules(metadata):
         if rule.condition is not None:
             yield path, rule, annotation
     model = get_args(annotation)[1] if get_origin(annotation) is dict else annotation
