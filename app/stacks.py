@@ -9,6 +9,8 @@ from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTag
 from constructs import Construct
 
 from app.config import BaselineConfig, module_inputs
+from app.moves import add_moved_blocks
+from constructs_lib.addresses import check_addresses, plain_addresses
 from constructs_lib.baseline import ManagementAccountBaseline, ManagementAccountBaselineProps
 from constructs_lib.hardened_bucket import BucketLifecycle, HardenedBucket, HardenedBucketProps
 from constructs_lib.organization_trail import LogBucketProps
@@ -83,6 +85,7 @@ class StateBootstrapStack(TerraformStack):
 
     def __init__(self, scope: Construct, id_: str, *, config: BaselineConfig) -> None:
         super().__init__(scope, id_)
+        plain_addresses(self, {"state": "state"})
         LocalBackend(self, path=str(Path(config.state.bootstrap_state_path).resolve()))
         require_terraform(self)
         add_aws_provider(self, config)
@@ -96,6 +99,8 @@ class StateBootstrapStack(TerraformStack):
                 lifecycle=BucketLifecycle(noncurrent_version_expiration_days=STATE_HISTORY_DAYS),
             ),
         )
+        check_addresses(self)
+        add_moved_blocks(self)
 
 
 class BaselineStack(TerraformStack):
@@ -124,6 +129,7 @@ class BaselineStack(TerraformStack):
         props = baseline_props(config)
         self.baseline = ManagementAccountBaseline(self, "baseline", props=props)
         add_outputs(self, self.baseline)
+        add_moved_blocks(self)
 
 
 def build_app(config: BaselineConfig, *, outdir: str | None = None) -> App:

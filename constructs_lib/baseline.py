@@ -9,13 +9,14 @@ from typing import Any
 
 from constructs import Construct
 
+from constructs_lib.addresses import address, check_addresses, plain_addresses
 from constructs_lib.budget_alarm import BudgetAlarm, BudgetAlarmProps
 from constructs_lib.choice import DetectionChooser
 from constructs_lib.detections import CATALOGUE, EventDetection
 from constructs_lib.encryption_key import EncryptionKey, EncryptionKeyProps
 from constructs_lib.environment import AwsEnvironment
-from constructs_lib.event_rule_alert import EventRuleAlert, EventRuleAlertProps
-from constructs_lib.log_metric_alarm import LogMetricAlarm, LogMetricAlarmProps
+from constructs_lib.event_rule_alerts import EventRuleAlert, EventRuleAlerts, EventRuleAlertsProps
+from constructs_lib.log_metric_alarms import LogMetricAlarm, LogMetricAlarms, LogMetricAlarmsProps
 from constructs_lib.notification_topic import NotificationTopic, NotificationTopicProps
 from constructs_lib.organization_trail import (
     LogBucketProps,
@@ -24,10 +25,35 @@ from constructs_lib.organization_trail import (
     log_group_name,
     trail_arn,
 )
-from constructs_lib.switch import Flag, attribute, expression, is_off
+from constructs_lib.switch import Flag, is_off
 
 #: Key of the billing alarm in the ``alarm_arns`` output (the log alarms use their detection's name).
 BILLING_ALARM_KEY = "estimated-charges"
+
+#: The plain Terraform name of everything the baseline builds, by construct path (an element
+#: takes its own path's entry, else its nearest enclosing construct's). These are the
+#: addresses of every plan and ``terraform state`` command: renaming one needs a ``moved`` block.
+ADDRESSES: dict[str, str] = {
+    "environment": "current",
+    "key": "this",
+    "key/policy-document": "key",
+    "key/policy-document-without-switched": "key_without_switched",
+    "alerts": "alerts",
+    "alerts/policy-document-without-switched": "alerts_without_switched",
+    "organization-trail": "organization_trail",
+    "organization-trail/logs-role": "cloudtrail_to_cloudwatch",
+    "organization-trail/logs-role-policy": "cloudtrail_to_cloudwatch",
+    "organization-trail/logs-role-permissions": "cloudtrail_to_cloudwatch",
+    "organization-trail/logs-role-trust": "cloudtrail_to_cloudwatch_trust",
+    "organization-trail/storage": "trail_logs",
+    "organization-trail/access-logs": "access_logs",
+    "log-alarms": "this",
+    "log-alarms/detections": "log_detections",
+    "event-alerts": "this",
+    "event-alerts/detections": "event_detections",
+    "budget": "monthly",
+    "budget/billing-alarm": "estimated_charges",
+}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -67,6 +93,7 @@ class ManagementAccountBaseline(Construct):
 
     def __init__(self, scope: Construct, id_: str, *, props: ManagementAccountBaselineProps) -> None:
         super().__init__(scope, id_)
+        plain_addresses(self, ADDRESSES)
         prefix = props.name_prefix
         self.environment = env = AwsEnvironment(self, "environment")
         topic_name, trail_name = f"{prefix}-alerts", f"{prefix}-organization-trail"
@@ -112,38 +139,49 @@ class ManagementAccountBaseline(Construct):
                 access_log_bucket_name=f"{prefix}-access-logs-{env.account_id}",
             ),
         )
-        self.log_alarms: dict[str, LogMetricAlarm] = {}
-        self.event_alerts: dict[str, EventRuleAlert] = {}
+        log_alarms: list[LogMetricAlarm] = []
+        event_alerts: list[EventRuleAlert] = []
         for detection in CATALOGUE.values():
             choice = props.detections.choice_for(detection)
             if is_off(choice.enabled):
                 continue
             name = f"{prefix}-{detection.name}"
             if isinstance(detection, EventDetection):
-                self.event_alerts[detection.name] = EventRuleAlert(
-                    self,
-                    detection.name,
-                    props=EventRuleAlertProps(
-                        detection=detection, name=name, topic_arn=self.topic.topic_arn, enabled=choice.enabled
-                    ),
-                )
+                event_alerts.append(EventRuleAlert(detection=detection, name=name, enabled=choice.enabled))
                 continue
-            self.log_alarms[detection.name] = LogMetricAlarm(
-                self,
-                detection.name,
-                props=LogMetricAlarmProps(
+            log_alarms.append(
+                LogMetricAlarm(
                     detection=detection,
                     name=name,
-                    log_group_name=self.trail.log_group.name,
-                    management_account_id=env.account_id,
-                    topic_arn=self.topic.topic_arn,
                     organization_wide=choice.organization_wide,
                     enabled=choice.enabled,
                     threshold=choice.threshold,
                     period=choice.period,
                     evaluation_periods=choice.evaluation_periods,
+                )
+            )
+        #: The metric filters and alarms of the log detections that are on (None if none is).
+        self.log_alarms: LogMetricAlarms | None = None
+        if log_alarms:
+            self.log_alarms = LogMetricAlarms(
+                self,
+                "log-alarms",
+                props=LogMetricAlarmsProps(
+                    alarms=log_alarms,
+                    log_group_name=self.trail.log_group.name,
+                    management_account_id=env.account_id,
+                    topic_arn=self.topic.topic_arn,
                 ),
             )
+        #: The EventBridge rules of the event detections that are on (None if none is).
+        self.event_alerts: EventRuleAlerts | None = None
+        if event_alerts:
+            self.event_alerts = EventRuleAlerts(
+                self, "event-alerts", props=EventRuleAlertsProps(alerts=event_alerts, topic_arn=self.topic.topic_arn)
+            )
+        #: Names of the log detections that are on (in the module flavour, those that may be).
+        self.log_detection_names = [alarm.detection.name for alarm in log_alarms]
+        self.event_detection_names = [alert.detection.name for alert in event_alerts]
         self.budget = BudgetAlarm(
             self,
             "budget",
@@ -155,19 +193,22 @@ class ManagementAccountBaseline(Construct):
                 depends_on=[self.topic.policy],
             ),
         )
+        check_addresses(self)
 
     def _alarm_arns(self) -> Any:
-        """Alarm ARNs by name; switched-off alarms (module flavour) are left out."""
-        alarms = {name: alarm.alarm for name, alarm in self.log_alarms.items()}
-        alarms[BILLING_ALARM_KEY] = self.budget.billing_alarm
-        if all(alarm.count is None for alarm in alarms.values()):
-            return {name: alarm.arn for name, alarm in alarms.items()}
-        entries = ", ".join(f"{json.dumps(name)} = {expression(alarm, 'arn')}" for name, alarm in alarms.items())
-        return f"${{{{ for name, arn in {{ {entries} }} : name => arn if arn != null }}}}"
+        """Alarm ARNs by name: each log detection's that is built, and the billing alarm's."""
+        billing = self.budget.billing_alarm.arn
+        alarms = self.log_alarms
+        if alarms is None:
+            return {BILLING_ALARM_KEY: billing}
+        if alarms.switched:
+            billing_entry = f"{json.dumps(BILLING_ALARM_KEY)} = {address(self.budget.billing_alarm)}.arn"
+            return f"${{merge({alarms.arns_expression()}, {{ {billing_entry} }})}}"
+        return {**{name: alarms.arn_of(name) for name in self.log_detection_names}, BILLING_ALARM_KEY: billing}
 
     def outputs(self) -> dict[str, BaselineOutput]:
         """The stable outputs: names are an interface of the module flavour, never renamed."""
-        root_rule = self.event_alerts.get("root-sign-in")
+        root_sign_in = self.event_alerts if "root-sign-in" in self.event_detection_names else None
         return {
             "alert_topic_arn": BaselineOutput(self.topic.topic_arn, "ARN of the SNS topic every alert goes to."),
             "organization_trail_arn": BaselineOutput(self.trail.trail.arn, "ARN of the organization trail."),
@@ -179,7 +220,7 @@ class ManagementAccountBaseline(Construct):
                 "ARN of the KMS key of the trail, log group and topic (null when kms_encryption is off).",
             ),
             "root_sign_in_rule_arn": BaselineOutput(
-                attribute(root_rule.rule, "arn") if root_rule else None,
+                root_sign_in.arn_of("root-sign-in") if root_sign_in else None,
                 "ARN of the EventBridge rule that reports root sign-ins (null when disabled).",
             ),
             "alarm_arns": BaselineOutput(

@@ -10,6 +10,8 @@ from cdktf_cdktf_provider_aws.budgets_budget import BudgetsBudget, BudgetsBudget
 from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import CloudwatchMetricAlarm
 from constructs import Construct
 
+from constructs_lib.addresses import addressed
+
 #: How often AWS publishes EstimatedCharges (several times a day).
 BILLING_PERIOD_SECONDS = 21600
 #: Periods the billing alarm looks back over: a day. One breaching period is enough to alarm;
@@ -57,46 +59,50 @@ class BudgetAlarm(Construct):
 
     def __init__(self, scope: Construct, id_: str, *, props: BudgetAlarmProps) -> None:
         super().__init__(scope, id_)
-        self.billing_alarm = CloudwatchMetricAlarm(
-            self,
-            "billing-alarm",
-            alarm_name=props.name,
-            alarm_description=f"Estimated charges of the month are above {_usd(props.limit_usd)} USD.",
-            namespace="AWS/Billing",
-            metric_name="EstimatedCharges",
-            dimensions={"Currency": "USD"},
-            statistic="Maximum",
-            period=BILLING_PERIOD_SECONDS,
-            evaluation_periods=BILLING_EVALUATION_PERIODS,
-            datapoints_to_alarm=1,
-            threshold=props.limit_usd,
-            comparison_operator="GreaterThanThreshold",
-            treat_missing_data="missing",
-            actions_enabled=True,
-            alarm_actions=[props.topic_arn],
-            insufficient_data_actions=[props.topic_arn],
+        self.billing_alarm = addressed(
+            CloudwatchMetricAlarm(
+                self,
+                "billing-alarm",
+                alarm_name=props.name,
+                alarm_description=f"Estimated charges of the month are above {_usd(props.limit_usd)} USD.",
+                namespace="AWS/Billing",
+                metric_name="EstimatedCharges",
+                dimensions={"Currency": "USD"},
+                statistic="Maximum",
+                period=BILLING_PERIOD_SECONDS,
+                evaluation_periods=BILLING_EVALUATION_PERIODS,
+                datapoints_to_alarm=1,
+                threshold=props.limit_usd,
+                comparison_operator="GreaterThanThreshold",
+                treat_missing_data="missing",
+                actions_enabled=True,
+                alarm_actions=[props.topic_arn],
+                insufficient_data_actions=[props.topic_arn],
+            )
         )
         self.budget: BudgetsBudget | None = None
         if props.create_budget is not False:
             conditional = not isinstance(props.create_budget, bool)
-            self.budget = BudgetsBudget(
-                self,
-                "budget",
-                count=Token.as_number(Fn.conditional(props.create_budget, 1, 0)) if conditional else None,
-                name=props.name,
-                budget_type="COST",
-                limit_amount=_usd(props.limit_usd),
-                limit_unit="USD",
-                time_unit="MONTHLY",
-                notification=[
-                    BudgetsBudgetNotification(
-                        notification_type=kind,
-                        comparison_operator="GREATER_THAN",
-                        threshold=props.threshold_percent,
-                        threshold_type="PERCENTAGE",
-                        subscriber_sns_topic_arns=[props.topic_arn],
-                    )
-                    for kind in ("ACTUAL", "FORECASTED")
-                ],
-                depends_on=list(props.depends_on) or None,
+            self.budget = addressed(
+                BudgetsBudget(
+                    self,
+                    "budget",
+                    count=Token.as_number(Fn.conditional(props.create_budget, 1, 0)) if conditional else None,
+                    name=props.name,
+                    budget_type="COST",
+                    limit_amount=_usd(props.limit_usd),
+                    limit_unit="USD",
+                    time_unit="MONTHLY",
+                    notification=[
+                        BudgetsBudgetNotification(
+                            notification_type=kind,
+                            comparison_operator="GREATER_THAN",
+                            threshold=props.threshold_percent,
+                            threshold_type="PERCENTAGE",
+                            subscriber_sns_topic_arns=[props.topic_arn],
+                        )
+                        for kind in ("ACTUAL", "FORECASTED")
+                    ],
+                    depends_on=list(props.depends_on) or None,
+                )
             )

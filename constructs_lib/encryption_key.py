@@ -9,6 +9,7 @@ from cdktf_cdktf_provider_aws.kms_alias import KmsAlias
 from cdktf_cdktf_provider_aws.kms_key import KmsKey
 from constructs import Construct
 
+from constructs_lib.addresses import addressed
 from constructs_lib.environment import AwsEnvironment
 from constructs_lib.policy import (
     arn_equals,
@@ -142,18 +143,22 @@ class EncryptionKey(Construct):
             when=props.budgets_publish,
         )
         count = count_for(props.enabled)
-        self.key = KmsKey(
-            self,
-            "key",
-            count=count,
-            description="Management account baseline: trail log files, trail log group, alert topic.",
-            enable_key_rotation=True,
-            deletion_window_in_days=DELETION_WINDOW_DAYS,
-            policy=policy_json,
-            lifecycle=TerraformResourceLifecycle(prevent_destroy=props.prevent_destroy),
+        self.key = addressed(
+            KmsKey(
+                self,
+                "key",
+                count=count,
+                description="Management account baseline: trail log files, trail log group, alert topic.",
+                enable_key_rotation=True,
+                deletion_window_in_days=DELETION_WINDOW_DAYS,
+                policy=policy_json,
+                lifecycle=TerraformResourceLifecycle(prevent_destroy=props.prevent_destroy),
+            )
         )
-        self.alias = KmsAlias(
-            self, "alias", count=count, name=f"alias/{props.alias}", target_key_id=attribute(self.key, "key_id")
+        self.alias = addressed(
+            KmsAlias(
+                self, "alias", count=count, name=f"alias/{props.alias}", target_key_id=attribute(self.key, "key_id")
+            )
         )
         #: The key's ARN (null in the module flavour when encryption is switched off).
         self.key_arn: str = attribute(self.key, "arn")

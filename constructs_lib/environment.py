@@ -13,6 +13,7 @@ from cdktf_cdktf_provider_aws.data_aws_partition import DataAwsPartition
 from cdktf_cdktf_provider_aws.data_aws_region import DataAwsRegion
 from constructs import Construct
 
+from constructs_lib.addresses import addressed
 from constructs_lib.home import HOME_REGION
 
 
@@ -29,24 +30,26 @@ class AwsEnvironment(Construct):
 
     def __init__(self, scope: Construct, id_: str, *, home_region: str = HOME_REGION) -> None:
         super().__init__(scope, id_)
-        self.caller = DataAwsCallerIdentity(self, "caller")
-        self.organization = DataAwsOrganizationsOrganization(self, "organization")
-        self.partition_lookup = DataAwsPartition(self, "partition")
-        self.region_lookup = DataAwsRegion(
-            self,
-            "region",
-            lifecycle=TerraformResourceLifecycle(
-                postcondition=[
-                    Postcondition(
-                        condition=f"${{self.name == {json.dumps(home_region)}}}",
-                        error_message=(
-                            f"The management account baseline must be applied with an aws provider "
-                            f"for {home_region} (the billing metric, root sign-in events and the "
-                            "trail's home region are there), not ${self.name}."
-                        ),
-                    )
-                ]
-            ),
+        self.caller = addressed(DataAwsCallerIdentity(self, "caller"))
+        self.organization = addressed(DataAwsOrganizationsOrganization(self, "organization"))
+        self.partition_lookup = addressed(DataAwsPartition(self, "partition"))
+        self.region_lookup = addressed(
+            DataAwsRegion(
+                self,
+                "region",
+                lifecycle=TerraformResourceLifecycle(
+                    postcondition=[
+                        Postcondition(
+                            condition=f"${{self.name == {json.dumps(home_region)}}}",
+                            error_message=(
+                                f"The management account baseline must be applied with an aws provider "
+                                f"for {home_region} (the billing metric, root sign-in events and the "
+                                "trail's home region are there), not ${self.name}."
+                            ),
+                        )
+                    ]
+                ),
+            )
         )
         self.account_id: str = self.caller.account_id
         self.organization_id: str = self.organization.id

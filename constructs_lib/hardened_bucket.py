@@ -40,6 +40,7 @@ from cdktf_cdktf_provider_aws.s3_bucket_versioning import (
 )
 from constructs import Construct
 
+from constructs_lib.addresses import addressed
 from constructs_lib.policy import deny_insecure_transport, policy_document
 from constructs_lib.switch import Flag, attribute, count_for, differs, is_off
 
@@ -123,56 +124,66 @@ class HardenedBucket(Construct):
         super().__init__(scope, id_)
         count = count_for(props.enabled)
         lock_on: Flag = differs(props.object_lock.mode, "off") if props.object_lock else False
-        self.bucket = S3Bucket(
-            self,
-            "bucket",
-            count=count,
-            bucket=props.bucket_name,
-            force_destroy=props.force_destroy,
-            # Object Lock can only be turned on when the bucket is created.
-            object_lock_enabled=None if lock_on is False else lock_on,
-            lifecycle=TerraformResourceLifecycle(prevent_destroy=props.prevent_destroy),
+        self.bucket = addressed(
+            S3Bucket(
+                self,
+                "bucket",
+                count=count,
+                bucket=props.bucket_name,
+                force_destroy=props.force_destroy,
+                # Object Lock can only be turned on when the bucket is created.
+                object_lock_enabled=None if lock_on is False else lock_on,
+                lifecycle=TerraformResourceLifecycle(prevent_destroy=props.prevent_destroy),
+            )
         )
         bucket_id, bucket_arn = attribute(self.bucket, "id"), attribute(self.bucket, "arn")
         self.bucket_name: str = bucket_id
-        self.public_access_block = S3BucketPublicAccessBlock(
-            self,
-            "public-access-block",
-            count=count,
-            bucket=bucket_id,
-            block_public_acls=True,
-            block_public_policy=True,
-            ignore_public_acls=True,
-            restrict_public_buckets=True,
+        self.public_access_block = addressed(
+            S3BucketPublicAccessBlock(
+                self,
+                "public-access-block",
+                count=count,
+                bucket=bucket_id,
+                block_public_acls=True,
+                block_public_policy=True,
+                ignore_public_acls=True,
+                restrict_public_buckets=True,
+            )
         )
-        S3BucketOwnershipControls(
-            self,
-            "ownership",
-            count=count,
-            bucket=bucket_id,
-            rule=S3BucketOwnershipControlsRule(object_ownership="BucketOwnerEnforced"),
+        addressed(
+            S3BucketOwnershipControls(
+                self,
+                "ownership",
+                count=count,
+                bucket=bucket_id,
+                rule=S3BucketOwnershipControlsRule(object_ownership="BucketOwnerEnforced"),
+            )
         )
-        versioning = S3BucketVersioningA(
-            self,
-            "versioning",
-            count=count,
-            bucket=bucket_id,
-            versioning_configuration=S3BucketVersioningVersioningConfiguration(status="Enabled"),
+        versioning = addressed(
+            S3BucketVersioningA(
+                self,
+                "versioning",
+                count=count,
+                bucket=bucket_id,
+                versioning_configuration=S3BucketVersioningVersioningConfiguration(status="Enabled"),
+            )
         )
-        S3BucketServerSideEncryptionConfigurationA(
-            self,
-            "encryption",
-            count=count,
-            bucket=bucket_id,
-            rule=[
-                S3BucketServerSideEncryptionConfigurationRuleA(
-                    apply_server_side_encryption_by_default=(
-                        S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA(
-                            sse_algorithm="AES256"
-                        )
-                    ),
-                )
-            ],
+        addressed(
+            S3BucketServerSideEncryptionConfigurationA(
+                self,
+                "encryption",
+                count=count,
+                bucket=bucket_id,
+                rule=[
+                    S3BucketServerSideEncryptionConfigurationRuleA(
+                        apply_server_side_encryption_by_default=(
+                            S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA(
+                                sse_algorithm="AES256"
+                            )
+                        ),
+                    )
+                ],
+            )
         )
         document = policy_document(
             self,
@@ -183,76 +194,84 @@ class HardenedBucket(Construct):
             ],
             count=count,
         )
-        self.policy = S3BucketPolicy(
-            self,
-            "policy",
-            count=count,
-            bucket=bucket_id,
-            policy=attribute(document, "json"),
-            # S3 rejects a policy write while the public access block is being changed.
-            depends_on=[self.public_access_block],
+        self.policy = addressed(
+            S3BucketPolicy(
+                self,
+                "policy",
+                count=count,
+                bucket=bucket_id,
+                policy=attribute(document, "json"),
+                # S3 rejects a policy write while the public access block is being changed.
+                depends_on=[self.public_access_block],
+            )
         )
         if props.lifecycle is not None:
             self._add_lifecycle(props.lifecycle, bucket_id, count, versioning)
         if props.object_lock is not None and not is_off(lock_on):
-            S3BucketObjectLockConfigurationA(
-                self,
-                "object-lock",
-                count=count_for(lock_on),
-                bucket=bucket_id,
-                rule=S3BucketObjectLockConfigurationRuleA(
-                    default_retention=S3BucketObjectLockConfigurationRuleDefaultRetentionA(
-                        mode=props.object_lock.mode, days=props.object_lock.days
-                    )
-                ),
-                depends_on=[versioning],
+            addressed(
+                S3BucketObjectLockConfigurationA(
+                    self,
+                    "object-lock",
+                    count=count_for(lock_on),
+                    bucket=bucket_id,
+                    rule=S3BucketObjectLockConfigurationRuleA(
+                        default_retention=S3BucketObjectLockConfigurationRuleDefaultRetentionA(
+                            mode=props.object_lock.mode, days=props.object_lock.days
+                        )
+                    ),
+                    depends_on=[versioning],
+                )
             )
         if props.access_logging is not None and not is_off(props.access_logging.enabled):
-            S3BucketLoggingA(
-                self,
-                "access-logging",
-                count=count_for(props.access_logging.enabled),
-                bucket=bucket_id,
-                target_bucket=props.access_logging.target_bucket,
-                target_prefix=props.access_logging.target_prefix,
-                depends_on=[props.access_logging.target_policy] if props.access_logging.target_policy else None,
+            addressed(
+                S3BucketLoggingA(
+                    self,
+                    "access-logging",
+                    count=count_for(props.access_logging.enabled),
+                    bucket=bucket_id,
+                    target_bucket=props.access_logging.target_bucket,
+                    target_prefix=props.access_logging.target_prefix,
+                    depends_on=[props.access_logging.target_policy] if props.access_logging.target_policy else None,
+                )
             )
 
     def _add_lifecycle(
         self, lifecycle: BucketLifecycle, bucket_id: str, count: float | None, versioning: S3BucketVersioningA
     ) -> None:
-        S3BucketLifecycleConfiguration(
-            self,
-            "lifecycle",
-            count=count,
-            bucket=bucket_id,
-            rule=[
-                S3BucketLifecycleConfigurationRule(
-                    id="retention",
-                    status="Enabled",
-                    filter=[S3BucketLifecycleConfigurationRuleFilter(prefix="")],
-                    transition=[
-                        S3BucketLifecycleConfigurationRuleTransition(
-                            days=lifecycle.transition_to_glacier_days, storage_class="GLACIER"
-                        )
-                    ]
-                    if lifecycle.transition_to_glacier_days is not None
-                    else None,
-                    expiration=[S3BucketLifecycleConfigurationRuleExpiration(days=lifecycle.expiration_days)]
-                    if lifecycle.expiration_days is not None
-                    else None,
-                    noncurrent_version_expiration=[
-                        S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration(
-                            noncurrent_days=lifecycle.noncurrent_version_expiration_days
-                        )
-                    ],
-                    abort_incomplete_multipart_upload=[
-                        S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload(
-                            days_after_initiation=ABORT_INCOMPLETE_UPLOAD_DAYS
-                        )
-                    ],
-                )
-            ],
-            # A lifecycle rule on versions needs versioning in place first.
-            depends_on=[versioning],
+        addressed(
+            S3BucketLifecycleConfiguration(
+                self,
+                "lifecycle",
+                count=count,
+                bucket=bucket_id,
+                rule=[
+                    S3BucketLifecycleConfigurationRule(
+                        id="retention",
+                        status="Enabled",
+                        filter=[S3BucketLifecycleConfigurationRuleFilter(prefix="")],
+                        transition=[
+                            S3BucketLifecycleConfigurationRuleTransition(
+                                days=lifecycle.transition_to_glacier_days, storage_class="GLACIER"
+                            )
+                        ]
+                        if lifecycle.transition_to_glacier_days is not None
+                        else None,
+                        expiration=[S3BucketLifecycleConfigurationRuleExpiration(days=lifecycle.expiration_days)]
+                        if lifecycle.expiration_days is not None
+                        else None,
+                        noncurrent_version_expiration=[
+                            S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration(
+                                noncurrent_days=lifecycle.noncurrent_version_expiration_days
+                            )
+                        ],
+                        abort_incomplete_multipart_upload=[
+                            S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload(
+                                days_after_initiation=ABORT_INCOMPLETE_UPLOAD_DAYS
+                            )
+                        ],
+                    )
+                ],
+                # A lifecycle rule on versions needs versioning in place first.
+                depends_on=[versioning],
+            )
         )

@@ -12,6 +12,7 @@ from cdktf_cdktf_provider_aws.sns_topic_policy import SnsTopicPolicy
 from cdktf_cdktf_provider_aws.sns_topic_subscription import SnsTopicSubscription
 from constructs import Construct
 
+from constructs_lib.addresses import addressed
 from constructs_lib.environment import AwsEnvironment
 from constructs_lib.policy import (
     arn_like,
@@ -53,7 +54,7 @@ class NotificationTopic(Construct):
     def __init__(self, scope: Construct, id_: str, *, props: NotificationTopicProps) -> None:
         super().__init__(scope, id_)
         env = props.environment
-        self.topic = SnsTopic(self, "topic", name=props.name, kms_master_key_id=props.kms_key_arn)
+        self.topic = addressed(SnsTopic(self, "topic", name=props.name, kms_master_key_id=props.kms_key_arn))
         self.topic_arn: str = self.topic.arn
         # Each publisher with the confused-deputy keys its documentation says it sends
         # (tools/policies/model.py holds the requests and their pages).
@@ -96,14 +97,16 @@ class NotificationTopic(Construct):
             switched=[publish("AllowBudgets")],
             when=props.budgets_publish,
         )
-        self.policy = SnsTopicPolicy(self, "policy", arn=self.topic_arn, policy=policy_json)
+        self.policy = addressed(SnsTopicPolicy(self, "policy", arn=self.topic_arn, policy=policy_json))
 
         emails = TerraformIterator.from_list(list(props.email_addresses))
-        SnsTopicSubscription(
-            self,
-            "email",
-            for_each=emails,
-            topic_arn=self.topic_arn,
-            protocol="email",
-            endpoint=Token.as_string(emails.value),
+        addressed(
+            SnsTopicSubscription(
+                self,
+                "email",
+                for_each=emails,
+                topic_arn=self.topic_arn,
+                protocol="email",
+                endpoint=Token.as_string(emails.value),
+            )
         )

@@ -11,6 +11,7 @@ from cdktf_cdktf_provider_aws.iam_role import IamRole
 from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
 from constructs import Construct
 
+from constructs_lib.addresses import addressed
 from constructs_lib.environment import AwsEnvironment
 from constructs_lib.hardened_bucket import (
     AccessLogging,
@@ -168,13 +169,15 @@ class OrganizationTrail(Construct):
         self.bucket_name: str = storage.bucket_name
         self.bucket_policy = storage.policy
 
-        self.log_group = CloudwatchLogGroup(
-            self,
-            "log-group",
-            name=log_group_name(props.name),
-            retention_in_days=props.log_retention_days,
-            skip_destroy=props.protect_log_data,
-            kms_key_id=props.kms_key_arn,
+        self.log_group = addressed(
+            CloudwatchLogGroup(
+                self,
+                "log-group",
+                name=log_group_name(props.name),
+                retention_in_days=props.log_retention_days,
+                skip_destroy=props.protect_log_data,
+                kms_key_id=props.kms_key_arn,
+            )
         )
         assume_role_document = policy_document(
             self,
@@ -188,12 +191,14 @@ class OrganizationTrail(Construct):
                 statement(sid="CloudTrailAssumeRole", service=CLOUDTRAIL, actions=["sts:AssumeRole"])
             ],
         )
-        self.logs_role = IamRole(
-            self,
-            "logs-role",
-            name=f"{props.name}-cloudwatch-logs",
-            description="Lets CloudTrail deliver the organization trail to CloudWatch Logs.",
-            assume_role_policy=assume_role_document.json,
+        self.logs_role = addressed(
+            IamRole(
+                self,
+                "logs-role",
+                name=f"{props.name}-cloudwatch-logs",
+                description="Lets CloudTrail deliver the organization trail to CloudWatch Logs.",
+                assume_role_policy=assume_role_document.json,
+            )
         )
         # CloudTrail names the streams <account id>_CloudTrail_<region> for the management
         # account and <organization id>_<account id>_CloudTrail_<region> for the members.
@@ -212,29 +217,33 @@ class OrganizationTrail(Construct):
                 )
             ],
         )
-        logs_role_policy = IamRolePolicy(
-            self,
-            "logs-role-policy",
-            name="cloudtrail-to-cloudwatch-logs",
-            role=self.logs_role.id,
-            policy=logs_role_document.json,
+        logs_role_policy = addressed(
+            IamRolePolicy(
+                self,
+                "logs-role-policy",
+                name="cloudtrail-to-cloudwatch-logs",
+                role=self.logs_role.id,
+                policy=logs_role_document.json,
+            )
         )
 
-        self.trail = Cloudtrail(
-            self,
-            "trail",
-            name=props.name,
-            s3_bucket_name=self.bucket.id,
-            is_organization_trail=True,
-            is_multi_region_trail=True,
-            include_global_service_events=True,
-            enable_log_file_validation=True,
-            enable_logging=True,
-            kms_key_id=props.kms_key_arn,
-            # CloudTrail wants the log group ARN with the ":*" stream suffix.
-            cloud_watch_logs_group_arn=f"{self.log_group.arn}:*",
-            cloud_watch_logs_role_arn=self.logs_role.arn,
-            depends_on=[self.bucket_policy, logs_role_policy],
+        self.trail = addressed(
+            Cloudtrail(
+                self,
+                "trail",
+                name=props.name,
+                s3_bucket_name=self.bucket.id,
+                is_organization_trail=True,
+                is_multi_region_trail=True,
+                include_global_service_events=True,
+                enable_log_file_validation=True,
+                enable_logging=True,
+                kms_key_id=props.kms_key_arn,
+                # CloudTrail wants the log group ARN with the ":*" stream suffix.
+                cloud_watch_logs_group_arn=f"{self.log_group.arn}:*",
+                cloud_watch_logs_role_arn=self.logs_role.arn,
+                depends_on=[self.bucket_policy, logs_role_policy],
+            )
         )
 
     def _access_log_bucket(

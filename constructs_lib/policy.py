@@ -18,6 +18,7 @@ from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import (
 )
 from constructs import Construct
 
+from constructs_lib.addresses import addressed
 from constructs_lib.switch import Flag, either
 
 
@@ -126,4 +127,4 @@ def policy_document(
     count: float | None = None,
 ) -> DataAwsIamPolicyDocument:
     """Render ``statements`` as one policy document; use ``.json`` for the text."""
-    return DataAwsIamPolicyDocument(scope, id_, statement=list(statements), count=count)
+    return addressed(DataAwsIamPolicyDocument(scope, id_, statement=list(statements), count=count))

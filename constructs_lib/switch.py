@@ -3,15 +3,30 @@
 The app knows its config when it synthesizes, so a switched-off resource is simply not
 built. The module flavour gets its config as variables, so a switch becomes ``count`` on
 each resource, and a reference to a counted resource reads ``one(<address>[*].<attr>)``:
-the value, or null when the resource is switched off. Constructs call these helpers and
-stay the same code for both flavours.
+the value, or null when the resource is switched off. Entries built once each (the
+detections) become one ``for_each`` keyed by name: the entries themselves in the app, a
+local filtered by each entry's switch in the module (:func:`for_each_of`). Constructs call
+these helpers and stay the same code for both flavours.
 """
 
 from __future__ import annotations
 
-from typing import TypeAlias, TypeVar
+from collections.abc import Mapping
+from typing import Any, TypeAlias, TypeVar
 
-from cdktf import Fn, IResolvable, Op, TerraformDataSource, TerraformResource, TerraformStack, Token
+from cdktf import (
+    Fn,
+    IResolvable,
+    Op,
+    TerraformDataSource,
+    TerraformIterator,
+    TerraformLocal,
+    TerraformResource,
+    Token,
+)
+from constructs import Construct
+
+from constructs_lib.addresses import address, addressed
 
 #: A switch: a plain bool (the app) or a Terraform bool expression (the module flavour).
 Flag: TypeAlias = bool | IResolvable
@@ -53,13 +68,6 @@ def _hcl_escaped(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
-def address(element: TerraformResource | TerraformDataSource) -> str:
-    """``type.logical_id`` (``data.`` first for a data source), as used inside expressions."""
-    logical_id = TerraformStack.of(element).get_logical_id(element)
-    prefix = "data." if isinstance(element, TerraformDataSource) else ""
-    return f"{prefix}{element.terraform_resource_type}.{logical_id}"
-
-
 def expression(element: TerraformResource | TerraformDataSource, name: str) -> str:
     """The bare expression (no ``${}``) reading ``element.name``; for a counted element, the
     value or null (``one(<address>[*].<name>)``)."""
@@ -80,3 +88,21 @@ def differs(value: str, other: str) -> Flag:
     if Token.is_unresolved(value):
         return Op.neq(value, other)
     return value != other
+
+
+def for_each_of(
+    scope: Construct, id_: str, entries: Mapping[str, Mapping[str, Any]], enabled: Mapping[str, Flag]
+) -> TerraformIterator:
+    """The ``for_each`` of resources built once per entry, keyed by the entry's name.
+
+    When every entry is plainly on (the app), the entries themselves. Otherwise (the module
+    flavour) a local ``id_`` holds every entry with its switch as ``enabled``, and the
+    resources iterate over the entries whose switch is on when Terraform plans.
+    """
+    if all(flag is True for flag in enabled.values()):
+        return TerraformIterator.from_map({name: dict(entry) for name, entry in entries.items()})
+    local = addressed(
+        TerraformLocal(scope, id_, {name: {**entry, "enabled": enabled[name]} for name, entry in entries.items()})
+    )
+    switched = f"${{{{ for name, entry in {address(local)} : name => entry if entry.enabled }}}}"
+    return TerraformIterator.from_map(Token.as_any_map(switched))

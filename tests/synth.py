@@ -7,10 +7,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from cdktf import TerraformDataSource, TerraformElement, TerraformStack, Testing
+from cdktf import TerraformDataSource, TerraformElement, Testing
 
 from app.config import BaselineConfig
 from app.stacks import BaselineStack, StateBootstrapStack
+from tools import compare_synth
 
 Json = dict[str, Any]
 _DOCUMENT_REF = re.compile(r"^\$\{data\.aws_iam_policy_document\.([^.]+)\.json\}$")
@@ -34,13 +35,21 @@ class Synthesized:
     def _address(self, element: TerraformElement) -> tuple[str, str, str]:
         kind = "data" if isinstance(element, TerraformDataSource) else "resource"
         resource_type: str = element.terraform_resource_type  # type: ignore[attr-defined]
-        return kind, resource_type, TerraformStack.of(element).get_logical_id(element)
+        return kind, resource_type, element.friendly_unique_id
 
     def body(self, element: TerraformElement) -> Json:
         """The JSON block synthesized for ``element``."""
         kind, resource_type, logical_id = self._address(element)
         block: Json = self.doc[kind][resource_type][logical_id]
         return block
+
+    def instances(self, element: TerraformElement) -> dict[str, Json]:
+        """The instances of a ``for_each`` element, by key, with ``each.*`` replaced by their values."""
+        return compare_synth.instances(self.body(element))
+
+    def instance(self, element: TerraformElement, key: str) -> Json:
+        """One instance of a ``for_each`` element, as Terraform makes it."""
+        return self.instances(element)[key]
 
     def ref(self, element: TerraformElement, attribute: str) -> str:
         """The Terraform expression that reads ``attribute`` of ``element``."""
@@ -66,6 +75,13 @@ class Synthesized:
 
     def resources(self, resource_type: str) -> dict[str, Json]:
         found: dict[str, Json] = self.doc.get("resource", {}).get(resource_type, {})
+        return found
+
+    def bodies(self, resource_type: str) -> list[Json]:
+        """Every instance of ``resource_type``: one per key of a literal ``for_each`` map, else the block."""
+        found: list[Json] = []
+        for block in self.resources(resource_type).values():
+            found += compare_synth.instances(block).values() if isinstance(block.get("for_each"), dict) else [block]
         return found
 
     def policy_statements(self, policy_expression: str) -> dict[str, Json]:

@@ -11,18 +11,20 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from cdktf import TerraformStack, Testing
 from cdktf_cdktf_provider_aws.provider import AwsProvider
 
 from constructs_lib.budget_alarm import BudgetAlarm, BudgetAlarmProps
-from constructs_lib.detections import ACCESS_DENIED, ROOT_SIGN_IN
+from constructs_lib.detections import ACCESS_DENIED, CONSOLE_SIGN_IN, ROOT_SIGN_IN
 from constructs_lib.encryption_key import EncryptionKey, EncryptionKeyProps
 from constructs_lib.environment import AwsEnvironment
-from constructs_lib.event_rule_alert import EventRuleAlert, EventRuleAlertProps
+from constructs_lib.event_rule_alerts import EventRuleAlert, EventRuleAlerts, EventRuleAlertsProps
 from constructs_lib.hardened_bucket import HardenedBucket, HardenedBucketProps
-from constructs_lib.log_metric_alarm import LogMetricAlarm, LogMetricAlarmProps
+from constructs_lib.log_metric_alarms import LogMetricAlarm, LogMetricAlarms, LogMetricAlarmsProps
 from constructs_lib.notification_topic import NotificationTopic, NotificationTopicProps
 from constructs_lib.organization_trail import OrganizationTrail, OrganizationTrailProps
+from tools import compare_synth
 
 TOPIC = "arn:aws:sns:us-east-1:111122223333:alerts"
 Json = dict[str, Any]
@@ -149,14 +151,16 @@ def test_an_organization_trail_logs_everywhere_with_validation_to_its_bucket_and
     assert resource_types(document)["aws_s3_bucket_lifecycle_configuration"] == 2
 
 
-def test_a_log_metric_alarm_counts_its_detection_and_notifies_the_topic() -> None:
+def test_log_metric_alarms_are_one_filter_and_one_alarm_per_detection_keyed_by_name() -> None:
     document = bare(
-        lambda s: LogMetricAlarm(
+        lambda s: LogMetricAlarms(
             s,
             "a",
-            props=LogMetricAlarmProps(
-                detection=ACCESS_DENIED,
-                name="acme-access-denied",
+            props=LogMetricAlarmsProps(
+                alarms=[
+                    LogMetricAlarm(detection=ACCESS_DENIED, name="acme-access-denied"),
+                    LogMetricAlarm(detection=CONSOLE_SIGN_IN, name="acme-console-sign-in", threshold=2),
+                ],
                 log_group_name="/aws/cloudtrail/t",
                 management_account_id="111122223333",
                 topic_arn=TOPIC,
@@ -164,26 +168,42 @@ def test_a_log_metric_alarm_counts_its_detection_and_notifies_the_topic() -> Non
         )
     )
     assert resource_types(document) == {"aws_cloudwatch_log_metric_filter": 1, "aws_cloudwatch_metric_alarm": 1}
-    metric_filter = only(document, "aws_cloudwatch_log_metric_filter")
-    assert "111122223333" in metric_filter["pattern"]  # scoped to the management account by default
-    alarm = only(document, "aws_cloudwatch_metric_alarm")
-    assert (alarm["alarm_actions"], alarm["actions_enabled"], alarm["threshold"], alarm["period"]) == (
+    filters = compare_synth.instances(only(document, "aws_cloudwatch_log_metric_filter"))
+    alarms = compare_synth.instances(only(document, "aws_cloudwatch_metric_alarm"))
+    assert set(filters) == set(alarms) == {"access-denied", "console-sign-in"}
+    # Scoped to the management account by default.
+    assert "111122223333" in filters["access-denied"]["pattern"]
+    assert filters["console-sign-in"]["metric_transformation"]["name"] == "ConsoleSignInCount"
+    alarm = alarms["access-denied"]
+    assert (alarm["alarm_name"], alarm["alarm_actions"], alarm["actions_enabled"]) == (
+        "acme-access-denied",
         [TOPIC],
         True,
-        0,
-        300,
     )
+    assert [(a["threshold"], a["period"]) for a in alarms.values()] == [(0, 300), (2, 300)]
 
 
-def test_an_event_rule_alert_sends_matches_to_the_topic_as_a_sentence() -> None:
+def test_log_metric_alarms_refuse_two_alarms_for_one_detection() -> None:
+    twice = [LogMetricAlarm(detection=ACCESS_DENIED, name=name) for name in ("a", "b")]
+    props = LogMetricAlarmsProps(alarms=twice, log_group_name="g", management_account_id="1", topic_arn=TOPIC)
+    with pytest.raises(ValueError, match="two alarms for one detection name"):
+        bare(lambda s: LogMetricAlarms(s, "a", props=props))
+
+
+def test_event_rule_alerts_send_matches_to_the_topic_as_a_sentence() -> None:
     document = bare(
-        lambda s: EventRuleAlert(
-            s, "r", props=EventRuleAlertProps(detection=ROOT_SIGN_IN, name="acme-root", topic_arn=TOPIC)
+        lambda s: EventRuleAlerts(
+            s,
+            "r",
+            props=EventRuleAlertsProps(
+                alerts=[EventRuleAlert(detection=ROOT_SIGN_IN, name="acme-root")], topic_arn=TOPIC
+            ),
         )
     )
     assert resource_types(document) == {"aws_cloudwatch_event_rule": 1, "aws_cloudwatch_event_target": 1}
-    target = only(document, "aws_cloudwatch_event_target")
-    assert (target["rule"], target["arn"]) == ("acme-root", TOPIC)
+    (rule,) = compare_synth.instances(only(document, "aws_cloudwatch_event_rule")).values()
+    target = compare_synth.instances(only(document, "aws_cloudwatch_event_target"))["root-sign-in"]
+    assert (rule["name"], target["rule"], target["arn"]) == ("acme-root", "acme-root", TOPIC)
     assert json.loads(target["input_transformer"]["input_template"]).startswith("[CRITICAL]")
 
 

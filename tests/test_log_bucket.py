@@ -29,13 +29,13 @@ def every_option() -> Synthesized:
     )
 
 
-def _only(s: Synthesized, resource_type: str, name_part: str) -> dict[str, Any]:
-    (body,) = (body for logical_id, body in s.resources(resource_type).items() if name_part in logical_id)
+def _only(s: Synthesized, resource_type: str, name: str) -> dict[str, Any]:
+    body: dict[str, Any] = s.resources(resource_type)[name]
     return body
 
 
 def test_logs_move_to_glacier_and_expire_after_the_documented_defaults(default_stack: Synthesized) -> None:
-    rules = _only(default_stack, "aws_s3_bucket_lifecycle_configuration", "storage")["rule"]
+    rules = _only(default_stack, "aws_s3_bucket_lifecycle_configuration", "trail_logs")["rule"]
     assert rules == [
         {
             "id": "retention",
@@ -50,7 +50,7 @@ def test_logs_move_to_glacier_and_expire_after_the_documented_defaults(default_s
 
 
 def test_lifecycle_days_follow_the_config(every_option: Synthesized) -> None:
-    (rule,) = _only(every_option, "aws_s3_bucket_lifecycle_configuration", "storage")["rule"]
+    (rule,) = _only(every_option, "aws_s3_bucket_lifecycle_configuration", "trail_logs")["rule"]
     assert rule["transition"] == [{"days": 30, "storage_class": "GLACIER"}]
     assert rule["expiration"] == [{"days": 3653}]
     assert rule["noncurrent_version_expiration"] == [{"noncurrent_days": 400}]
@@ -73,25 +73,25 @@ def test_access_logging_can_be_switched_off() -> None:
 def test_object_lock_keeps_each_log_file_for_the_configured_days(every_option: Synthesized) -> None:
     s = every_option
     assert s.body(s.stack.baseline.trail.bucket)["object_lock_enabled"] is True
-    lock = _only(s, "aws_s3_bucket_object_lock_configuration", "storage")
+    lock = _only(s, "aws_s3_bucket_object_lock_configuration", "trail_logs")
     assert lock["rule"] == {"default_retention": {"mode": "COMPLIANCE", "days": 400}}
 
 
 def test_access_logs_go_to_a_separate_hardened_bucket(every_option: Synthesized) -> None:
     s = every_option
-    logging = _only(s, "aws_s3_bucket_logging", "storage")
-    target = _only(s, "aws_s3_bucket", "access-logs")
+    logging = _only(s, "aws_s3_bucket_logging", "trail_logs")
+    target = _only(s, "aws_s3_bucket", "access_logs")
     assert target["bucket"] == f"mgmt-baseline-access-logs-{s.env.account_id}"
     assert logging["target_prefix"] == "s3-access-logs/"
-    assert logging["target_bucket"].startswith("${aws_s3_bucket.baseline_organization-trail_access-logs_bucket")
-    block = _only(s, "aws_s3_bucket_public_access_block", "access-logs")
+    assert logging["target_bucket"] == "${aws_s3_bucket.access_logs.id}"
+    block = _only(s, "aws_s3_bucket_public_access_block", "access_logs")
     assert block["block_public_policy"] is True
     assert block["restrict_public_buckets"] is True
 
 
 def test_only_s3_logging_of_the_log_bucket_may_write_access_logs(every_option: Synthesized) -> None:
     s = every_option
-    policy = _only(s, "aws_s3_bucket_policy", "access-logs")
+    policy = _only(s, "aws_s3_bucket_policy", "access_logs")
     statement = s.policy_statements(policy["policy"])["S3ServerAccessLogsFromTheLogBucket"]
     assert statement["principals"] == [{"type": "Service", "identifiers": ["logging.s3.amazonaws.com"]}]
     assert statement["actions"] == ["s3:PutObject"]

@@ -6,6 +6,7 @@ import pytest
 
 from app.config import BaselineConfig
 from constructs_lib.detections import CIS_DETECTIONS
+from constructs_lib.log_metric_alarms import LogMetricAlarms
 from tests.synth import Synthesized, synth
 
 EXPECTED_PATTERNS = {
@@ -15,18 +16,26 @@ EXPECTED_PATTERNS = {
         '&& ($.recipientAccountId = "{account}") }}'
     ),
 }
+
+
+def _alarms(s: Synthesized) -> LogMetricAlarms:
+    """The baseline's log alarms (some detection is on in every config here)."""
+    alarms = s.stack.baseline.log_alarms
+    assert alarms is not None
+    return alarms
+
+
 EXPECTED_METRICS = {"console-sign-in": "ConsoleSignInCount", "access-denied": "AccessDeniedCount"}
 
 
 def test_the_seed_detections_are_the_ones_created(default_stack: Synthesized) -> None:
-    assert set(default_stack.stack.baseline.log_alarms) == set(EXPECTED_PATTERNS)
+    assert set(default_stack.stack.baseline.log_detection_names) == set(EXPECTED_PATTERNS)
 
 
 @pytest.mark.parametrize("name", EXPECTED_PATTERNS)
 def test_filter_counts_the_events_of_the_management_account_only(default_stack: Synthesized, name: str) -> None:
     s = default_stack
-    parts = s.stack.baseline.log_alarms[name]
-    metric_filter = s.body(parts.metric_filter)
+    metric_filter = s.instance(_alarms(s).metric_filter, name)
     assert metric_filter["pattern"] == EXPECTED_PATTERNS[name].format(account=s.env.account_id)
     assert metric_filter["log_group_name"] == s.ref(s.stack.baseline.trail.log_group, "name")
     assert metric_filter["name"] == f"mgmt-baseline-{name}"
@@ -40,7 +49,7 @@ def test_filter_counts_the_events_of_the_management_account_only(default_stack: 
 @pytest.mark.parametrize("name", EXPECTED_PATTERNS)
 def test_alarm_fires_on_any_count_and_notifies_the_topic(default_stack: Synthesized, name: str) -> None:
     s = default_stack
-    alarm = s.body(s.stack.baseline.log_alarms[name].alarm)
+    alarm = s.instance(_alarms(s).alarm, name)
     assert alarm["alarm_name"] == f"mgmt-baseline-{name}"
     assert alarm["namespace"] == "ManagementAccountBaseline"
     assert alarm["metric_name"] == EXPECTED_METRICS[name]
@@ -59,16 +68,21 @@ def _with_detections(**detections: object) -> Synthesized:
 
 
 def test_cis_pack_is_off_by_default(default_stack: Synthesized) -> None:
-    assert not any(name.startswith("cis-") for name in default_stack.stack.baseline.log_alarms)
+    assert not any(name.startswith("cis-") for name in default_stack.stack.baseline.log_detection_names)
 
 
 def test_cis_pack_exact_uses_the_security_hub_patterns_verbatim() -> None:
     s = _with_detections(cis_pack="exact")
-    assert set(s.stack.baseline.log_alarms) == {*EXPECTED_PATTERNS, *(d.name for d in CIS_DETECTIONS)}
+    alarms = _alarms(s)
+    assert set(s.stack.baseline.log_detection_names) == {*EXPECTED_PATTERNS, *(d.name for d in CIS_DETECTIONS)}
+    assert (
+        set(s.instances(alarms.metric_filter))
+        == set(s.instances(alarms.alarm))
+        == set(s.stack.baseline.log_detection_names)
+    )
     for detection in CIS_DETECTIONS:
-        parts = s.stack.baseline.log_alarms[detection.name]
-        assert s.body(parts.metric_filter)["pattern"] == detection.pattern
-        alarm = s.body(parts.alarm)
+        assert s.instance(alarms.metric_filter, detection.name)["pattern"] == detection.pattern
+        alarm = s.instance(alarms.alarm, detection.name)
         assert alarm["actions_enabled"] is True  # Security Hub CloudWatch.15/.17
         assert alarm["alarm_actions"] == [s.ref(s.stack.baseline.topic.topic, "arn")]
         assert alarm["alarm_description"].endswith(f"({detection.control})")
@@ -77,16 +91,18 @@ def test_cis_pack_exact_uses_the_security_hub_patterns_verbatim() -> None:
 def test_cis_pack_management_only_scopes_the_same_patterns_to_the_account() -> None:
     s = _with_detections(cis_pack="management-only")
     for detection in CIS_DETECTIONS:
-        pattern = s.body(s.stack.baseline.log_alarms[detection.name].metric_filter)["pattern"]
+        pattern = s.instance(_alarms(s).metric_filter, detection.name)["pattern"]
         inner = detection.pattern.strip()[1:-1].strip()
         assert pattern == f'{{ ({inner}) && ($.recipientAccountId = "{s.env.account_id}") }}'
 
 
 def test_disabled_entries_are_not_built() -> None:
     s = _with_detections(cis_pack="exact", disabled=["access-denied", "root-sign-in", "cis-vpc-changes"])
-    assert "access-denied" not in s.stack.baseline.log_alarms
-    assert "cis-vpc-changes" not in s.stack.baseline.log_alarms
-    assert s.stack.baseline.event_alerts == {}
+    built = s.instances(_alarms(s).alarm)
+    assert "access-denied" not in built
+    assert "cis-vpc-changes" not in built
+    assert "cis-root-usage" in built
+    assert s.stack.baseline.event_alerts is None
     assert "aws_cloudwatch_event_rule" not in s.doc["resource"]
     assert "access-denied" not in s.doc["output"]["alarm_arns"]["value"]
     assert s.doc["output"]["root_sign_in_rule_arn"]["value"] is None
@@ -94,12 +110,12 @@ def test_disabled_entries_are_not_built() -> None:
 
 def test_overrides_change_only_the_named_alarm() -> None:
     s = _with_detections(overrides={"access-denied": {"threshold": 5, "period": 900, "evaluation_periods": 2}})
-    changed = s.body(s.stack.baseline.log_alarms["access-denied"].alarm)
-    unchanged = s.body(s.stack.baseline.log_alarms["console-sign-in"].alarm)
+    alarms = s.instances(_alarms(s).alarm)
+    changed, unchanged = alarms["access-denied"], alarms["console-sign-in"]
     assert (changed["threshold"], changed["period"], changed["evaluation_periods"]) == (5, 900, 2)
     assert (unchanged["threshold"], unchanged["period"], unchanged["evaluation_periods"]) == (0, 300, 1)
 
 
 def test_alarm_descriptions_lead_with_the_severity(default_stack: Synthesized) -> None:
-    alarm = default_stack.body(default_stack.stack.baseline.log_alarms["access-denied"].alarm)
+    alarm = default_stack.instance(_alarms(default_stack).alarm, "access-denied")
     assert alarm["alarm_description"].startswith("[MEDIUM] A request to the management account was denied")

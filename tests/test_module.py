@@ -115,7 +115,7 @@ def test_variables_drive_the_resources(document: dict[str, Any]) -> None:
     resources = document["resource"]
     (trail,) = resources["aws_cloudtrail"].values()
     (log_group,) = resources["aws_cloudwatch_log_group"].values()
-    bucket = resources["aws_s3_bucket"]["baseline_organization-trail_storage_bucket_F74A8660"]
+    bucket = resources["aws_s3_bucket"]["trail_logs"]
     (budget,) = resources["aws_budgets_budget"].values()
     assert trail["name"] == "${var.name_prefix}-organization-trail"
     assert log_group["retention_in_days"] == "${var.log_retention_days}"
@@ -131,22 +131,30 @@ def test_variables_drive_the_resources(document: dict[str, Any]) -> None:
 def test_outputs_keep_their_stable_names_and_say_what_they_are(document: dict[str, Any]) -> None:
     assert set(document["output"]) == STABLE_OUTPUTS
     assert all(output["description"] for output in document["output"].values())
-    alarm_arns = document["output"]["alarm_arns"]["value"]  # switched-off alarms are left out
-    assert alarm_arns.startswith("${{ for name, arn in {")
-    assert alarm_arns.endswith("if arn != null }}")
-    for name in [*LOG_DETECTION_NAMES, "estimated-charges"]:
-        assert f'"{name}" = ' in alarm_arns
+    # Every alarm the for_each builds (switched-off detections are not), and the billing alarm.
+    assert document["output"]["alarm_arns"]["value"] == (
+        "${merge({ for name, alarm in aws_cloudwatch_metric_alarm.this : name => alarm.arn }, "
+        '{ "estimated-charges" = aws_cloudwatch_metric_alarm.estimated_charges.arn })}'
+    )
+    assert document["output"]["root_sign_in_rule_arn"]["value"] == (
+        '${try(aws_cloudwatch_event_rule.this["root-sign-in"].arn, null)}'
+    )
 
 
-def test_switches_become_counts(document: dict[str, Any]) -> None:
+def test_switches_become_counts_and_detections_a_filtered_for_each(document: dict[str, Any]) -> None:
     resources = document["resource"]
-    (key,) = resources["aws_kms_key"].values()
-    assert key["count"] == "${var.kms_encryption ? 1 : 0}"
-    access_logs = resources["aws_s3_bucket"]["baseline_organization-trail_access-logs_bucket_7AD1C2C0"]
-    assert access_logs["count"] == "${var.log_bucket.access_logging ? 1 : 0}"
-    cis = resources["aws_cloudwatch_metric_alarm"]["baseline_cis-root-usage_alarm_34673FCE"]
-    assert "var.detections.cis_pack" in cis["count"]
-    assert "var.detections.disabled" in cis["count"]
+    assert resources["aws_kms_key"]["this"]["count"] == "${var.kms_encryption ? 1 : 0}"
+    assert resources["aws_s3_bucket"]["access_logs"]["count"] == "${var.log_bucket.access_logging ? 1 : 0}"
+    # Every detection is an entry of a local, with its switch; the resources take those switched on.
+    log_detections = document["locals"]["log_detections"]
+    assert set(log_detections) == set(LOG_DETECTION_NAMES)
+    cis = log_detections["cis-root-usage"]["enabled"]
+    assert "var.detections.cis_pack" in cis
+    assert "var.detections.disabled" in cis
+    on = "${{ for name, entry in local.log_detections : name => entry if entry.enabled }}"
+    assert resources["aws_cloudwatch_log_metric_filter"]["this"]["for_each"] == on
+    assert resources["aws_cloudwatch_metric_alarm"]["this"]["for_each"] == on
+    assert list(document["locals"]["event_detections"]) == ["root-sign-in"]
 
 
 def test_module_refuses_a_provider_for_another_region(document: dict[str, Any]) -> None:

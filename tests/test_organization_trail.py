@@ -87,17 +87,17 @@ def test_bucket_refuses_requests_without_tls(default_stack: Synthesized) -> None
 
 
 #: The trail's buckets: its log bucket and the bucket of the log bucket's access logs.
-BUCKETS = ("storage", "access-logs")
+BUCKETS = ("trail_logs", "access_logs")
 
 
 def _of_bucket(s: Synthesized, resource_type: str, bucket: str) -> dict[str, Any]:
-    (body,) = (body for logical_id, body in s.resources(resource_type).items() if f"_{bucket}_" in logical_id)
+    body: dict[str, Any] = s.resources(resource_type)[bucket]
     return body
 
 
 def _bucket_id(s: Synthesized, bucket: str) -> str:
-    (logical_id,) = (logical_id for logical_id in s.resources("aws_s3_bucket") if f"_{bucket}_" in logical_id)
-    return f"${{aws_s3_bucket.{logical_id}.id}}"
+    assert bucket in s.resources("aws_s3_bucket")
+    return f"${{aws_s3_bucket.{bucket}.id}}"
 
 
 @pytest.mark.parametrize("bucket", BUCKETS)

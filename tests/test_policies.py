@@ -125,8 +125,7 @@ def test_the_model_names_each_fact_s_source() -> None:
 
 
 def _trust_document(documents: list[dict[str, Any]]) -> dict[str, Any]:
-    (name,) = (name for name in documents[0]["data"]["aws_iam_policy_document"] if "logs-role-trust" in name)
-    block: dict[str, Any] = documents[0]["data"]["aws_iam_policy_document"][name]
+    block: dict[str, Any] = documents[0]["data"]["aws_iam_policy_document"]["cloudtrail_to_cloudwatch_trust"]
     return block
 
 
@@ -141,7 +140,7 @@ def test_a_condition_on_a_key_the_service_never_sends_fails_the_proof() -> None:
     proof = prove([TerraformJson(document, ENV) for document in mutated])
     assert [outcome.case.call.name for outcome in proof.wrong] == ["cloudtrail-assumes-the-logs-role"]
     (dead,) = proof.dead_statements
-    assert "logs-role" in dead
+    assert "aws_iam_role.cloudtrail_to_cloudwatch " in dead
     assert "CloudTrailAssumeRole" in dead
 
 
@@ -163,7 +162,7 @@ def test_a_statement_no_modelled_request_uses_is_dead() -> None:
 def test_a_policy_that_lets_another_account_in_fails_the_proof() -> None:
     # Drop the topic statement's conditions for alarms: any account's alarm could publish.
     documents = app_documents(BaselineConfig())
-    topics = [b for n, b in documents[0]["data"]["aws_iam_policy_document"].items() if "alerts_policy-document" in n]
+    topics = [b for n, b in documents[0]["data"]["aws_iam_policy_document"].items() if "alerts" in n]
     (alarms,) = (s for s in topics[0]["statement"] if s["sid"] == "AllowCloudWatchAlarms")
     del alarms["condition"]
     proof = prove([TerraformJson(document, ENV) for document in documents])
@@ -191,62 +190,62 @@ def _set(key: str, value: Any) -> Any:
 #: (document, statement, how it is loosened, the modelled call that must then be let through).
 LOOSENED = [
     (
-        "key_policy-document",
+        "key",
         "CloudTrailDescribesTheKey",
         _set("condition", []),
         "another-trail-of-this-account-describes-the-key",
     ),
     (
-        "key_policy-document",
+        "key",
         "CloudTrailEncryptsThisTrailsLogs",
         _drop_condition("aws:SourceArn"),
         "another-trail-of-this-account-uses-the-key",
     ),
     (
-        "key_policy-document",
+        "key",
         "CloudWatchLogsEncryptsThisLogGroup",
         _set("actions", ["kms:*"]),
         "cloudwatch-logs-schedules-the-keys-deletion",
     ),
     (
-        "key_policy-document",
+        "key",
         "CloudWatchLogsEncryptsThisLogGroup",
         _set("condition", []),
         "another-log-group-uses-the-key",
     ),
     (
-        "key_policy-document",
+        "key",
         "CloudWatchAlarmsPublishToTheTopic",
         _set("condition", []),
         "another-accounts-alarm-uses-the-key",
     ),
     (
-        "storage_policy-document",
+        "trail_logs",
         "AWSCloudTrailWriteOrganization",
         _drop_condition("aws:SourceArn"),
         "another-trail-of-this-account-puts-into-the-organization-path",
     ),
     (
-        "storage_policy-document",
+        "trail_logs",
         "AWSCloudTrailWriteOrganization",
         _drop_condition("s3:x-amz-acl"),
         "this-trail-puts-without-bucket-owner-full-control",
     ),
     (
-        "storage_policy-document",
+        "trail_logs",
         "AWSCloudTrailAclCheck",
         _set("condition", []),
         "another-accounts-trail-checks-the-bucket-acl",
     ),
     (
-        "access-logs_policy-document",
+        "access_logs",
         "S3ServerAccessLogsFromTheLogBucket",
         _set("condition", []),
         "another-buckets-access-logs",
     ),
-    ("alerts_policy-document", "AllowBudgets", _set("condition", []), "another-accounts-budget-publishes"),
+    ("alerts", "AllowBudgets", _set("condition", []), "another-accounts-budget-publishes"),
     (
-        "logs-role-permissions",
+        "cloudtrail_to_cloudwatch",
         "CloudTrailWriteLogStreams",
         _any_stream,
         "logs-role-writes-a-stream-that-is-not-cloudtrails",
@@ -261,19 +260,19 @@ def test_loosening_a_statement_lets_a_modelled_call_through(
     document: str, sid: str, loosen: Any, let_through: str
 ) -> None:
     documents = app_documents(BaselineConfig())
-    for name, block in documents[0]["data"]["aws_iam_policy_document"].items():
-        if document in name:
-            for statement in block["statement"]:
-                if statement.get("sid") == sid:
-                    loosen(statement)
+    (statement,) = (
+        statement
+        for statement in documents[0]["data"]["aws_iam_policy_document"][document]["statement"]
+        if statement.get("sid") == sid
+    )
+    loosen(statement)
     proof = prove([TerraformJson(d, ENV) for d in documents])
     assert let_through in {outcome.case.call.name for outcome in proof.wrong}
 
 
 def test_the_resolver_refuses_policy_arguments_it_would_leave_out() -> None:
     documents = app_documents(BaselineConfig())
-    (name,) = (name for name in documents[0]["data"]["aws_iam_policy_document"] if "logs-role-trust" in name)
-    documents[0]["data"]["aws_iam_policy_document"][name]["statement"][0]["not_principals"] = []
+    _trust_document(documents)["statement"][0]["not_principals"] = []
     with pytest.raises(UnsupportedExpressionError, match="not_principals"):
         TerraformJson(documents[0], ENV).attached_policies()
 
@@ -284,3 +283,25 @@ def test_the_resolver_refuses_expressions_it_does_not_know() -> None:
     policy["policy"] = "${jsonencode({})}"
     with pytest.raises(UnsupportedExpressionError, match="jsonencode"):
         TerraformJson(documents[0], ENV).attached_policies()
+
+
+def test_the_resolver_reads_each_instance_of_a_for_each_over_a_filtered_local() -> None:
+    # The module's detections: a local holds every entry with its switch; the resources take
+    # the entries switched on, and each instance reads its own entry.
+    entry = {"enabled": '${!contains(var.disabled, "{name}")}', "name": "${var.name_prefix}-{name}"}
+    document = {
+        "variable": {"disabled": {"default": ["b"]}, "name_prefix": {"default": "acme"}},
+        "locals": {"detections": {name: {k: v.replace("{name}", name) for k, v in entry.items()} for name in "ab"}},
+        "resource": {
+            "aws_cloudwatch_metric_alarm": {
+                "this": {
+                    "for_each": "${{ for name, entry in local.detections : name => entry if entry.enabled }}",
+                    "alarm_name": "${each.value.name}",
+                }
+            }
+        },
+    }
+    alarm = "arn:aws:cloudwatch:us-east-1:111122223333:alarm:acme-"
+    assert TerraformJson(document, ENV).resource_values("aws_cloudwatch_metric_alarm", "arn") == [f"{alarm}a"]
+    every = TerraformJson(document, ENV, {"disabled": []}).resource_values("aws_cloudwatch_metric_alarm", "arn")
+    assert every == [f"{alarm}a", f"{alarm}b"]

@@ -47,7 +47,7 @@ def test_the_longest_name_prefix_keeps_every_name_within_aws_limits() -> None:
     account_id = s.env.account_id
     checked = set()
     for (resource_type, argument), limit in NAME_LIMITS.items():
-        for body in s.resources(resource_type).values():
+        for body in s.bodies(resource_type):
             name = body[argument].replace(account_id, "123456789012")
             assert name.startswith("a" * 24) or name.startswith("/aws/cloudtrail/" + "a" * 24)
             assert len(name) <= limit, f"{resource_type}.{argument} {name!r} is longer than {limit}"

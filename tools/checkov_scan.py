@@ -46,7 +46,7 @@ class Report:
     def line(self) -> str:
         return (
             f"{self.stack}: passed {self.passed}, failed {len(self.failed)}, "
-            f"skipped {len(self.skipped)} (listed in {SKIPS_FILE.name})"
+            f"skipped {len(self.skipped)} (listed in {SKIPS_FILE.name}), parsing errors {self.parsing_errors}"
         )
 
 
@@ -63,11 +63,13 @@ def checkov_readable(stack_file: Path, folder: Path) -> Path:
     """A copy of the stack that checkov 3.3.30 can parse, in ``folder/<stack name>/``.
 
     Its terraform_json parser crashes on a plain string in the ``terraform`` block
-    (``hclify`` of ``required_version``), and reports a parsing error instead of results. No
-    checkov check reads ``required_version``, so the copy leaves out that one setting.
+    (``hclify`` of ``required_version``) and on a top-level list (the ``moved`` blocks), and
+    reports a parsing error instead of results. No checkov check reads either, so the copy
+    leaves out those two.
     """
     document = json.loads(stack_file.read_text())
     document.get("terraform", {}).pop("required_version", None)
+    document.pop("moved", None)
     copy = folder / stack_file.parent.name / stack_file.name
     copy.parent.mkdir(parents=True, exist_ok=True)
     copy.write_text(json.dumps(document))

@@ -37,6 +37,7 @@ from app.config import (
     app_only_fields,
     module_inputs,
 )
+from app.moves import add_moved_blocks
 from app.rules import hcl_validations
 from app.stacks import TERRAFORM_VERSION, add_outputs
 from constructs_lib.baseline import ManagementAccountBaseline, ManagementAccountBaselineProps
@@ -178,6 +179,8 @@ class BaselineModuleStack(TerraformStack):
             values[name] = input_value(variable, field)
         self.baseline = ManagementAccountBaseline(self, "baseline", props=ManagementAccountBaselineProps(**values))
         add_outputs(self, self.baseline)
+        # The module's detections had ``count`` before they had plain addresses.
+        add_moved_blocks(self, counted_detections=True)
 
     def _variable(self, name: str, field: FieldInfo, default: Any) -> TerraformVariable:
         return TerraformVariable(
@@ -256,6 +259,12 @@ def module_readme(document: dict[str, Any]) -> str:
             "in the module `protect_log_data` keeps the log group (`skip_destroy`) and never",
             "empties the log bucket (`force_destroy` off: S3 refuses to delete a bucket that",
             "holds logs). The cdktf app additionally sets `prevent_destroy` on the bucket.",
+            "",
+            "Addresses are plain and stable (`aws_s3_bucket.trail_logs`, `aws_kms_key.this`), and each",
+            "detection is an instance keyed by its name (`aws_cloudwatch_metric_alarm.this[\"access-denied\"]`).",
+            "The module carries `moved` blocks from the hashed addresses of earlier versions",
+            "(`aws_cloudwatch_metric_alarm.baseline_access-denied_alarm_EAE80BC3[0]`), so an upgrade plans",
+            "only moves.",
             "",
             "## Inputs",
             "",

@@ -3,27 +3,19 @@
 from __future__ import annotations
 
 import json
-import re
-import shutil
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 import pytest
 
 from app.config import AlarmOverride, BaselineConfig, DetectionsConfig
-from app.stacks import LOCAL_AWS_SERVICES
 from constructs_lib.detections import CATALOGUE, LOG_DETECTION_NAMES, Scope
+from tests.e2e.example import MODULE_CALL, Example, copy_example
 from tests.e2e.policies import live_document, local_environment, normalized
 from tests.local_aws import LocalAws
 from tests.synth import synth
-from tests.terraform import run_terraform, terraform, terraform_env
-from tools.module import MODULE_PATH, REPO_ROOT
+from tests.terraform import run_terraform, terraform
 from tools.policies.load import module_stack
 from tools.policies.proof import prove
 
-EXAMPLE = Path("examples") / "plain-hcl"
-MODULE_CALL = "module.management_baseline."
 #: The inputs examples/plain-hcl/main.tf passes, and the budget switch the local AWS needs.
 EXAMPLE_INPUTS = BaselineConfig(
     name_prefix="acme-mgmt",
@@ -35,57 +27,16 @@ EXAMPLE_INPUTS = BaselineConfig(
 )
 
 
-@dataclass
-class Example:
-    workdir: Path
-    env: dict[str, str]
-    aws: LocalAws
-
-    def override(self, name: str, settings: dict[str, Any]) -> Path:
-        """Write a Terraform override file (merged into the example's blocks by terraform)."""
-        path = self.workdir / f"{name}_override.tf.json"
-        path.write_text(json.dumps(settings))
-        return path
-
-    def plan_error(self, **module_arguments: object) -> str:
-        """Plan with ``module_arguments`` overridden; the error output, whitespace-normalized."""
-        override = self.override("zz_case", {"module": {"management_baseline": module_arguments}})
-        try:
-            result = run_terraform("plan", "-input=false", cwd=self.workdir, env=self.env)
-        finally:
-            override.unlink()
-        assert result.returncode == 1, result.stdout
-        return " ".join(result.stderr.split())
-
-
 @pytest.fixture(scope="module")
 def example(local_aws: LocalAws, tmp_path_factory: pytest.TempPathFactory) -> Example:
     """A copy of the example and the module (same relative layout), initialized offline."""
-    root = tmp_path_factory.mktemp("module-example")
-    shutil.copytree(REPO_ROOT / MODULE_PATH, root / MODULE_PATH)
-    shutil.copytree(REPO_ROOT / EXAMPLE, root / EXAMPLE, ignore=shutil.ignore_patterns(".terraform*", "*.tfstate*"))
-    example = Example(root / EXAMPLE, terraform_env(root), local_aws)
-    terraform("init", "-input=false", cwd=example.workdir, env=example.env)
-    return example
+    return copy_example(tmp_path_factory.mktemp("module-example"), local_aws)
 
 
 @pytest.fixture(scope="module")
 def local_example(example: Example) -> Example:
     """The example pointed at the local AWS by override files; the example itself is untouched."""
-    example.override(
-        "local_aws",
-        {
-            "provider": {
-                "aws": {
-                    "endpoints": [dict.fromkeys(LOCAL_AWS_SERVICES, example.aws.endpoint)],
-                    "s3_use_path_style": True,
-                    "skip_credentials_validation": True,
-                    "skip_metadata_api_check": "true",
-                }
-            },
-            "module": {"management_baseline": {"create_budget": False}},
-        },
-    )
+    example.point_at_local_aws()
     return example
 
 
@@ -233,20 +184,27 @@ def test_a_provider_for_another_region_is_refused_at_plan_time(local_example: Ex
     assert "not eu-west-1." in error
 
 
-def _without_instance_key(address: str) -> str:
-    return re.sub(r'\["[^"]*"\]$|\[\d+\]$', "", address)
-
-
-def test_example_creates_the_same_resources_as_the_app(applied: Example) -> None:
+def test_example_creates_the_same_resources_at_the_same_addresses_as_the_app(applied: Example) -> None:
     listed = terraform("state", "list", cwd=applied.workdir, env=applied.env).stdout.split()
-    module_resources = [
-        address.removeprefix(MODULE_CALL) for address in listed if not address.startswith(f"{MODULE_CALL}data.")
-    ]
-    app = synth(EXAMPLE_INPUTS).doc["resource"]
-    app_resources = {f"{kind}.{name}" for kind, blocks in app.items() for name in blocks}
-    assert {_without_instance_key(address) for address in module_resources} == app_resources
-    subscriptions = [a for a in module_resources if a.startswith("aws_sns_topic_subscription.")]
-    assert len(subscriptions) == len(EXAMPLE_INPUTS.alert_emails)
+    # The module switches singletons with count: [0] where the app has no instance key.
+    module_resources = {
+        address.removeprefix(MODULE_CALL).removesuffix("[0]")
+        for address in listed
+        if not address.startswith(f"{MODULE_CALL}data.")
+    }
+    app_resources = set()
+    for kind, blocks in synth(EXAMPLE_INPUTS).doc["resource"].items():
+        for name, block in blocks.items():
+            each = block.get("for_each")
+            if each is None:
+                app_resources.add(f"{kind}.{name}")
+                continue
+            keys = each if isinstance(each, dict) else EXAMPLE_INPUTS.alert_emails  # the subscriptions' set
+            app_resources |= {f"{kind}.{name}[{json.dumps(key)}]" for key in keys}
+    assert module_resources == app_resources
+    assert 'aws_cloudwatch_metric_alarm.this["cis-root-usage"]' in module_resources
+    emails = EXAMPLE_INPUTS.alert_emails
+    assert {f'aws_sns_topic_subscription.alerts["{email}"]' for email in emails} <= module_resources
 
 
 def test_the_applied_policies_are_the_ones_the_policy_proof_evaluates(applied: Example) -> None:

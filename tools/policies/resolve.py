@@ -8,9 +8,11 @@ request, this module renders those documents as AWS would receive them, for a gi
 key, role trust, role permissions).
 
 It evaluates only the small expression language the stacks use: references to lookups,
-resources and variables, ``one(x[*].attr)``, ``contains``, ``!``, ``&&``, ``||``, ``==``,
-``!=`` and ``cond ? a : b``. Anything else raises :class:`UnsupportedExpressionError`, so a new
-construct cannot be skipped silently. ``tests/e2e`` checks the rendering against the
+resources, variables and locals, ``one(x[*].attr)``, ``contains``, ``!``, ``&&``, ``||``,
+``==``, ``!=``, ``cond ? a : b`` and ``{ for k, v in x : k => v if cond }``; a resource with
+``for_each`` is one instance per key, its ``each.key`` and ``each.value`` bound. Anything
+else raises :class:`UnsupportedExpressionError`, so a new construct cannot be skipped
+silently. ``tests/e2e`` checks the rendering against the
 policies the real provider wrote to the local AWS.
 """
 
@@ -72,7 +74,7 @@ _TOKEN = re.compile(
     r"""\s*(?:
         (?P<string>"(?:[^"\\]|\\.)*")
       | (?P<number>\d+(?:\.\d+)?)
-      | (?P<op>&&|\|\||==|!=|\[\*\]|[!?:(),.\[\]])
+      | (?P<op>&&|\|\||==|!=|=>|\[\*\]|[!?:(),.\[\]{}])
       | (?P<name>[A-Za-z_][A-Za-z0-9_-]*)
     )""",
     re.VERBOSE,
@@ -92,11 +94,41 @@ def _tokens(text: str) -> list[str]:
     return tokens
 
 
-class _Parser:
-    """Recursive descent over the subset: conditional > or > and > equality > unary > postfix."""
+class _Lazy:
+    """A JSON object of the configuration (a local) whose leaves are evaluated when read: a
+    ``for`` expression reads only the attributes its condition needs."""
 
-    def __init__(self, text: str, resolver: TerraformJson) -> None:
+    def __init__(self, node: Json, resolver: TerraformJson) -> None:
+        self.node, self.resolver = node, resolver
+
+    def get(self, name: str) -> Any:
+        if name not in self.node:
+            raise UnsupportedExpressionError(f"no attribute {name!r} in {sorted(self.node)}")
+        child = self.node[name]
+        return _Lazy(child, self.resolver) if isinstance(child, dict) else self.resolver.value(child)
+
+    def items(self) -> list[tuple[str, Any]]:
+        return [(name, self.get(name)) for name in self.node]
+
+
+def _member(value: Any, name: str) -> Any:
+    if isinstance(value, _Lazy):
+        return value.get(name)
+    if isinstance(value, dict) and name in value:
+        return value[name]
+    raise UnsupportedExpressionError(f"no attribute {name!r} in {value!r}")
+
+
+class _Parser:
+    """Recursive descent over the subset: conditional > or > and > equality > unary > postfix.
+
+    ``scope`` binds names to values: ``each`` in a ``for_each`` instance, a ``for`` expression's
+    key and value names inside it.
+    """
+
+    def __init__(self, text: str, resolver: TerraformJson, scope: Mapping[str, Any] | None = None) -> None:
         self.text, self.tokens, self.at, self.resolver = text, _tokens(text), 0, resolver
+        self.scope: dict[str, Any] = dict(scope or {})
 
     def peek(self) -> str | None:
         return self.tokens[self.at] if self.at < len(self.tokens) else None
@@ -152,6 +184,9 @@ class _Parser:
         if self.peek() == "!":
             self.take()
             return not _truth(self.unary())
+        if self.peek() == "{":
+            self.take()
+            return self.for_object()
         return self.primary()
 
     def primary(self) -> Any:
@@ -187,6 +222,50 @@ class _Parser:
             return item in collection
         raise UnsupportedExpressionError(f"function {function}() in {self.text!r}")
 
+    def for_object(self) -> dict[str, Any]:
+        """``{ for k, v in collection : key => value if condition }`` (the ``{`` taken)."""
+        self.take("for")
+        key_name = self.take()
+        self.take(",")
+        value_name = self.take()
+        self.take("in")
+        collection = self.conditional()
+        self.take(":")
+        start, end = self.at, self._closing_brace(self.at)
+        items = collection.items() if isinstance(collection, _Lazy | dict) else None
+        if items is None:
+            raise UnsupportedExpressionError(f"for over {collection!r} in {self.text!r}")
+        result: dict[str, Any] = {}
+        outer = self.scope
+        for key, value in items:
+            self.scope, self.at = {**outer, key_name: key, value_name: value}, start
+            result_key = self.conditional()
+            self.take("=>")
+            result_value = self.conditional()
+            keep = True
+            if self.peek() == "if":
+                self.take("if")
+                keep = _truth(self.conditional())
+            if self.at != end:
+                raise UnsupportedExpressionError(f"unexpected {self.peek()!r} in {self.text!r}")
+            if keep:
+                result[result_key] = result_value
+        self.scope, self.at = outer, end
+        self.take("}")
+        return result
+
+    def _closing_brace(self, start: int) -> int:
+        depth = 0
+        for index in range(start, len(self.tokens)):
+            token = self.tokens[index]
+            if token == "{":
+                depth += 1
+            elif token == "}":
+                if depth == 0:
+                    return index
+                depth -= 1
+        raise UnsupportedExpressionError(f"unclosed {{ in {self.text!r}")
+
     def splat(self) -> list[Any]:
         """``type.name[*].attr`` (or ``data.type.name[*].attr``): the values of each instance."""
         parts = [self.take()]
@@ -203,6 +282,11 @@ class _Parser:
         while self.peek() == ".":
             self.take(".")
             parts.append(self.take())
+        if first in self.scope:
+            value = self.scope[first]
+            for part in parts[1:]:
+                value = _member(value, part)
+            return value
         return self.resolver.reference(parts)
 
 
@@ -270,20 +354,21 @@ class TerraformJson:
 
     # expressions
 
-    def value(self, text: Any) -> Any:
-        """``text`` with every ``${...}`` evaluated; a lone ``${...}`` keeps its type; lists and maps recursively."""
+    def value(self, text: Any, scope: Mapping[str, Any] | None = None) -> Any:
+        """``text`` with every ``${...}`` evaluated; a lone ``${...}`` keeps its type; lists and maps
+        recursively. ``scope`` binds names (``each`` in a ``for_each`` instance)."""
         if isinstance(text, list):
-            return [self.value(item) for item in text]
+            return [self.value(item, scope) for item in text]
         if isinstance(text, dict):
-            return {key: self.value(item) for key, item in text.items()}
+            return {key: self.value(item, scope) for key, item in text.items()}
         if not isinstance(text, str) or "${" not in text:
             return text
         parts = list(_split_template(text))
         if len(parts) == 1 and parts[0][0]:
-            return _Parser(parts[0][1], self).parse()
+            return _Parser(parts[0][1], self, scope).parse()
         rendered = []
         for is_expression, part in parts:
-            value = _Parser(part, self).parse() if is_expression else part
+            value = _Parser(part, self, scope).parse() if is_expression else part
             if value is None:
                 raise UnsupportedExpressionError(f"null inside a string template: {text!r}")
             rendered.append(str(value))
@@ -308,12 +393,24 @@ class TerraformJson:
             for part in parts[1:]:
                 value = value[part]
             return value
+        if parts[0] == "local":
+            locals_ = self.doc.get("locals", {})
+            if len(parts) < 2 or parts[1] not in locals_:
+                raise UnsupportedExpressionError(f"no {'.'.join(parts[:2])}")
+            node = locals_[parts[1]]
+            value = _Lazy(node, self) if isinstance(node, dict) else self.value(node)
+            for part in parts[2:]:
+                value = _member(value, part)
+            return value
         kind, rest = ("data", parts[1:]) if parts[0] == "data" else ("resource", parts)
         if len(rest) != 3:
             raise UnsupportedExpressionError(f"reference {'.'.join(parts)}")
         resource_type, name, attribute = rest
-        if self.block(kind, resource_type, name).get("count") is not None:
+        block = self.block(kind, resource_type, name)
+        if block.get("count") is not None:
             raise UnsupportedExpressionError(f"{'.'.join(parts)} is counted: read it with one(...[*].{attribute})")
+        if block.get("for_each") is not None:
+            raise UnsupportedExpressionError(f"{'.'.join(parts)} has for_each: read one instance")
         return self.attribute(kind, resource_type, name, attribute)
 
     def splat(self, parts: list[str], attribute: str) -> list[Any]:
@@ -323,8 +420,13 @@ class TerraformJson:
             return []
         return [self.attribute(kind, resource_type, name, attribute)]
 
-    def attribute(self, kind: str, resource_type: str, name: str, attribute: str) -> Any:
-        """An attribute as AWS would report it: a lookup's answer, an argument, or a derived ARN/id."""
+    def attribute(
+        self, kind: str, resource_type: str, name: str, attribute: str, scope: Mapping[str, Any] | None = None
+    ) -> Any:
+        """An attribute as AWS would report it: a lookup's answer, an argument, or a derived ARN/id.
+
+        ``scope``: ``each`` of one instance of a ``for_each`` resource.
+        """
         block = self.block(kind, resource_type, name)
         env = self.env
         if kind == "data":
@@ -339,19 +441,19 @@ class TerraformJson:
             if (resource_type, attribute) == ("aws_iam_policy_document", "json"):
                 return json.dumps(self.render_policy_document(block))
             raise UnsupportedExpressionError(f"data.{resource_type}.{name}.{attribute}")
-        derived = self._derived(resource_type, block)
+        derived = self._derived(resource_type, block, scope)
         if attribute in derived:
             return derived[attribute]
         if attribute in block:
-            return self.value(block[attribute])
+            return self.value(block[attribute], scope)
         raise UnsupportedExpressionError(f"{resource_type}.{name}.{attribute}")
 
-    def _derived(self, resource_type: str, block: Json) -> dict[str, Any]:
+    def _derived(self, resource_type: str, block: Json, scope: Mapping[str, Any] | None) -> dict[str, Any]:
         """The computed attributes of the resource types policies refer to (their ARN formats)."""
         env = self.env
 
         def named(argument: str) -> str:
-            name: str = self.value(block[argument])
+            name: str = self.value(block[argument], scope)
             return name
 
         derive: dict[str, Any] = {
@@ -420,8 +522,24 @@ class TerraformJson:
 
     def _resources(self, resource_type: str) -> Iterator[tuple[str, Json]]:
         for name, block in self.doc.get("resource", {}).get(resource_type, {}).items():
+            if "for_each" in block:
+                raise UnsupportedExpressionError(f"{resource_type}.{name} has for_each: read its instances")
             if self.exists("resource", resource_type, name):
                 yield name, block
+
+    def instances(self, resource_type: str) -> Iterator[tuple[str, Mapping[str, Any]]]:
+        """``(name, scope)`` of each instance of ``resource_type`` that exists; ``scope`` binds
+        ``each`` for an instance of a ``for_each`` resource."""
+        for name, block in self.doc.get("resource", {}).get(resource_type, {}).items():
+            if "for_each" not in block:
+                if self.exists("resource", resource_type, name):
+                    yield name, {}
+                continue
+            each = self.value(block["for_each"])
+            if not isinstance(each, dict):
+                raise UnsupportedExpressionError(f"{resource_type}.{name}: for_each over {each!r}")
+            for key, value in each.items():
+                yield name, {"each": {"key": key, "value": value}}
 
     def attached_policies(self) -> list[AttachedPolicy]:
         """Every policy the stack attaches to a bucket, topic, key or role, rendered."""
@@ -453,5 +571,6 @@ class TerraformJson:
     def resource_values(self, resource_type: str, attribute: str) -> list[Any]:
         """``attribute`` of every instance of ``resource_type`` that exists."""
         return [
-            self.attribute("resource", resource_type, name, attribute) for name, _ in self._resources(resource_type)
+            self.attribute("resource", resource_type, name, attribute, scope)
+            for name, scope in self.instances(resource_type)
         ]

@@ -10,7 +10,9 @@ from tools.detection_corpus import eventbridge_event, load_cases
 
 
 def test_rule_matches_root_console_sign_ins_only(default_stack: Synthesized) -> None:
-    rule = default_stack.body(default_stack.stack.baseline.event_alerts["root-sign-in"].rule)
+    alerts = default_stack.stack.baseline.event_alerts
+    assert alerts is not None
+    rule = default_stack.instance(alerts.rule, "root-sign-in")
     assert json.loads(rule["event_pattern"]) == {
         "source": ["aws.signin"],
         "detail-type": ["AWS Console Sign In via CloudTrail"],
@@ -22,11 +24,12 @@ def test_rule_matches_root_console_sign_ins_only(default_stack: Synthesized) -> 
 
 def test_rule_notifies_the_alert_topic(default_stack: Synthesized) -> None:
     s = default_stack
-    (target,) = s.resources("aws_cloudwatch_event_target").values()
-    alert = s.stack.baseline.event_alerts["root-sign-in"]
-    # By name, ordered by depends_on: the module flavour can put the same count on both.
+    alerts = s.stack.baseline.event_alerts
+    assert alerts is not None
+    target = s.instance(alerts.target, "root-sign-in")
+    # By name, ordered by depends_on: the module flavour can filter both by the same switch.
     assert target["rule"] == "mgmt-baseline-root-sign-in"
-    assert target["depends_on"] == [s.address(alert.rule)]
+    assert target["depends_on"] == [s.address(alerts.rule)]
     assert target["arn"] == s.ref(s.stack.baseline.topic.topic, "arn")
 
 
@@ -47,7 +50,9 @@ def _transform(transformer: dict[str, Any], event: dict[str, Any]) -> str:
 
 
 def test_message_says_who_when_where_from_with_mfa_and_result(default_stack: Synthesized) -> None:
-    (target,) = default_stack.resources("aws_cloudwatch_event_target").values()
+    alerts = default_stack.stack.baseline.event_alerts
+    assert alerts is not None
+    target = default_stack.instance(alerts.target, "root-sign-in")
     (case,) = [case for case in load_cases() if case.id == "root-console-sign-in-success-mfa"]
     event = eventbridge_event(case.record)
     message = _transform(target["input_transformer"], event)

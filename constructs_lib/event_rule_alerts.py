@@ -1,0 +1,103 @@
+"""EventBridge rules whose matches reach the alert topic as a readable sentence."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from cdktf import TerraformIterator
+from cdktf_cdktf_provider_aws.cloudwatch_event_rule import CloudwatchEventRule
+from cdktf_cdktf_provider_aws.cloudwatch_event_target import (
+    CloudwatchEventTarget,
+    CloudwatchEventTargetInputTransformer,
+)
+from constructs import Construct
+
+from constructs_lib.addresses import address, addressed
+from constructs_lib.detections import EventDetection
+from constructs_lib.switch import Flag, for_each_of
+
+
+@dataclass(frozen=True, kw_only=True)
+class EventRuleAlert:
+    """One detection's rule and target."""
+
+    #: What to match and what to say (pattern, message, severity); its name keys the resources.
+    detection: EventDetection
+    #: Name of the EventBridge rule.
+    name: str
+    #: Build the rule and its target (a Terraform expression filters the ``for_each``). Default: True.
+    enabled: Flag = True
+
+
+@dataclass(frozen=True, kw_only=True)
+class EventRuleAlertsProps:
+    """Settings of :class:`EventRuleAlerts`."""
+
+    #: One rule and target each; detection names must be unique.
+    alerts: Sequence[EventRuleAlert]
+    #: ARN of the SNS topic that receives the alerts.
+    topic_arn: str
+
+
+class EventRuleAlerts(Construct):
+    """EventBridge rules on the default bus, each targeting the topic through an input transformer.
+
+    One ``aws_cloudwatch_event_rule`` and one ``aws_cloudwatch_event_target``, each with
+    ``for_each`` keyed by detection name. They match events of the account's own default
+    bus in us-east-1 (where the baseline lives): console sign-ins, for instance, reach only
+    the bus of the account signed in to. A target names its rule by name (``depends_on``
+    orders them).
+    """
+
+    def __init__(self, scope: Construct, id_: str, *, props: EventRuleAlertsProps) -> None:
+        super().__init__(scope, id_)
+        entries = {
+            alert.detection.name: {
+                "name": alert.name,
+                "description": alert.detection.description,
+                "event_pattern": alert.detection.event_pattern_json,
+                "input_paths": dict(alert.detection.message_fields),
+                "input_template": alert.detection.input_template,
+            }
+            for alert in props.alerts
+        }
+        if len(entries) != len(props.alerts):
+            raise ValueError(f"{self.node.path}: two alerts for one detection name")
+        enabled = {alert.detection.name: alert.enabled for alert in props.alerts}
+        self.each: TerraformIterator = for_each_of(self, "detections", entries, enabled)
+        #: Some rules are switched when Terraform plans (the module flavour).
+        self.switched = not all(flag is True for flag in enabled.values())
+        each = self.each
+        self.rule = addressed(
+            CloudwatchEventRule(
+                self,
+                "rule",
+                for_each=each,
+                name=each.get_string("name"),
+                description=each.get_string("description"),
+                event_pattern=each.get_string("event_pattern"),
+                state="ENABLED",
+            )
+        )
+        self.target = addressed(
+            CloudwatchEventTarget(
+                self,
+                "target",
+                for_each=each,
+                rule=each.get_string("name"),
+                target_id="alert-topic",
+                arn=props.topic_arn,
+                input_transformer=CloudwatchEventTargetInputTransformer(
+                    input_paths=each.get_string_map("input_paths"),
+                    input_template=each.get_string("input_template"),
+                ),
+                depends_on=[self.rule],
+            )
+        )
+
+    def arn_of(self, detection_name: str) -> str:
+        """The ARN of one detection's rule (``<rules>["name"].arn``); null if it is switched off."""
+        arn = f"{address(self.rule)}[{json.dumps(detection_name)}].arn"
+        return f"${{try({arn}, null)}}" if self.switched else f"${{{arn}}}"

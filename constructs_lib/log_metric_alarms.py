@@ -1,0 +1,140 @@
+"""CloudWatch Logs metric filters, and the alarms that fire when they count too much."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from cdktf import TerraformIterator
+from cdktf_cdktf_provider_aws.cloudwatch_log_metric_filter import (
+    CloudwatchLogMetricFilter,
+    CloudwatchLogMetricFilterMetricTransformation,
+)
+from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import CloudwatchMetricAlarm
+from constructs import Construct
+
+from constructs_lib.addresses import address, addressed
+from constructs_lib.detections import ALARM_DEFAULTS, LogDetection, organization_wide_by_default
+from constructs_lib.switch import Flag, either, for_each_of
+
+DEFAULT_NAMESPACE = "ManagementAccountBaseline"
+
+
+@dataclass(frozen=True, kw_only=True)
+class LogMetricAlarm:
+    """One detection's metric filter and alarm."""
+
+    #: What to count (pattern, metric, description, severity); its name keys the resources.
+    detection: LogDetection
+    #: Name of the metric filter and of the alarm.
+    name: str
+    #: Use the pattern as written (every account) instead of scoping it to the management
+    #: account. Default: the detection's own scope.
+    organization_wide: Flag | None = None
+    #: Build the filter and the alarm (a Terraform expression filters the ``for_each``). Default: True.
+    enabled: Flag = True
+    #: Alarm period in seconds. Default: 300.
+    period: float = ALARM_DEFAULTS.period
+    #: Periods that must breach before the alarm fires. Default: 1.
+    evaluation_periods: float = ALARM_DEFAULTS.evaluation_periods
+    #: The alarm fires when the count in one period is above this. Default: 0.
+    threshold: float = ALARM_DEFAULTS.threshold
+
+
+@dataclass(frozen=True, kw_only=True)
+class LogMetricAlarmsProps:
+    """Settings of :class:`LogMetricAlarms`."""
+
+    #: One filter and alarm each; detection names must be unique.
+    alarms: Sequence[LogMetricAlarm]
+    #: Log group the filters read (the organization trail's).
+    log_group_name: str
+    #: Account id that scoped patterns are restricted to (a plan-time lookup).
+    management_account_id: str
+    #: ARN of the SNS topic the alarms notify.
+    topic_arn: str
+    #: Namespace of the metrics. Default: ``ManagementAccountBaseline``.
+    namespace: str = DEFAULT_NAMESPACE
+
+
+class LogMetricAlarms(Construct):
+    """Counts matching trail events and notifies the topic when a count is above its threshold.
+
+    One ``aws_cloudwatch_log_metric_filter`` and one ``aws_cloudwatch_metric_alarm``, each
+    with ``for_each`` keyed by detection name. An alarm reads its filter's metric by name
+    (``depends_on`` orders them).
+    """
+
+    def __init__(self, scope: Construct, id_: str, *, props: LogMetricAlarmsProps) -> None:
+        super().__init__(scope, id_)
+        entries = {alarm.detection.name: self._entry(alarm, props.management_account_id) for alarm in props.alarms}
+        if len(entries) != len(props.alarms):
+            raise ValueError(f"{self.node.path}: two alarms for one detection name")
+        enabled = {alarm.detection.name: alarm.enabled for alarm in props.alarms}
+        self.each: TerraformIterator = for_each_of(self, "detections", entries, enabled)
+        #: Some alarms are switched when Terraform plans (the module flavour).
+        self.switched = not all(flag is True for flag in enabled.values())
+        each = self.each
+        self.metric_filter = addressed(
+            CloudwatchLogMetricFilter(
+                self,
+                "filter",
+                for_each=each,
+                name=each.get_string("name"),
+                log_group_name=props.log_group_name,
+                pattern=each.get_string("pattern"),
+                metric_transformation=CloudwatchLogMetricFilterMetricTransformation(
+                    name=each.get_string("metric_name"),
+                    namespace=props.namespace,
+                    value="1",
+                ),
+            )
+        )
+        self.alarm = addressed(
+            CloudwatchMetricAlarm(
+                self,
+                "alarm",
+                for_each=each,
+                alarm_name=each.get_string("name"),
+                alarm_description=each.get_string("description"),
+                namespace=props.namespace,
+                metric_name=each.get_string("metric_name"),
+                statistic="Sum",
+                period=each.get_number("period"),
+                evaluation_periods=each.get_number("evaluation_periods"),
+                threshold=each.get_number("threshold"),
+                comparison_operator="GreaterThanThreshold",
+                # No matching events means nothing happened, not that the alarm is blind.
+                treat_missing_data="notBreaching",
+                # Security Hub CloudWatch.15/.17: an alarm must have its actions enabled.
+                actions_enabled=True,
+                alarm_actions=[props.topic_arn],
+                depends_on=[self.metric_filter],
+            )
+        )
+
+    @staticmethod
+    def _entry(alarm: LogMetricAlarm, management_account_id: str) -> dict[str, Any]:
+        detection = alarm.detection
+        organization_wide = alarm.organization_wide
+        if organization_wide is None:
+            organization_wide = organization_wide_by_default(detection)
+        return {
+            "name": alarm.name,
+            "pattern": either(organization_wide, detection.pattern, detection.scoped_pattern(management_account_id)),
+            "metric_name": detection.metric_name,
+            "description": f"[{detection.severity}] {detection.description}",
+            "period": alarm.period,
+            "evaluation_periods": alarm.evaluation_periods,
+            "threshold": alarm.threshold,
+        }
+
+    def arn_of(self, detection_name: str) -> str:
+        """The ARN of one detection's alarm (an expression: ``<alarms>["name"].arn``)."""
+        return f"${{{address(self.alarm)}[{json.dumps(detection_name)}].arn}}"
+
+    def arns_expression(self) -> str:
+        """The bare expression of every built alarm's ARN by detection name."""
+        return f"{{ for name, alarm in {address(self.alarm)} : name => alarm.arn }}"

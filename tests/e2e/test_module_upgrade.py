@@ -1,0 +1,70 @@
+"""Upgrading the module from its hashed addresses: the ``moved`` blocks move every resource.
+
+The fixture is the module as it was committed before resources had plain addresses
+(``modules/management-account-baseline/main.tf.json`` at 6efd93b): cdktf's hashed construct
+paths, and ``count`` on each detection. The example applies it on the local AWS, then calls
+the module of today instead; the plan must move every resource and change nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.moves import HASHED_TO_PLAIN
+from tests.e2e.example import MODULE_CALL, Example, copy_example
+from tests.local_aws import LocalAws
+from tests.terraform import terraform
+from tools.module import MODULE_PATH, REPO_ROOT
+
+BEFORE = Path(__file__).parent / "fixtures" / "module-before-plain-addresses"
+
+
+@pytest.fixture(scope="module")
+def upgrade_plan(local_aws: LocalAws, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The JSON plan of today's module over the state the old module applied."""
+    example: Example = copy_example(tmp_path_factory.mktemp("module-upgrade"), local_aws, module=BEFORE)
+    example.point_at_local_aws()
+    terraform("apply", "-auto-approve", "-input=false", cwd=example.workdir, env=example.env)
+    shutil.rmtree(example.module_dir)
+    shutil.copytree(REPO_ROOT / MODULE_PATH, example.module_dir)
+    terraform("plan", "-input=false", "-out=upgrade.tfplan", cwd=example.workdir, env=example.env)
+    shown = terraform("show", "-json", "upgrade.tfplan", cwd=example.workdir, env=example.env)
+    plan: dict[str, Any] = json.loads(shown.stdout)
+    return plan
+
+
+def _managed(plan: dict[str, Any]) -> list[dict[str, Any]]:
+    return [change for change in plan["resource_changes"] if change["mode"] == "managed"]
+
+
+def _plain(old: str) -> str:
+    """Where the table moves an old instance: a detection's key replaces its ``[0]``; any
+    other instance key (``count``, the subscriptions' ``for_each``) stays."""
+    resource, bracket, key = old.partition("[")
+    resource_type, name = resource.split(".")
+    new = HASHED_TO_PLAIN[resource_type][name]
+    return f"{resource_type}.{new}" if "[" in new else f"{resource_type}.{new}{bracket}{key}"
+
+
+def test_the_upgrade_plan_destroys_creates_and_updates_nothing(upgrade_plan: dict[str, Any]) -> None:
+    actions = {change["address"]: change["change"]["actions"] for change in _managed(upgrade_plan)}
+    assert actions, "the plan holds no resources"
+    assert {address: action for address, action in actions.items() if action != ["no-op"]} == {}
+
+
+def test_every_resource_of_the_old_state_moves_to_its_plain_address(upgrade_plan: dict[str, Any]) -> None:
+    moved = {
+        change["previous_address"].removeprefix(MODULE_CALL): change["address"].removeprefix(MODULE_CALL)
+        for change in _managed(upgrade_plan)
+    }
+    assert None not in moved, "a resource kept its address"  # every old address was hashed
+    assert {old: _plain(old) for old in moved} == moved
+    # The switched detections: instance [0] of each became its key.
+    assert moved["aws_cloudwatch_metric_alarm.baseline_cis-root-usage_alarm_34673FCE[0]"] == (
+        'aws_cloudwatch_metric_alarm.this["cis-root-usage"]'
+    )
