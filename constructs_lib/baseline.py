@@ -201,7 +201,7 @@ class ManagementAccountBaseline(Construct):
         alarms = self.log_alarms
         if alarms is None:
             return {BILLING_ALARM_KEY: billing}
-        if alarms.switched:
+        if alarms.for_each.switched:
             billing_entry = f"{json.dumps(BILLING_ALARM_KEY)} = {address(self.budget.billing_alarm)}.arn"
             return f"${{merge({alarms.arns_expression()}, {{ {billing_entry} }})}}"
         return {**{name: alarms.arn_of(name) for name in self.log_detection_names}, BILLING_ALARM_KEY: billing}

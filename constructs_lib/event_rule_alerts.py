@@ -6,7 +6,6 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from cdktf import TerraformIterator
 from cdktf_cdktf_provider_aws.cloudwatch_event_rule import CloudwatchEventRule
 from cdktf_cdktf_provider_aws.cloudwatch_event_target import (
     CloudwatchEventTarget,
@@ -16,7 +15,7 @@ from constructs import Construct
 
 from constructs_lib.addresses import address, addressed
 from constructs_lib.detections import EventDetection
-from constructs_lib.switch import Flag, for_each_of
+from constructs_lib.switch import Flag, Switched, for_each_of
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -35,7 +34,7 @@ class EventRuleAlert:
 class EventRuleAlertsProps:
     """Settings of :class:`EventRuleAlerts`."""
 
-    #: One rule and target each; detection names must be unique.
+    #: One rule and target each; detection names must be unique (else ``ValueError``).
     alerts: Sequence[EventRuleAlert]
     #: ARN of the SNS topic that receives the alerts.
     topic_arn: str
@@ -53,23 +52,22 @@ class EventRuleAlerts(Construct):
 
     def __init__(self, scope: Construct, id_: str, *, props: EventRuleAlertsProps) -> None:
         super().__init__(scope, id_)
-        entries = {
-            alert.detection.name: {
-                "name": alert.name,
-                "description": alert.detection.description,
-                "event_pattern": alert.detection.event_pattern_json,
-                "input_paths": dict(alert.detection.message_fields),
-                "input_template": alert.detection.input_template,
-            }
+        entries = [
+            Switched(
+                name=alert.detection.name,
+                values={
+                    "name": alert.name,
+                    "description": alert.detection.description,
+                    "event_pattern": alert.detection.event_pattern_json,
+                    "input_paths": dict(alert.detection.message_fields),
+                    "input_template": alert.detection.input_template,
+                },
+                enabled=alert.enabled,
+            )
             for alert in props.alerts
-        }
-        if len(entries) != len(props.alerts):
-            raise ValueError(f"{self.node.path}: two alerts for one detection name")
-        enabled = {alert.detection.name: alert.enabled for alert in props.alerts}
-        self.each: TerraformIterator = for_each_of(self, "detections", entries, enabled)
-        #: Some rules are switched when Terraform plans (the module flavour).
-        self.switched = not all(flag is True for flag in enabled.values())
-        each = self.each
+        ]
+        self.for_each = for_each_of(self, "detections", entries)
+        each = self.for_each.each
         self.rule = addressed(
             CloudwatchEventRule(
                 self,
@@ -100,4 +98,4 @@ class EventRuleAlerts(Construct):
     def arn_of(self, detection_name: str) -> str:
         """The ARN of one detection's rule (``<rules>["name"].arn``); null if it is switched off."""
         arn = f"{address(self.rule)}[{json.dumps(detection_name)}].arn"
-        return f"${{try({arn}, null)}}" if self.switched else f"${{{arn}}}"
+        return f"${{try({arn}, null)}}" if self.for_each.switched else f"${{{arn}}}"

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from cdktf import TerraformIterator
 from cdktf_cdktf_provider_aws.cloudwatch_log_metric_filter import (
     CloudwatchLogMetricFilter,
     CloudwatchLogMetricFilterMetricTransformation,
@@ -17,7 +16,7 @@ from constructs import Construct
 
 from constructs_lib.addresses import address, addressed
 from constructs_lib.detections import ALARM_DEFAULTS, LogDetection, organization_wide_by_default
-from constructs_lib.switch import Flag, either, for_each_of
+from constructs_lib.switch import Flag, Switched, either, for_each_of
 
 DEFAULT_NAMESPACE = "ManagementAccountBaseline"
 
@@ -47,7 +46,7 @@ class LogMetricAlarm:
 class LogMetricAlarmsProps:
     """Settings of :class:`LogMetricAlarms`."""
 
-    #: One filter and alarm each; detection names must be unique.
+    #: One filter and alarm each; detection names must be unique (else ``ValueError``).
     alarms: Sequence[LogMetricAlarm]
     #: Log group the filters read (the organization trail's).
     log_group_name: str
@@ -69,14 +68,14 @@ class LogMetricAlarms(Construct):
 
     def __init__(self, scope: Construct, id_: str, *, props: LogMetricAlarmsProps) -> None:
         super().__init__(scope, id_)
-        entries = {alarm.detection.name: self._entry(alarm, props.management_account_id) for alarm in props.alarms}
-        if len(entries) != len(props.alarms):
-            raise ValueError(f"{self.node.path}: two alarms for one detection name")
-        enabled = {alarm.detection.name: alarm.enabled for alarm in props.alarms}
-        self.each: TerraformIterator = for_each_of(self, "detections", entries, enabled)
-        #: Some alarms are switched when Terraform plans (the module flavour).
-        self.switched = not all(flag is True for flag in enabled.values())
-        each = self.each
+        entries = [
+            Switched(
+                name=alarm.detection.name, values=self._entry(alarm, props.management_account_id), enabled=alarm.enabled
+            )
+            for alarm in props.alarms
+        ]
+        self.for_each = for_each_of(self, "detections", entries)
+        each = self.for_each.each
         self.metric_filter = addressed(
             CloudwatchLogMetricFilter(
                 self,

@@ -11,7 +11,8 @@ these helpers and stay the same code for both flavours.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeAlias, TypeVar
 
 from cdktf import (
@@ -90,19 +91,39 @@ def differs(value: str, other: str) -> Flag:
     return value != other
 
 
-def for_each_of(
-    scope: Construct, id_: str, entries: Mapping[str, Mapping[str, Any]], enabled: Mapping[str, Flag]
-) -> TerraformIterator:
-    """The ``for_each`` of resources built once per entry, keyed by the entry's name.
+@dataclass(frozen=True)
+class Switched:
+    """One entry of a :func:`for_each_of`: its key, its values, and whether it is built."""
 
-    When every entry is plainly on (the app), the entries themselves. Otherwise (the module
-    flavour) a local ``id_`` holds every entry with its switch as ``enabled``, and the
-    resources iterate over the entries whose switch is on when Terraform plans.
+    name: str
+    values: Mapping[str, Any]
+    enabled: Flag = True
+
+
+@dataclass(frozen=True)
+class ForEach:
+    """The ``for_each`` of resources built once per entry, keyed by the entry's name."""
+
+    each: TerraformIterator
+    #: Some entry is switched when Terraform plans (the module flavour).
+    switched: bool
+
+
+def for_each_of(scope: Construct, id_: str, entries: Sequence[Switched]) -> ForEach:
+    """The ``for_each`` of resources built once per entry of ``entries``, keyed by name.
+
+    When every entry is plainly on (the app), the entries' values themselves. Otherwise (the
+    module flavour) a local ``id_`` holds every entry's values with its switch as
+    ``enabled``, and the resources iterate over the entries whose switch is on when
+    Terraform plans. Two entries with one name raise ``ValueError``.
     """
-    if all(flag is True for flag in enabled.values()):
-        return TerraformIterator.from_map({name: dict(entry) for name, entry in entries.items()})
+    names = [entry.name for entry in entries]
+    if len(set(names)) != len(names):
+        raise ValueError(f"{scope.node.path}: two entries named {sorted({n for n in names if names.count(n) > 1})}")
+    if all(entry.enabled is True for entry in entries):
+        return ForEach(TerraformIterator.from_map({entry.name: dict(entry.values) for entry in entries}), False)
     local = addressed(
-        TerraformLocal(scope, id_, {name: {**entry, "enabled": enabled[name]} for name, entry in entries.items()})
+        TerraformLocal(scope, id_, {entry.name: {**entry.values, "enabled": entry.enabled} for entry in entries})
     )
     switched = f"${{{{ for name, entry in {address(local)} : name => entry if entry.enabled }}}}"
-    return TerraformIterator.from_map(Token.as_any_map(switched))
+    return ForEach(TerraformIterator.from_map(Token.as_any_map(switched)), True)

@@ -186,7 +186,7 @@ def test_log_metric_alarms_are_one_filter_and_one_alarm_per_detection_keyed_by_n
 def test_log_metric_alarms_refuse_two_alarms_for_one_detection() -> None:
     twice = [LogMetricAlarm(detection=ACCESS_DENIED, name=name) for name in ("a", "b")]
     props = LogMetricAlarmsProps(alarms=twice, log_group_name="g", management_account_id="1", topic_arn=TOPIC)
-    with pytest.raises(ValueError, match="two alarms for one detection name"):
+    with pytest.raises(ValueError, match=r"two entries named \['access-denied'\]"):
         bare(lambda s: LogMetricAlarms(s, "a", props=props))
 
 

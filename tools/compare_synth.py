@@ -40,11 +40,12 @@ def _paths(document: Json, kind: str) -> dict[str, str]:
     }
 
 
-def _strip(node: Any) -> Any:
+def without_comments(node: Any) -> Any:
+    """``node`` without cdktf's ``//`` metadata (construct paths, cdktf version)."""
     if isinstance(node, dict):
-        return {key: _strip(value) for key, value in node.items() if key != "//"}
+        return {key: without_comments(value) for key, value in node.items() if key != "//"}
     if isinstance(node, list):
-        return [_strip(value) for value in node]
+        return [without_comments(value) for value in node]
     return node
 
 
@@ -124,18 +125,20 @@ def compare(old: Json, new: Json) -> list[str]:
     }
     renames = sorted({**moved, **data_renames}.items(), key=lambda item: -len(item[0]))
     patterns = [(_reference(before), after) for before, after in renames]
-    old_clean = _rename(_strip({key: value for key, value in old.items() if key != "moved"}), patterns)
-    new_clean = _strip({key: value for key, value in new.items() if key != "moved"})
+    old_clean = _rename(without_comments({key: value for key, value in old.items() if key != "moved"}), patterns)
+    new_clean = without_comments({key: value for key, value in new.items() if key != "moved"})
 
     differences: list[str] = []
     old_resources = {moved.get(address, address): block for address, block in _blocks(old, "resource").items()}
-    old_resources = {address: _ordered(_rename(_strip(block), patterns)) for address, block in old_resources.items()}
-    new_resources = {address: _ordered(_strip(block)) for address, block in _blocks(new, "resource").items()}
+    old_resources = {
+        address: _ordered(_rename(without_comments(block), patterns)) for address, block in old_resources.items()
+    }
+    new_resources = {address: _ordered(without_comments(block)) for address, block in _blocks(new, "resource").items()}
     old_data_blocks = {
-        data_renames.get(f"data.{address}", f"data.{address}"): _rename(_strip(block), patterns)
+        data_renames.get(f"data.{address}", f"data.{address}"): _rename(without_comments(block), patterns)
         for address, block in _blocks(old, "data").items()
     }
-    new_data_blocks = {f"data.{address}": _strip(block) for address, block in _blocks(new, "data").items()}
+    new_data_blocks = {f"data.{address}": without_comments(block) for address, block in _blocks(new, "data").items()}
     for label, before, after in (
         ("resource", old_resources, new_resources),
         ("data source", old_data_blocks, new_data_blocks),

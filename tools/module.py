@@ -50,6 +50,7 @@ from constructs_lib.detections import (
 )
 from constructs_lib.organization_trail import LogBucketProps
 from constructs_lib.switch import Flag
+from tools.compare_synth import without_comments
 
 MODULE_NAME = "management-account-baseline"
 #: Where the module is committed, relative to the repository root.
@@ -151,15 +152,6 @@ def input_value(variable: TerraformVariable, field: FieldInfo) -> Any:
     return _typed(variable.value, annotation)
 
 
-def _strip_comments(node: Any) -> Any:
-    """``node`` without cdktf's ``//`` metadata (construct paths, cdktf version)."""
-    if isinstance(node, dict):
-        return {key: _strip_comments(value) for key, value in node.items() if key != "//"}
-    if isinstance(node, list):
-        return [_strip_comments(value) for value in node]
-    return node
-
-
 class BaselineModuleStack(TerraformStack):
     """The baseline with its inputs as Terraform variables and no provider or backend.
 
@@ -202,7 +194,7 @@ class BaselineModuleStack(TerraformStack):
         document["terraform"].pop("backend", None)
         document["terraform"]["required_providers"]["aws"] = {"source": "hashicorp/aws", "version": PROVIDER_CONSTRAINT}
         document["terraform"]["required_version"] = TERRAFORM_VERSION
-        return _strip_comments(document)
+        return without_comments(document)
 
 
 def module_json() -> dict[str, Any]:
@@ -261,7 +253,7 @@ def module_readme(document: dict[str, Any]) -> str:
             "holds logs). The cdktf app additionally sets `prevent_destroy` on the bucket.",
             "",
             "Addresses are plain and stable (`aws_s3_bucket.trail_logs`, `aws_kms_key.this`), and each",
-            "detection is an instance keyed by its name (`aws_cloudwatch_metric_alarm.this[\"access-denied\"]`).",
+            'detection is an instance keyed by its name (`aws_cloudwatch_metric_alarm.this["access-denied"]`).',
             "The module carries `moved` blocks from the hashed addresses of earlier versions",
             "(`aws_cloudwatch_metric_alarm.baseline_access-denied_alarm_EAE80BC3[0]`), so an upgrade plans",
             "only moves.",
