@@ -17,12 +17,12 @@ from constructs_lib.encryption_key import EncryptionKey, EncryptionKeyProps
 from constructs_lib.environment import AwsEnvironment
 from constructs_lib.event_rule_alerts import EventRuleAlert, EventRuleAlerts, EventRuleAlertsProps
 from constructs_lib.log_metric_alarms import LogMetricAlarm, LogMetricAlarms, LogMetricAlarmsProps
+from constructs_lib.names import BaselineNames, log_group_name
 from constructs_lib.notification_topic import NotificationTopic, NotificationTopicProps
 from constructs_lib.organization_trail import (
     LogBucketProps,
     OrganizationTrail,
     OrganizationTrailProps,
-    log_group_name,
     trail_arn,
 )
 from constructs_lib.switch import Flag, is_off
@@ -94,9 +94,9 @@ class ManagementAccountBaseline(Construct):
     def __init__(self, scope: Construct, id_: str, *, props: ManagementAccountBaselineProps) -> None:
         super().__init__(scope, id_)
         plain_addresses(self, ADDRESSES)
-        prefix = props.name_prefix
+        names = BaselineNames(props.name_prefix)
         self.environment = env = AwsEnvironment(self, "environment")
-        topic_name, trail_name = f"{prefix}-alerts", f"{prefix}-organization-trail"
+        topic_name, trail_name = names.topic, names.trail
 
         self.key: EncryptionKey | None = None
         if not is_off(props.kms_encryption):
@@ -105,7 +105,7 @@ class ManagementAccountBaseline(Construct):
                 "key",
                 props=EncryptionKeyProps(
                     environment=env,
-                    alias=f"{prefix}-baseline",
+                    alias=names.key_alias,
                     trail_arn=trail_arn(env, trail_name),
                     log_group_name=log_group_name(trail_name),
                     budgets_publish=props.create_budget,
@@ -136,7 +136,7 @@ class ManagementAccountBaseline(Construct):
                 protect_log_data=props.protect_log_data,
                 kms_key_arn=key_arn,
                 log_bucket=props.log_bucket,
-                access_log_bucket_name=f"{prefix}-access-logs-{env.account_id}",
+                access_log_bucket_name=names.access_log_bucket(env.account_id),
             ),
         )
         log_alarms: list[LogMetricAlarm] = []
@@ -145,7 +145,7 @@ class ManagementAccountBaseline(Construct):
             choice = props.detections.choice_for(detection)
             if is_off(choice.enabled):
                 continue
-            name = f"{prefix}-{detection.name}"
+            name = names.detection(detection.name)
             if isinstance(detection, EventDetection):
                 event_alerts.append(EventRuleAlert(detection=detection, name=name, enabled=choice.enabled))
                 continue
@@ -186,7 +186,7 @@ class ManagementAccountBaseline(Construct):
             self,
             "budget",
             props=BudgetAlarmProps(
-                name=f"{prefix}-monthly-charges",
+                name=names.monthly_charges,
                 limit_usd=props.budget_limit_usd,
                 topic_arn=self.topic.topic_arn,
                 create_budget=props.create_budget,

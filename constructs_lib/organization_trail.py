@@ -20,6 +20,7 @@ from constructs_lib.hardened_bucket import (
     HardenedBucketProps,
     ObjectLock,
 )
+from constructs_lib.names import log_group_name
 from constructs_lib.policy import (
     arn_like,
     policy_document,
@@ -34,11 +35,6 @@ CLOUDTRAIL = "cloudtrail.amazonaws.com"
 def trail_arn(environment: AwsEnvironment, name: str) -> str:
     """The ARN of the trail called ``name``, known before the trail exists (policies name it)."""
     return environment.arn("cloudtrail", f"trail/{name}")
-
-
-def log_group_name(name: str) -> str:
-    """The name of the CloudWatch Logs log group of the trail called ``name``."""
-    return f"/aws/cloudtrail/{name}"
 
 
 @dataclass(frozen=True, kw_only=True)

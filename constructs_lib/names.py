@@ -1,0 +1,55 @@
+"""The names the baseline gives what it builds, from its ``name_prefix``.
+
+One source for the constructs and for the operator commands (``./run verify``,
+``./run drill``), which find the deployed resources by these names. Plain Python: importing
+it starts no jsii.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+def log_group_name(trail_name: str) -> str:
+    """The name of the CloudWatch Logs log group of the trail called ``trail_name``."""
+    return f"/aws/cloudtrail/{trail_name}"
+
+
+@dataclass(frozen=True)
+class BaselineNames:
+    """Names of the baseline's resources for one ``name_prefix``."""
+
+    prefix: str
+
+    @property
+    def topic(self) -> str:
+        """The SNS topic every alert goes to."""
+        return f"{self.prefix}-alerts"
+
+    @property
+    def trail(self) -> str:
+        """The organization trail."""
+        return f"{self.prefix}-organization-trail"
+
+    @property
+    def log_group(self) -> str:
+        """The trail's CloudWatch Logs log group."""
+        return log_group_name(self.trail)
+
+    @property
+    def key_alias(self) -> str:
+        """The KMS key's alias, without ``alias/``."""
+        return f"{self.prefix}-baseline"
+
+    @property
+    def monthly_charges(self) -> str:
+        """The billing alarm and the AWS Budgets budget."""
+        return f"{self.prefix}-monthly-charges"
+
+    def detection(self, name: str) -> str:
+        """A detection's metric filter and alarm, or its EventBridge rule."""
+        return f"{self.prefix}-{name}"
+
+    def access_log_bucket(self, account_id: str) -> str:
+        """The bucket of the log bucket's S3 server access logs."""
+        return f"{self.prefix}-access-logs-{account_id}"
