@@ -44,7 +44,8 @@ MAX_PROBLEMS = 3
 MAX_DEPTH = 8
 
 
-def _format_error(error: ValidationError, source: str) -> str:
+def problems_of(error: ValidationError) -> list[str]:
+    """Every problem of a failed validation, one ``field: message`` line each."""
     parts = []
     for item in error.errors():
         field = ".".join(shown_name(part) for part in item["loc"]) or "(root)"
@@ -54,6 +55,11 @@ def _format_error(error: ValidationError, source: str) -> str:
         else:
             message = str(item["msg"]).removeprefix("Value error, ")
         parts.append(f"{field}: {message}")
+    return parts
+
+
+def _format_error(error: ValidationError, source: str) -> str:
+    parts = problems_of(error)
     more = f"; and {len(parts) - MAX_PROBLEMS} more" if len(parts) > MAX_PROBLEMS else ""
     return f"{source}: " + "; ".join(parts[:MAX_PROBLEMS]) + more
 
@@ -101,11 +107,8 @@ def decode(data: bytes, source: str) -> str:
         ) from None
 
 
-def load_config(path: str | Path | None) -> BaselineConfig:
-    """Read the TOML file at ``path``; with no path, return the defaults."""
-    if path is None:
-        return BaselineConfig()
-    file = Path(path)
+def read_document(file: Path) -> dict[str, Any]:
+    """The TOML document in ``file``, or a one-line ConfigError (unreadable, not UTF-8, not TOML)."""
     try:
         data = file.read_bytes()
     except OSError as error:
@@ -117,4 +120,24 @@ def load_config(path: str | Path | None) -> BaselineConfig:
         raise ConfigError(f"{file}: not valid TOML ({error})") from None
     except RecursionError:
         raise ConfigError(f"{file}: not valid TOML (arrays or tables nested too deeply to read)") from None
-    return parse_config(document, str(file))
+    return document
+
+
+def load_config(path: str | Path | None) -> BaselineConfig:
+    """Read the TOML file at ``path``; with no path, return the defaults."""
+    if path is None:
+        return BaselineConfig()
+    return parse_config(read_document(Path(path)), str(path))
+
+
+def config_problems(path: str | Path) -> list[str]:
+    """Every problem of the config file at ``path`` (none: it is valid), each naming its field."""
+    try:
+        document = read_document(Path(path))
+        _check_values(document, str(path))
+        BaselineConfig.model_validate(document)
+    except ConfigError as error:
+        return [str(error).removeprefix(f"{path}: ")]
+    except ValidationError as error:
+        return problems_of(error)
+    return []

@@ -10,22 +10,39 @@ server only speaks TLS, so such a statement can never apply to a request it rece
 it leaves those statements out when it checks a bucket policy. The policy stored (and
 read back by the tests) is the full one.
 
-moto 5.2.5 also leaves EventBridge's TestEventPattern unimplemented; this server answers
-it with moto's own rule matcher (the one that routes PutEvents to targets). Nothing else
-of moto is changed.
+moto 5.2.5 also leaves out what the fire drill (``ops/drill.py``) observes; this server adds
+it, each as AWS documents it:
+
+- EventBridge's TestEventPattern: answered with moto's own rule matcher (the one that routes
+  PutEvents to targets).
+- A CloudWatch alarm's actions: on a change to ALARM with actions enabled, the alarm
+  publishes to each SNS topic of its ``AlarmActions`` and records an ``Action`` item in its
+  history ("Successfully executed action ..." or "Failed to execute action ..."), and
+  DescribeAlarmHistory answers from that history.
+- An EventBridge rule's SNS targets: a matched event is published to the topic (moto
+  delivers only to SQS, log groups and buses), and the rule's ``Invocations`` or
+  ``FailedInvocations`` metric counts it in ``AWS/Events``.
+
+Nothing else of moto is changed.
 """
 
 from __future__ import annotations
 
+import datetime
 import json
 import sys
 from typing import Any
 
-from moto.events.models import EventPattern
+from moto.cloudwatch.models import Alarm, cloudwatch_backends
+from moto.cloudwatch.responses import CloudWatchResponse
+from moto.core.responses import ActionResult
+from moto.core.utils import utcnow
+from moto.events.models import EventPattern, Rule
 from moto.events.responses import EventsHandler
 from moto.iam.access_control import IAMPolicy, PermissionResult
 from moto.s3.models import FakeBucket
 from moto.server import main
+from moto.sns.models import sns_backends
 
 TLS_ONLY_CONDITION = {"Bool": {"aws:SecureTransport": "false"}}
 
@@ -49,9 +66,90 @@ def _test_event_pattern(self: EventsHandler) -> tuple[str, dict[str, str]]:
     return json.dumps({"Result": pattern.matches_event(event)}), self.response_headers
 
 
+def _publish(topic_arn: str, message: str, subject: str | None) -> str:
+    """Publish to an SNS topic of the local AWS; the history line AWS would record."""
+    _, _, _, region, account, _ = topic_arn.split(":", 5)
+    try:
+        sns_backends[account][region].publish(message, arn=topic_arn, subject=subject)
+    except Exception as error:  # any refusal is a failed action, as on AWS
+        return f"Failed to execute action {topic_arn}. Received error: {error}"
+    return f"Successfully executed action {topic_arn}"
+
+
+_update_state = Alarm.update_state
+
+
+def _update_state_and_act(self: Alarm, reason: str, reason_data: str, state_value: str) -> None:
+    previous = self.state_value
+    _update_state(self, reason, reason_data, state_value)
+    if state_value != "ALARM" or previous == "ALARM" or not self.actions_enabled:
+        return
+    message = json.dumps({"AlarmName": self.name, "NewStateValue": state_value, "NewStateReason": reason})
+    for arn in self.alarm_actions or []:
+        if ":sns:" in arn:
+            summary = _publish(arn, message, f'ALARM: "{self.name}" in US East (N. Virginia)'[:100])
+            self.history.append(("Action", summary, None, None, utcnow()))
+
+
+def _describe_alarm_history(self: CloudWatchResponse) -> ActionResult:
+    name = self._get_param("AlarmName")
+    alarm = self.cloudwatch_backend.alarms.get(name)
+    kind = self._get_param("HistoryItemType")
+    start = self._get_param("StartDate")
+    if isinstance(start, str):
+        start = datetime.datetime.fromisoformat(start)
+    since = start.astimezone(datetime.UTC).replace(tzinfo=None) if start else datetime.datetime.min
+    items = [
+        {
+            "AlarmName": name,
+            "AlarmType": "MetricAlarm",
+            "Timestamp": when,
+            "HistoryItemType": item_kind,
+            "HistorySummary": summary,
+        }
+        for item_kind, summary, _data, _state, when in (alarm.history if alarm else [])
+        if kind in (None, item_kind) and when >= since
+    ]
+    return ActionResult({"AlarmHistoryItems": items})
+
+
+_send_to_targets = Rule.send_to_targets
+
+
+def _send_to_targets_and_topics(self: Rule, original_event: Any, transform_input: bool = True) -> None:
+    targets = self.targets
+    topics = [target for target in targets if ":sns:" in target["Arn"]]
+    # moto raises NotImplementedError for an SNS target: it delivers to the others only.
+    self.targets = [target for target in targets if target not in topics]
+    try:
+        _send_to_targets(self, original_event, transform_input)
+    finally:
+        self.targets = targets
+    if not topics or not self.event_pattern.matches_event(original_event):
+        return
+    for target in topics:
+        message = target.get("Input") or json.dumps(original_event)
+        summary = _publish(target["Arn"], message, None)
+        metric = "Invocations" if summary.startswith("Successfully") else "FailedInvocations"
+        cloudwatch_backends[self.account_id][self.region_name].put_metric_data(
+            "AWS/Events",
+            [
+                {
+                    "MetricName": metric,
+                    "Value": 1.0,
+                    "Unit": "Count",
+                    "Dimensions": [{"Name": "RuleName", "Value": self.name}],
+                }
+            ],
+        )
+
+
 if __name__ == "__main__":
     if "--ssl-cert" not in sys.argv:
         sys.exit("moto_tls_server serves TLS only: pass --ssl-cert and --ssl-key")
     FakeBucket.get_permission = _get_permission  # type: ignore[method-assign]
     EventsHandler.test_event_pattern = _test_event_pattern  # type: ignore[assignment,method-assign]
+    Alarm.update_state = _update_state_and_act  # type: ignore[method-assign]
+    CloudWatchResponse.describe_alarm_history = _describe_alarm_history  # type: ignore[attr-defined]
+    Rule.send_to_targets = _send_to_targets_and_topics  # type: ignore[method-assign]
     main(sys.argv[1:])

@@ -1,4 +1,4 @@
-"""The layers: constructs_lib (constructs and catalogue) <- app <- tools; runtime on its own.
+"""The layers: constructs_lib (constructs and catalogue) <- app <- tools, ops; runtime on its own.
 
 Arrows point down only: the library never imports the app, the app never imports the tools,
 product code never imports the tests, and the runtime speed-ups import none of them. Read
@@ -16,13 +16,15 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("constructs_lib", "app", "tools", "runtime", "tests")
+PACKAGES = ("constructs_lib", "app", "tools", "ops", "runtime", "tests")
 #: What each layer may import of ours (besides itself).
 ALLOWED = {
     "constructs_lib": set(),
     "runtime": set(),
     "app": {"constructs_lib"},
     "tools": {"constructs_lib", "app", "runtime", "main"},
+    # The operator commands read the config and the names; they never import cdktf (below).
+    "ops": {"constructs_lib", "app"},
     "main": {"app", "runtime"},
 }
 
@@ -76,6 +78,16 @@ def test_the_config_loads_without_cdktf() -> None:
     script = (
         "import sys, app.config, app.load, app.rules, constructs_lib.home; "
         "print(sorted(m for m in ('cdktf', 'jsii', 'constructs') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+def test_the_operator_commands_start_without_cdktf() -> None:
+    # ./run verify and ./run drill talk to AWS only: no jsii process, no provider bindings.
+    script = (
+        "import sys, ops.cli; "
+        "print(sorted(m for m in ('cdktf', 'jsii', 'constructs', 'cdktf_cdktf_provider_aws') if m in sys.modules))"
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True)
     assert result.stdout.strip() == "[]"

@@ -1,0 +1,5 @@
+"""``python -m ops``: the operator commands."""
+
+from ops.cli import main
+
+main()

@@ -1,0 +1,296 @@
+"""``drill``: the fire drill. Exercise every delivery path to the alert topic, then clean up.
+
+- **Alarms**: each alarm of the config is set to ALARM and back (``SetAlarmState``); the
+  alarm history must show no failed action. Every alarm sends its notification: expect
+  one email per alarm, each saying it is a drill.
+- **EventBridge**: a temporary rule matching a marked custom event, with the topic as its
+  target, gets one event (``PutEvents``); its ``Invocations`` metric must count it and
+  ``FailedInvocations`` must stay zero. The rule is deleted afterwards.
+- **Topic**: one marked test message is published.
+- **Budgets**: AWS Budgets notifications cannot be triggered on demand; reported as a
+  manual check, never as a pass.
+
+Everything the drill creates is removed and every alarm it touched is set back, also when
+it is interrupted (Ctrl-C) or fails half-way: :class:`Drill` is a context manager whose
+exit undoes what was done.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import time
+import uuid
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from app.config import BaselineConfig
+from ops.aws import Aws
+from ops.report import Result, Status, aws_error, failed, passed
+from ops.verify import Expected, topic_arn
+
+#: The ``source`` of the drill's event (custom sources must not start with ``aws.``).
+DRILL_SOURCE = "management-account-baseline.drill"
+DRILL_DETAIL_TYPE = "Fire drill"
+
+
+def new_marker() -> str:
+    """A marker that names one drill in every message it sends."""
+    return f"drill-{uuid.uuid4().hex[:12]}"
+
+
+class Drill:
+    """One fire drill against the deployed baseline of ``config``.
+
+    Use it as a context manager: leaving the block (normally, on an error, or on Ctrl-C)
+    sets back the alarms it set and deletes the rule it created.
+    """
+
+    def __init__(
+        self,
+        config: BaselineConfig,
+        aws: Aws,
+        *,
+        marker: str | None = None,
+        wait: datetime.timedelta = datetime.timedelta(minutes=3),
+        poll: float = 10.0,
+        progress: Callable[[str], None] | None = None,
+    ) -> None:
+        self.expected = Expected.of(config)
+        self.aws = aws
+        self.marker = marker or new_marker()
+        self.wait, self.poll = wait, poll
+        self.progress = progress or (lambda _label: None)
+        self.rule_name = self.expected.names.detection(self.marker)
+        #: Alarms set to ALARM and not yet set back: name -> the state to restore.
+        self._to_restore: dict[str, str] = {}
+        self._rule_created = False
+
+    # -- plan ---------------------------------------------------------------------------
+
+    def plan(self) -> list[Result]:
+        """What :meth:`run` would do, one line each (``--dry-run``)."""
+        planned = Status.PLANNED
+        results = [
+            Result(f"alarm {name}", planned, "would set it to ALARM and back, then read its history")
+            for name in self.expected.alarms
+        ]
+        results.append(
+            Result(
+                "EventBridge",
+                planned,
+                f"would create rule {self.rule_name} targeting the topic, send one {DRILL_SOURCE} event, "
+                "read its Invocations and FailedInvocations, and delete the rule",
+            )
+        )
+        results.append(Result("topic", planned, f"would publish one test message marked {self.marker}"))
+        results.append(self._budget_result())
+        return results
+
+    # -- run ------------------------------------------------------------------------------
+
+    def __enter__(self) -> Drill:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.clean_up()
+
+    def run(self) -> list[Result]:
+        """Every step in order; a step the account refuses is a failure of its own."""
+        self.started = datetime.datetime.now(datetime.UTC)
+        results: list[Result] = []
+        for label, step in (
+            ("alarms", self.drill_alarms),
+            ("EventBridge", self.drill_rule),
+            ("topic", self.drill_topic),
+        ):
+            self.progress(label)
+            try:
+                results += step()
+            except (ClientError, BotoCoreError) as error:
+                results.append(failed(label, aws_error(error), "check the credentials' permissions"))
+        results.append(self._budget_result())
+        return results
+
+    def _message(self, what: str) -> str:
+        return (
+            f"[DRILL] Fire drill {self.marker} of the management account baseline: {what}. "
+            "This is a test, not an incident; nothing needs doing."
+        )
+
+    def drill_alarms(self) -> list[Result]:
+        cloudwatch = self.aws.client("cloudwatch")
+        existing = {
+            alarm["AlarmName"]: alarm["StateValue"]
+            for alarm in cloudwatch.describe_alarms(AlarmNames=self.expected.alarms[:100])["MetricAlarms"]
+        }
+        results: list[Result] = []
+        for name in self.expected.alarms:
+            if name not in existing:
+                results.append(failed(f"alarm {name}", "does not exist", "deploy the baseline with this config"))
+                continue
+            self._to_restore[name] = existing[name]
+            cloudwatch.set_alarm_state(
+                AlarmName=name, StateValue="ALARM", StateReason=self._message(f"alarm {name} set to ALARM")
+            )
+        self._restore_alarms()
+        actions = self._alarm_actions(list(existing))
+        for name in existing:
+            failures = [summary for summary in actions[name] if "fail" in summary.lower()]
+            if failures:
+                results.append(
+                    failed(
+                        f"alarm {name}",
+                        f"its notification failed: {failures[0]}",
+                        "the topic or its KMS key policy refuses CloudWatch: re-apply the baseline and run "
+                        "./run aws-check-policies",
+                    )
+                )
+            elif actions[name]:
+                results.append(passed(f"alarm {name}", f"set to ALARM and back: {actions[name][0]}"))
+            else:
+                results.append(
+                    failed(
+                        f"alarm {name}",
+                        f"set to ALARM and back, but no action was recorded within {self.wait}",
+                        f"enable its actions: aws cloudwatch enable-alarm-actions --alarm-names {name}",
+                    )
+                )
+        return results
+
+    def _alarm_actions(self, names: list[str]) -> dict[str, list[str]]:
+        """The ``Action`` history of each alarm since the drill started, polled until every
+        alarm has one (CloudWatch records the notification shortly after the state change)."""
+        cloudwatch, deadline = self.aws.client("cloudwatch"), time.monotonic() + self.wait.total_seconds()
+        while True:
+            actions = {
+                name: [
+                    item["HistorySummary"]
+                    for item in cloudwatch.describe_alarm_history(
+                        AlarmName=name, HistoryItemType="Action", StartDate=self.started, MaxRecords=100
+                    )["AlarmHistoryItems"]
+                ]
+                for name in names
+            }
+            if all(actions.values()) or time.monotonic() >= deadline:
+                return actions
+            time.sleep(self.poll)
+
+    def _restore_alarms(self) -> None:
+        cloudwatch = self.aws.client("cloudwatch")
+        for name, state in list(self._to_restore.items()):
+            cloudwatch.set_alarm_state(
+                AlarmName=name, StateValue=state, StateReason=self._message(f"alarm {name} set back to {state}")
+            )
+            del self._to_restore[name]
+
+    def drill_rule(self) -> list[Result]:
+        events, item = self.aws.client("events"), "EventBridge"
+        pattern = {"source": [DRILL_SOURCE], "detail-type": [DRILL_DETAIL_TYPE], "detail": {"marker": [self.marker]}}
+        events.put_rule(
+            Name=self.rule_name,
+            EventPattern=json.dumps(pattern),
+            State="ENABLED",
+            Description=f"Fire drill {self.marker}: deleted when the drill ends.",
+        )
+        self._rule_created = True
+        events.put_targets(
+            Rule=self.rule_name,
+            Targets=[
+                {
+                    "Id": "alert-topic",
+                    "Arn": topic_arn(self.aws, self.expected.names),
+                    "Input": json.dumps(self._message("an EventBridge rule delivered this event to the alert topic")),
+                }
+            ],
+        )
+        answer = events.put_events(
+            Entries=[
+                {
+                    "Source": DRILL_SOURCE,
+                    "DetailType": DRILL_DETAIL_TYPE,
+                    "Detail": json.dumps({"marker": self.marker}),
+                }
+            ]
+        )
+        if answer.get("FailedEntryCount"):
+            return [failed(item, f"PutEvents refused the event: {answer['Entries']}", "check events:PutEvents")]
+        invocations, failures = self._rule_metrics()
+        if failures:
+            return [
+                failed(
+                    item,
+                    f"{failures:g} failed invocations of {self.rule_name}",
+                    "the topic or its KMS key policy refuses EventBridge: re-apply the baseline and run "
+                    "./run aws-check-policies",
+                )
+            ]
+        if not invocations:
+            return [
+                failed(
+                    item,
+                    f"no invocation of {self.rule_name} counted within {self.wait}",
+                    "EventBridge did not match or deliver the event; run the drill again with a longer --wait",
+                )
+            ]
+        return [passed(item, f"the event reached the topic ({invocations:g} invocation, 0 failed)")]
+
+    def _rule_metrics(self) -> tuple[float, float]:
+        """``Invocations`` and ``FailedInvocations`` of the drill's rule, polled until one counts."""
+        cloudwatch, deadline = self.aws.client("cloudwatch"), time.monotonic() + self.wait.total_seconds()
+        while True:
+            counts = [self._metric_sum(cloudwatch, name) for name in ("Invocations", "FailedInvocations")]
+            if any(counts) or time.monotonic() >= deadline:
+                return counts[0], counts[1]
+            time.sleep(self.poll)
+
+    def _metric_sum(self, cloudwatch: Any, metric: str) -> float:
+        end = datetime.datetime.now(datetime.UTC) + datetime.timedelta(minutes=1)
+        points = cloudwatch.get_metric_statistics(
+            Namespace="AWS/Events",
+            MetricName=metric,
+            Dimensions=[{"Name": "RuleName", "Value": self.rule_name}],
+            StartTime=self.started - datetime.timedelta(minutes=1),
+            EndTime=end,
+            Period=60,
+            Statistics=["Sum"],
+        )["Datapoints"]
+        return float(sum(point["Sum"] for point in points))
+
+    def _delete_rule(self) -> None:
+        if not self._rule_created:
+            return
+        events = self.aws.client("events")
+        events.remove_targets(Rule=self.rule_name, Ids=["alert-topic"])
+        events.delete_rule(Name=self.rule_name)
+        self._rule_created = False
+
+    def drill_topic(self) -> list[Result]:
+        answer = self.aws.client("sns").publish(
+            TopicArn=topic_arn(self.aws, self.expected.names),
+            Subject=f"[DRILL] Management account baseline fire drill {self.marker}",
+            Message=self._message("a test message published to the alert topic"),
+        )
+        return [passed("topic", f"published test message {answer['MessageId']} marked {self.marker}")]
+
+    def _budget_result(self) -> Result:
+        if not self.expected.config.create_budget:
+            return Result("budget", Status.SKIP, "create_budget is off")
+        return Result(
+            "budget",
+            Status.MANUAL,
+            "AWS Budgets notifications cannot be triggered on demand: check in the Billing console that "
+            f"budget {self.expected.names.monthly_charges} notifies the alert topic",
+        )
+
+    def clean_up(self) -> None:
+        """Set back every alarm still in ALARM and delete the drill's rule (idempotent)."""
+        try:
+            self._restore_alarms()
+        finally:
+            self._delete_rule()

@@ -1,0 +1,354 @@
+"""``verify``: read-only checks that the deployed baseline can deliver an alert to a person.
+
+Each check returns one :class:`~ops.report.Result` per item, and every failure names the
+manual step or setting that fixes it (README, "Manual steps that cannot be automated").
+Nothing here writes to the account.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from app.config import BaselineConfig
+from constructs_lib.detections import CATALOGUE, EventDetection
+from constructs_lib.home import HOME_REGION
+from constructs_lib.names import BaselineNames
+from ops.aws import Aws
+from ops.report import Result, Status, aws_error, failed, passed
+
+DEPLOY = "deploy the baseline with this config (README, Deploy)"
+MANUAL = "README, Manual steps that cannot be automated"
+
+
+@dataclass(frozen=True)
+class Expected:
+    """What the config says is deployed, by name."""
+
+    config: BaselineConfig
+    names: BaselineNames
+
+    @classmethod
+    def of(cls, config: BaselineConfig) -> Expected:
+        return cls(config, BaselineNames(config.name_prefix))
+
+    def _enabled(self, event: bool) -> list[str]:
+        return [
+            self.names.detection(name)
+            for name, detection in CATALOGUE.items()
+            if isinstance(detection, EventDetection) == event and self.config.detections.choice_for(detection).enabled
+        ]
+
+    @property
+    def alarms(self) -> list[str]:
+        """Every alarm: the log detections that are on, and the billing alarm."""
+        return [*self._enabled(event=False), self.names.monthly_charges]
+
+    @property
+    def rules(self) -> list[str]:
+        """Every EventBridge rule: the event detections that are on."""
+        return self._enabled(event=True)
+
+
+def topic_arn(aws: Aws, names: BaselineNames) -> str:
+    return f"arn:aws:sns:{aws.region}:{aws.account_id}:{names.topic}"
+
+
+def _now() -> datetime.datetime:
+    return datetime.datetime.now(datetime.UTC)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a check reads: the account, what the config says is there, how far back to look."""
+
+    aws: Aws
+    expected: Expected
+    since: datetime.timedelta
+
+
+Check = Callable[[Context], Iterator[Result]]
+
+
+def check_region(ctx: Context) -> Iterator[Result]:
+    item = "region"
+    if ctx.aws.region == HOME_REGION:
+        yield passed(item, f"the session's region is {HOME_REGION}")
+    else:
+        yield failed(
+            item,
+            f"the session's region is {ctx.aws.region or 'not set'}, not {HOME_REGION}",
+            f"set AWS_REGION={HOME_REGION} (the baseline, the billing metric and root sign-in events live there)",
+        )
+
+
+def check_trail(ctx: Context) -> Iterator[Result]:
+    name = ctx.expected.names.trail
+    cloudtrail = ctx.aws.client("cloudtrail")
+    trails = cloudtrail.describe_trails(trailNameList=[name], includeShadowTrails=False)["trailList"]
+    if not trails:
+        yield failed("trail", f"no trail named {name}", DEPLOY)
+        return
+    trail = trails[0]
+    wanted = {
+        "IsOrganizationTrail": f"organization-wide (trusted access for CloudTrail, {MANUAL}, step 3)",
+        "IsMultiRegionTrail": "multi-region",
+        "IncludeGlobalServiceEvents": "with global service events",
+        "LogFileValidationEnabled": "with log file validation",
+    }
+    missing = [text for key, text in wanted.items() if not trail.get(key)]
+    if missing:
+        yield failed("trail", f"{name} is not " + ", ".join(missing), f"re-apply the baseline; {DEPLOY}")
+    else:
+        yield passed("trail", f"{name}: organization-wide, multi-region, global events, file validation")
+    status = cloudtrail.get_trail_status(Name=name)
+    if status.get("IsLogging"):
+        yield passed("trail logging", f"{name} is logging")
+    else:
+        yield failed("trail logging", f"{name} is not logging", f"aws cloudtrail start-logging --name {name}")
+    s3_error = status.get("LatestDeliveryError")
+    yield (
+        failed(
+            "trail delivery to S3",
+            f"latest delivery error: {s3_error}",
+            "the log bucket policy or the KMS key policy refuses CloudTrail: re-apply the baseline "
+            "and run ./run aws-check-policies",
+        )
+        if s3_error
+        else passed("trail delivery to S3", "no delivery error")
+    )
+    logs_error = status.get("LatestCloudWatchLogsDeliveryError")
+    yield (
+        failed(
+            "trail delivery to CloudWatch Logs",
+            f"latest CloudWatch Logs delivery error: {logs_error}",
+            "CloudTrail cannot assume the logs role or write to the log group (the role's trust "
+            "and permissions, the key policy for the log group): re-apply the baseline",
+        )
+        if logs_error
+        else passed("trail delivery to CloudWatch Logs", "no delivery error")
+    )
+
+
+def check_log_group(ctx: Context) -> Iterator[Result]:
+    item, group = "log group receives events", ctx.expected.names.log_group
+    try:
+        streams = ctx.aws.client("logs").describe_log_streams(
+            logGroupName=group, orderBy="LastEventTime", descending=True, limit=1
+        )["logStreams"]
+    except ClientError as error:
+        yield failed(item, f"{group}: {aws_error(error)}", DEPLOY)
+        return
+    last = max((stream.get("lastEventTimestamp", 0) for stream in streams), default=0)
+    if last and _now() - datetime.datetime.fromtimestamp(last / 1000, datetime.UTC) <= ctx.since:
+        when = datetime.datetime.fromtimestamp(last / 1000, datetime.UTC).isoformat(timespec="seconds")
+        yield passed(item, f"{group}: last event {when}")
+    else:
+        yield failed(
+            item,
+            f"{group}: no event in the last {ctx.since}",
+            "CloudTrail delivers to the log group within about 5 minutes of an API call: see "
+            "'trail delivery to CloudWatch Logs' and 'trail logging'",
+        )
+
+
+def _failed_actions(aws: Aws, alarm: str, since: datetime.timedelta) -> list[str]:
+    history = aws.client("cloudwatch").describe_alarm_history(
+        AlarmName=alarm, HistoryItemType="Action", StartDate=_now() - since, MaxRecords=100
+    )["AlarmHistoryItems"]
+    return [item["HistorySummary"] for item in history if "fail" in item.get("HistorySummary", "").lower()]
+
+
+def check_alarms(ctx: Context) -> Iterator[Result]:
+    topic = topic_arn(ctx.aws, ctx.expected.names)
+    cloudwatch = ctx.aws.client("cloudwatch")
+    found: dict[str, Any] = {}
+    names = ctx.expected.alarms
+    for start in range(0, len(names), 100):  # DescribeAlarms takes at most 100 names
+        for alarm in cloudwatch.describe_alarms(AlarmNames=names[start : start + 100])["MetricAlarms"]:
+            found[alarm["AlarmName"]] = alarm
+    for name in names:
+        item = f"alarm {name}"
+        alarm = found.get(name)
+        if alarm is None:
+            yield failed(item, "does not exist", DEPLOY)
+        elif not alarm.get("ActionsEnabled"):
+            yield failed(item, "its actions are disabled", f"aws cloudwatch enable-alarm-actions --alarm-names {name}")
+        elif topic not in alarm.get("AlarmActions", []):
+            yield failed(item, f"does not notify {topic}", f"re-apply the baseline; {DEPLOY}")
+        elif failures := _failed_actions(ctx.aws, name, ctx.since):
+            yield failed(
+                item,
+                f"a notification failed: {failures[0]}",
+                "the topic or its KMS key policy refuses CloudWatch: re-apply the baseline and run "
+                "./run aws-check-policies",
+            )
+        else:
+            yield passed(item, f"{alarm['StateValue']}, actions enabled, notifies the topic, no failed action")
+
+
+def _failed_invocations(aws: Aws, rule: str, since: datetime.timedelta) -> float:
+    end = _now()
+    points = aws.client("cloudwatch").get_metric_statistics(
+        Namespace="AWS/Events",
+        MetricName="FailedInvocations",
+        Dimensions=[{"Name": "RuleName", "Value": rule}],
+        StartTime=end - since,
+        EndTime=end,
+        Period=86400,
+        Statistics=["Sum"],
+    )["Datapoints"]
+    return float(sum(point["Sum"] for point in points))
+
+
+def check_rules(ctx: Context) -> Iterator[Result]:
+    topic = topic_arn(ctx.aws, ctx.expected.names)
+    events = ctx.aws.client("events")
+    for name in ctx.expected.rules:
+        item = f"rule {name}"
+        try:
+            rule = events.describe_rule(Name=name)
+        except ClientError as error:
+            yield failed(item, aws_error(error), DEPLOY)
+            continue
+        targets = [target["Arn"] for target in events.list_targets_by_rule(Rule=name)["Targets"]]
+        if rule.get("State") != "ENABLED":
+            yield failed(item, f"is {rule.get('State')}", f"aws events enable-rule --name {name}")
+        elif topic not in targets:
+            yield failed(item, f"does not target {topic}", f"re-apply the baseline; {DEPLOY}")
+        elif failures := _failed_invocations(ctx.aws, name, ctx.since):
+            yield failed(
+                item,
+                f"{failures:g} failed invocations in the last {ctx.since}",
+                "the topic or its KMS key policy refuses EventBridge: re-apply the baseline and run "
+                "./run aws-check-policies",
+            )
+        else:
+            yield passed(item, f"enabled, targets the topic, no failed invocation in the last {ctx.since}")
+
+
+def check_subscriptions(ctx: Context) -> Iterator[Result]:
+    item, topic = "topic subscriptions", topic_arn(ctx.aws, ctx.expected.names)
+    try:
+        subscriptions = ctx.aws.client("sns").list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]
+    except ClientError as error:
+        yield failed(item, f"{topic}: {aws_error(error)}", DEPLOY)
+        return
+    pending = [s["Endpoint"] for s in subscriptions if s["SubscriptionArn"] == "PendingConfirmation"]
+    confirmed = [s["Endpoint"] for s in subscriptions if s["SubscriptionArn"].startswith("arn:")]
+    missing = [email for email in ctx.expected.config.alert_emails if email not in pending + confirmed]
+    notes = [f"pending confirmation: {', '.join(pending)}"] if pending else []
+    notes += [f"not subscribed: {', '.join(missing)}"] if missing else []
+    if confirmed:
+        yield passed(item, "; ".join([f"confirmed: {', '.join(confirmed)}", *notes]))
+    else:
+        yield failed(
+            item,
+            "; ".join(["no confirmed subscription: alerts reach no one", *notes]),
+            f"each recipient clicks the link in the email from AWS ({MANUAL}, step 2), or subscribe an "
+            "endpoint to the topic yourself",
+        )
+
+
+def check_billing_metric(ctx: Context) -> Iterator[Result]:
+    item = "billing metric"
+    metrics = ctx.aws.client("cloudwatch").list_metrics(Namespace="AWS/Billing", MetricName="EstimatedCharges")[
+        "Metrics"
+    ]
+    if metrics:
+        yield passed(item, "AWS/Billing EstimatedCharges exists: billing alerts are on")
+    else:
+        yield failed(
+            item,
+            "AWS/Billing EstimatedCharges does not exist: the billing alarm cannot fire",
+            f"turn on 'Receive CloudWatch Billing Alerts' in the Billing preferences ({MANUAL}, step 1); "
+            "the metric appears within hours",
+        )
+
+
+def check_budget(ctx: Context) -> Iterator[Result]:
+    item, name = "budget", ctx.expected.names.monthly_charges
+    if not ctx.expected.config.create_budget:
+        yield Result(item, Status.SKIP, "create_budget is off")
+        return
+    try:
+        ctx.aws.client("budgets").describe_budget(AccountId=ctx.aws.account_id, BudgetName=name)
+    except ClientError as error:
+        yield failed(item, f"{name}: {aws_error(error)}", DEPLOY)
+        return
+    yield passed(item, f"{name} exists")
+
+
+def check_trusted_access(ctx: Context) -> Iterator[Result]:
+    item = "trusted access for CloudTrail"
+    principals = [
+        service["ServicePrincipal"]
+        for service in ctx.aws.client("organizations").list_aws_service_access_for_organization()[
+            "EnabledServicePrincipals"
+        ]
+    ]
+    if "cloudtrail.amazonaws.com" in principals:
+        yield passed(item, "enabled in AWS Organizations")
+    else:
+        yield failed(
+            item,
+            "not enabled: the organization trail records only this account",
+            "aws organizations enable-aws-service-access --service-principal cloudtrail.amazonaws.com "
+            f"({MANUAL}, step 3)",
+        )
+
+
+def check_key(ctx: Context) -> Iterator[Result]:
+    item, alias = "KMS key", f"alias/{ctx.expected.names.key_alias}"
+    if not ctx.expected.config.kms_encryption:
+        yield Result(item, Status.SKIP, "kms_encryption is off")
+        return
+    try:
+        state = ctx.aws.client("kms").describe_key(KeyId=alias)["KeyMetadata"]["KeyState"]
+    except ClientError as error:
+        yield failed(item, f"{alias}: {aws_error(error)}", DEPLOY)
+        return
+    if state == "Enabled":
+        yield passed(item, f"{alias} is enabled")
+    else:
+        yield failed(
+            item,
+            f"{alias} is {state}: the trail, the log group and the topic cannot use it",
+            f"aws kms enable-key --key-id {alias} (or cancel its deletion)",
+        )
+
+
+#: The checks in the order they are printed.
+CHECKS: tuple[tuple[str, Check], ...] = (
+    ("region", check_region),
+    ("trail", check_trail),
+    ("log group", check_log_group),
+    ("alarms", check_alarms),
+    ("rules", check_rules),
+    ("topic subscriptions", check_subscriptions),
+    ("billing metric", check_billing_metric),
+    ("budget", check_budget),
+    ("trusted access for CloudTrail", check_trusted_access),
+    ("KMS key", check_key),
+)
+
+
+def verify(
+    config: BaselineConfig, aws: Aws, since: datetime.timedelta, progress: Callable[[str], None] | None = None
+) -> list[Result]:
+    """Every check, in order; a check the account refuses to answer is a failure of its own."""
+    context, results = Context(aws, Expected.of(config), since), []
+    for label, check in CHECKS:
+        if progress:
+            progress(label)
+        try:
+            results += list(check(context))
+        except (ClientError, BotoCoreError) as error:
+            results.append(
+                failed(label, f"could not be checked: {aws_error(error)}", "check the credentials' permissions")
+            )
+    return results

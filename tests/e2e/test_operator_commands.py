@@ -1,0 +1,273 @@
+"""``./run verify`` and ``./run drill`` on the local AWS: before and after a deploy, each
+verify item failing when its precondition is removed, and a drill whose messages arrive.
+
+The commands run as a user runs them (``python -m ops``, the SDK environment pointing at
+the local AWS); the test plays the operator's manual steps with boto3. What the local AWS
+cannot do by itself (deliver trail events, publish the billing metric) the test does, as
+AWS would.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ops.aws import Aws
+from ops.drill import Drill
+from tests.e2e.deploy import Deployment, apply_with_terraform, local_settings, to_toml
+from tests.local_aws import LocalAws
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def ops(aws: LocalAws, *args: str) -> tuple[int, dict[str, Any]]:
+    """``python -m ops ARGS --json`` against the local AWS: exit code and the JSON report."""
+    env = {**os.environ, "AWS_ENDPOINT_URL": aws.endpoint}
+    result = subprocess.run(
+        [sys.executable, "-m", "ops", *args, "--json"], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode in (0, 1), result.stderr
+    report: dict[str, Any] = json.loads(result.stdout)
+    assert report["ok"] is (result.returncode == 0)
+    return result.returncode, report
+
+
+def statuses(report: dict[str, Any]) -> dict[str, str]:
+    return {result["item"]: result["status"] for result in report["results"]}
+
+
+def failures(report: dict[str, Any]) -> dict[str, str]:
+    """The failed items, each with the fix it names."""
+    return {result["item"]: result["fix"] for result in report["results"] if result["status"] == "fail"}
+
+
+@pytest.fixture(scope="module")
+def config_file(local_aws: LocalAws, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    workdir = tmp_path_factory.mktemp("operator")
+    path = workdir / "baseline.toml"
+    path.write_text(to_toml(local_settings(local_aws, workdir)))
+    return path
+
+
+def test_verify_before_the_deploy_fails_the_items_that_need_it(local_aws: LocalAws, config_file: Path) -> None:
+    code, report = ops(local_aws, "verify", "--config", str(config_file))
+    assert code == 1
+    failed = failures(report)
+    assert "trail" in failed
+    assert "deploy the baseline" in failed["trail"]
+    for item in ("log group receives events", "alarm mgmt-baseline-access-denied", "topic subscriptions", "KMS key"):
+        assert item in failed
+    assert statuses(report)["region"] == "pass"
+    assert statuses(report)["budget"] == "skip"  # create_budget is off on the local AWS
+
+
+@pytest.fixture(scope="module")
+def deployed(local_aws: LocalAws, config_file: Path) -> Deployment:
+    deployment = apply_with_terraform(local_aws, config_file.parent)
+    assert deployment.config_file == config_file
+    return deployment
+
+
+def test_verify_after_the_deploy_names_the_manual_steps_still_to_do(deployed: Deployment) -> None:
+    code, report = ops(deployed.aws, "verify", "--config", str(deployed.config_file))
+    assert code == 1
+    failed = failures(report)
+    assert set(failed) == {"log group receives events", "billing metric", "trusted access for CloudTrail"}
+    assert "Receive CloudWatch Billing Alerts" in failed["billing metric"]
+    assert (
+        "enable-aws-service-access --service-principal cloudtrail.amazonaws.com"
+        in failed["trusted access for CloudTrail"]
+    )
+
+
+def _deliver_trail_event(aws: LocalAws, log_group: str) -> None:
+    """What CloudTrail does a few minutes after any call: an event in the trail's log group."""
+    logs = aws.client("logs")
+    stream = f"{aws.account_id}_CloudTrail_us-east-1"
+    logs.create_log_stream(logGroupName=log_group, logStreamName=stream)
+    now = int(time.time() * 1000)
+    logs.put_log_events(
+        logGroupName=log_group, logStreamName=stream, logEvents=[{"timestamp": now, "message": '{"eventName":"x"}'}]
+    )
+
+
+@pytest.fixture(scope="module")
+def operated(deployed: Deployment) -> Deployment:
+    """The deployment after the operator's manual steps (README), and a first trail event."""
+    aws = deployed.aws
+    aws.client("organizations").enable_aws_service_access(ServicePrincipal="cloudtrail.amazonaws.com")
+    aws.client("cloudwatch").put_metric_data(  # AWS publishes it once billing alerts are on
+        Namespace="AWS/Billing",
+        MetricData=[
+            {"MetricName": "EstimatedCharges", "Value": 1.5, "Dimensions": [{"Name": "Currency", "Value": "USD"}]}
+        ],
+    )
+    _deliver_trail_event(aws, "/aws/cloudtrail/mgmt-baseline-organization-trail")
+    return deployed
+
+
+def test_verify_after_the_manual_steps_passes_every_item(operated: Deployment) -> None:
+    code, report = ops(operated.aws, "verify", "--config", str(operated.config_file))
+    assert failures(report) == {}
+    assert code == 0
+    items = statuses(report)
+    assert items["alarm mgmt-baseline-monthly-charges"] == "pass"
+    assert items["rule mgmt-baseline-root-sign-in"] == "pass"
+    assert items["trusted access for CloudTrail"] == "pass"
+    assert items["budget"] == "skip"
+
+
+@pytest.fixture
+def restored(operated: Deployment) -> Iterator[Deployment]:
+    """The operated deployment; a test that breaks a precondition mends it in its own body."""
+    yield operated
+    code, report = ops(operated.aws, "verify", "--config", str(operated.config_file))
+    assert (code, failures(report)) == (0, {}), "a test left the deployment broken"
+
+
+def _verify_fails(deployment: Deployment, item: str, fix_names: str) -> None:
+    code, report = ops(deployment.aws, "verify", "--config", str(deployment.config_file))
+    assert code == 1
+    failed = failures(report)
+    assert list(failed) == [item]
+    assert fix_names in failed[item]
+
+
+def test_verify_fails_when_no_subscription_is_left(restored: Deployment) -> None:
+    sns = restored.aws.client("sns")
+    topic = f"arn:aws:sns:us-east-1:{restored.aws.account_id}:mgmt-baseline-alerts"
+    (subscription,) = sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]
+    sns.unsubscribe(SubscriptionArn=subscription["SubscriptionArn"])
+    try:
+        _verify_fails(restored, "topic subscriptions", "clicks the link")
+    finally:
+        sns.subscribe(TopicArn=topic, Protocol="email", Endpoint=subscription["Endpoint"])
+
+
+def test_verify_fails_when_an_alarm_s_actions_are_disabled(restored: Deployment) -> None:
+    cloudwatch = restored.aws.client("cloudwatch")
+    cloudwatch.disable_alarm_actions(AlarmNames=["mgmt-baseline-access-denied"])
+    try:
+        _verify_fails(restored, "alarm mgmt-baseline-access-denied", "enable-alarm-actions")
+    finally:
+        cloudwatch.enable_alarm_actions(AlarmNames=["mgmt-baseline-access-denied"])
+
+
+def test_verify_fails_when_the_trail_stops_logging(restored: Deployment) -> None:
+    cloudtrail = restored.aws.client("cloudtrail")
+    cloudtrail.stop_logging(Name="mgmt-baseline-organization-trail")
+    try:
+        _verify_fails(restored, "trail logging", "start-logging")
+    finally:
+        cloudtrail.start_logging(Name="mgmt-baseline-organization-trail")
+
+
+def test_verify_fails_when_the_rule_is_disabled(restored: Deployment) -> None:
+    events = restored.aws.client("events")
+    events.disable_rule(Name="mgmt-baseline-root-sign-in")
+    try:
+        _verify_fails(restored, "rule mgmt-baseline-root-sign-in", "enable-rule")
+    finally:
+        events.enable_rule(Name="mgmt-baseline-root-sign-in")
+
+
+def test_verify_fails_when_the_key_is_disabled(restored: Deployment) -> None:
+    kms = restored.aws.client("kms")
+    key = kms.describe_key(KeyId="alias/mgmt-baseline-baseline")["KeyMetadata"]["KeyId"]
+    kms.disable_key(KeyId=key)
+    try:
+        _verify_fails(restored, "KMS key", "enable-key")
+    finally:
+        kms.enable_key(KeyId=key)
+
+
+def _drill_queue(deployment: Deployment) -> str:
+    """An SQS queue subscribed to the alert topic: what a person's inbox would receive."""
+    aws = deployment.aws
+    sqs = aws.client("sqs")
+    queue_url = sqs.create_queue(QueueName="drill-inbox")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    topic = f"arn:aws:sns:us-east-1:{aws.account_id}:mgmt-baseline-alerts"
+    aws.client("sns").subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn)
+    return str(queue_url)
+
+
+def _received(deployment: Deployment, queue_url: str) -> list[str]:
+    sqs, messages = deployment.aws.client("sqs"), []
+    while batch := sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get("Messages", []):
+        messages += [json.loads(message["Body"])["Message"] for message in batch]
+        sqs.delete_message_batch(
+            QueueUrl=queue_url, Entries=[{"Id": m["MessageId"], "ReceiptHandle": m["ReceiptHandle"]} for m in batch]
+        )
+    return messages
+
+
+def _alarm_states(deployment: Deployment) -> dict[str, str]:
+    alarms = deployment.aws.client("cloudwatch").describe_alarms(AlarmNamePrefix="mgmt-baseline-")["MetricAlarms"]
+    return {alarm["AlarmName"]: alarm["StateValue"] for alarm in alarms}
+
+
+def _drill_rules(deployment: Deployment) -> list[str]:
+    rules = deployment.aws.client("events").list_rules(NamePrefix="mgmt-baseline-drill-")["Rules"]
+    return [rule["Name"] for rule in rules]
+
+
+def test_the_drill_s_dry_run_lists_every_step_and_touches_nothing(operated: Deployment) -> None:
+    before = _alarm_states(operated)
+    code, report = ops(operated.aws, "drill", "--config", str(operated.config_file), "--dry-run")
+    assert code == 0
+    assert set(statuses(report).values()) == {"planned", "skip"}
+    assert {"EventBridge", "topic", "alarm mgmt-baseline-access-denied"} <= set(statuses(report))
+    assert _alarm_states(operated) == before
+
+
+def test_the_drill_reaches_the_topic_by_every_path_and_leaves_nothing_behind(operated: Deployment) -> None:
+    queue_url = _drill_queue(operated)
+    before = _alarm_states(operated)
+    code, report = ops(
+        operated.aws, "drill", "--config", str(operated.config_file), "--marker", "drill-e2e", "--wait-seconds", "5"
+    )
+    assert failures(report) == {}
+    assert code == 0
+    items = statuses(report)
+    assert {item for item, status in items.items() if status == "pass"} == {
+        *(f"alarm {name}" for name in before),
+        "EventBridge",
+        "topic",
+    }
+    assert items["budget"] == "skip"
+    messages = _received(operated, queue_url)
+    # One notification per alarm, the rule's event and the test message, each marked.
+    assert len(messages) == len(before) + 2
+    assert all("drill-e2e" in message for message in messages)
+    assert _alarm_states(operated) == before
+    assert _drill_rules(operated) == []
+
+
+def test_an_interrupted_drill_sets_the_alarms_back_and_deletes_its_rule(
+    operated: Deployment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL", operated.aws.endpoint)
+    before = _alarm_states(operated)
+
+    def interrupted(_self: Drill) -> tuple[float, float]:
+        assert _drill_rules(operated) == ["mgmt-baseline-drill-interrupted"]  # the rule exists now
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Drill, "_rule_metrics", interrupted)
+    with (
+        pytest.raises(KeyboardInterrupt),
+        Drill(operated.config, Aws(), marker="drill-interrupted", wait=datetime.timedelta(seconds=1)) as drill,
+    ):
+        drill.run()
+    assert _drill_rules(operated) == []
+    assert _alarm_states(operated) == before
