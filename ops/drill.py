@@ -30,7 +30,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from app.config import BaselineConfig
 from ops.aws import Aws
 from ops.report import Result, Status, aws_error, failed, passed
-from ops.verify import Expected, topic_arn
+from ops.verify import Expected, span, topic_arn
 
 #: The ``source`` of the drill's event (custom sources must not start with ``aws.``).
 DRILL_SOURCE = "management-account-baseline.drill"
@@ -157,7 +157,7 @@ class Drill:
                 results.append(
                     failed(
                         f"alarm {name}",
-                        f"set to ALARM and back, but no action was recorded within {self.wait}",
+                        f"set to ALARM and back, but no action was recorded within {span(self.wait)}",
                         f"enable its actions: aws cloudwatch enable-alarm-actions --alarm-names {name}",
                     )
                 )
@@ -234,7 +234,7 @@ class Drill:
             return [
                 failed(
                     item,
-                    f"no invocation of {self.rule_name} counted within {self.wait}",
+                    f"no invocation of {self.rule_name} counted within {span(self.wait)}",
                     "EventBridge did not match or deliver the event; run the drill again with a longer --wait",
                 )
             ]

@@ -58,6 +58,12 @@ def topic_arn(aws: Aws, names: BaselineNames) -> str:
     return f"arn:aws:sns:{aws.region}:{aws.account_id}:{names.topic}"
 
 
+def span(period: datetime.timedelta) -> str:
+    """``period`` as people say it: ``24 h``, ``90 s``."""
+    seconds = int(period.total_seconds())
+    return f"{seconds // 3600} h" if seconds % 3600 == 0 else f"{seconds} s"
+
+
 def _now() -> datetime.datetime:
     return datetime.datetime.now(datetime.UTC)
 
@@ -150,7 +156,7 @@ def check_log_group(ctx: Context) -> Iterator[Result]:
     else:
         yield failed(
             item,
-            f"{group}: no event in the last {ctx.since}",
+            f"{group}: no event in the last {span(ctx.since)}",
             "CloudTrail delivers to the log group within about 5 minutes of an API call: see "
             "'trail delivery to CloudWatch Logs' and 'trail logging'",
         )
@@ -223,12 +229,12 @@ def check_rules(ctx: Context) -> Iterator[Result]:
         elif failures := _failed_invocations(ctx.aws, name, ctx.since):
             yield failed(
                 item,
-                f"{failures:g} failed invocations in the last {ctx.since}",
+                f"{failures:g} failed invocations in the last {span(ctx.since)}",
                 "the topic or its KMS key policy refuses EventBridge: re-apply the baseline and run "
                 "./run aws-check-policies",
             )
         else:
-            yield passed(item, f"enabled, targets the topic, no failed invocation in the last {ctx.since}")
+            yield passed(item, f"enabled, targets the topic, no failed invocation in the last {span(ctx.since)}")
 
 
 def check_subscriptions(ctx: Context) -> Iterator[Result]:
