@@ -11,7 +11,10 @@ from typer.testing import CliRunner
 
 from app.config import BaselineConfig
 from app.load import load_config
+from ops import cli
+from ops.aws import Aws
 from ops.cli import app
+from ops.drill import Drill
 from tests.synth import app_documents
 
 runner = CliRunner()
@@ -137,3 +140,18 @@ def test_every_command_has_help() -> None:
         result = runner.invoke(app, [*command, "--help"])
         assert result.exit_code == 0
         assert "Usage:" in result.stdout
+
+
+def test_ctrl_c_during_the_drill_cleans_up_and_exits_130(monkeypatch: pytest.MonkeyPatch) -> None:
+    cleaned: list[str] = []
+
+    def interrupted(_drill: Drill) -> list[object]:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "_aws", Aws)
+    monkeypatch.setattr(Drill, "run", interrupted)
+    monkeypatch.setattr(Drill, "clean_up", lambda drill: cleaned.append(drill.marker))
+    result = runner.invoke(app, ["drill", "--marker", "drill-x"])
+    assert result.exit_code == 130
+    assert "interrupted: the drill's rule is deleted and its alarms are set back" in result.stderr
+    assert cleaned == ["drill-x"]

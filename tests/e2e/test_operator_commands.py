@@ -15,7 +15,8 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -134,60 +135,79 @@ def restored(operated: Deployment) -> Iterator[Deployment]:
     assert (code, failures(report)) == (0, {}), "a test left the deployment broken"
 
 
-def _verify_fails(deployment: Deployment, item: str, fix_names: str) -> None:
-    code, report = ops(deployment.aws, "verify", "--config", str(deployment.config_file))
-    assert code == 1
-    failed = failures(report)
-    assert list(failed) == [item]
-    assert fix_names in failed[item]
-
-
-def test_verify_fails_when_no_subscription_is_left(restored: Deployment) -> None:
-    sns = restored.aws.client("sns")
-    topic = f"arn:aws:sns:us-east-1:{restored.aws.account_id}:mgmt-baseline-alerts"
+@contextmanager
+def _no_subscription(deployment: Deployment) -> Iterator[None]:
+    sns = deployment.aws.client("sns")
+    topic = f"arn:aws:sns:us-east-1:{deployment.aws.account_id}:mgmt-baseline-alerts"
     (subscription,) = sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]
     sns.unsubscribe(SubscriptionArn=subscription["SubscriptionArn"])
     try:
-        _verify_fails(restored, "topic subscriptions", "clicks the link")
+        yield
     finally:
         sns.subscribe(TopicArn=topic, Protocol="email", Endpoint=subscription["Endpoint"])
 
 
-def test_verify_fails_when_an_alarm_s_actions_are_disabled(restored: Deployment) -> None:
-    cloudwatch = restored.aws.client("cloudwatch")
+@contextmanager
+def _alarm_actions_disabled(deployment: Deployment) -> Iterator[None]:
+    cloudwatch = deployment.aws.client("cloudwatch")
     cloudwatch.disable_alarm_actions(AlarmNames=["mgmt-baseline-access-denied"])
     try:
-        _verify_fails(restored, "alarm mgmt-baseline-access-denied", "enable-alarm-actions")
+        yield
     finally:
         cloudwatch.enable_alarm_actions(AlarmNames=["mgmt-baseline-access-denied"])
 
 
-def test_verify_fails_when_the_trail_stops_logging(restored: Deployment) -> None:
-    cloudtrail = restored.aws.client("cloudtrail")
+@contextmanager
+def _trail_stopped(deployment: Deployment) -> Iterator[None]:
+    cloudtrail = deployment.aws.client("cloudtrail")
     cloudtrail.stop_logging(Name="mgmt-baseline-organization-trail")
     try:
-        _verify_fails(restored, "trail logging", "start-logging")
+        yield
     finally:
         cloudtrail.start_logging(Name="mgmt-baseline-organization-trail")
 
 
-def test_verify_fails_when_the_rule_is_disabled(restored: Deployment) -> None:
-    events = restored.aws.client("events")
+@contextmanager
+def _rule_disabled(deployment: Deployment) -> Iterator[None]:
+    events = deployment.aws.client("events")
     events.disable_rule(Name="mgmt-baseline-root-sign-in")
     try:
-        _verify_fails(restored, "rule mgmt-baseline-root-sign-in", "enable-rule")
+        yield
     finally:
         events.enable_rule(Name="mgmt-baseline-root-sign-in")
 
 
-def test_verify_fails_when_the_key_is_disabled(restored: Deployment) -> None:
-    kms = restored.aws.client("kms")
+@contextmanager
+def _key_disabled(deployment: Deployment) -> Iterator[None]:
+    kms = deployment.aws.client("kms")
     key = kms.describe_key(KeyId="alias/mgmt-baseline-baseline")["KeyMetadata"]["KeyId"]
     kms.disable_key(KeyId=key)
     try:
-        _verify_fails(restored, "KMS key", "enable-key")
+        yield
     finally:
         kms.enable_key(KeyId=key)
+
+
+#: (case, what removes the precondition while it lasts, the one item that must fail, its fix).
+BROKEN: list[tuple[str, Callable[[Deployment], AbstractContextManager[None]], str, str]] = [
+    ("no-subscription-left", _no_subscription, "topic subscriptions", "clicks the link"),
+    ("alarm-actions-disabled", _alarm_actions_disabled, "alarm mgmt-baseline-access-denied", "enable-alarm-actions"),
+    ("trail-stopped", _trail_stopped, "trail logging", "start-logging"),
+    ("rule-disabled", _rule_disabled, "rule mgmt-baseline-root-sign-in", "enable-rule"),
+    ("key-disabled", _key_disabled, "KMS key", "enable-key"),
+]
+
+
+@pytest.mark.parametrize(("broken", "item", "fix"), [c[1:] for c in BROKEN], ids=[c[0] for c in BROKEN])
+def test_verify_fails_the_one_item_whose_precondition_is_removed(
+    restored: Deployment, broken: Callable[[Deployment], AbstractContextManager[None]], item: str, fix: str
+) -> None:
+    with broken(restored):
+        code, report = ops(restored.aws, "verify", "--config", str(restored.config_file))
+    assert code == 1
+    failed = failures(report)
+    assert list(failed) == [item]
+    assert fix in failed[item]
 
 
 def _drill_queue(deployment: Deployment) -> str:
