@@ -345,17 +345,22 @@ CIS_DETECTIONS: tuple[LogDetection, ...] = (
         severity=Severity.HIGH,
         description="The organization was changed (accounts, OUs, policies, handshakes).",
         metric_name="OrganizationsChangeCount",
+        # The 18 names of the CIS text, and CancelHandshake, CreateOrganization and
+        # EnableAllFeatures, which Prowler's check of 4.15
+        # (cloudwatch_log_metric_filter_aws_organizations_changes) also requires. Security Hub
+        # has no control for 4.15, so no verbatim text is at stake.
         pattern=(
             '{ ($.eventSource = organizations.amazonaws.com) && (($.eventName = "AcceptHandshake") || '
-            '($.eventName = "AttachPolicy") || ($.eventName = "CreateAccount") || '
+            '($.eventName = "AttachPolicy") || ($.eventName = "CancelHandshake") || '
+            '($.eventName = "CreateAccount") || ($.eventName = "CreateOrganization") || '
             '($.eventName = "CreateOrganizationalUnit") || ($.eventName = "CreatePolicy") || '
             '($.eventName = "DeclineHandshake") || ($.eventName = "DeleteOrganization") || '
             '($.eventName = "DeleteOrganizationalUnit") || ($.eventName = "DeletePolicy") || '
             '($.eventName = "DetachPolicy") || ($.eventName = "DisablePolicyType") || '
-            '($.eventName = "EnablePolicyType") || ($.eventName = "InviteAccountToOrganization") || '
-            '($.eventName = "LeaveOrganization") || ($.eventName = "MoveAccount") || '
-            '($.eventName = "RemoveAccountFromOrganization") || ($.eventName = "UpdatePolicy") || '
-            '($.eventName = "UpdateOrganizationalUnit")) }'
+            '($.eventName = "EnableAllFeatures") || ($.eventName = "EnablePolicyType") || '
+            '($.eventName = "InviteAccountToOrganization") || ($.eventName = "LeaveOrganization") || '
+            '($.eventName = "MoveAccount") || ($.eventName = "RemoveAccountFromOrganization") || '
+            '($.eventName = "UpdatePolicy") || ($.eventName = "UpdateOrganizationalUnit")) }'
         ),
     ),
 )
