@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import botocore.session
 import pytest
 
 from app.config import BaselineConfig
@@ -119,3 +120,24 @@ def test_overrides_change_only_the_named_alarm() -> None:
 def test_alarm_descriptions_lead_with_the_severity(default_stack: Synthesized) -> None:
     alarm = default_stack.instance(_alarms(default_stack).alarm, "access-denied")
     assert alarm["alarm_description"].startswith("[MEDIUM] A request to the management account was denied")
+
+
+def _filter_pattern_limit() -> int:
+    """PutMetricFilter's limit on ``filterPattern``, from the API model AWS publishes (botocore)."""
+    shape = botocore.session.get_session().get_service_model("logs").shape_for("FilterPattern")
+    limit: int = shape.metadata["max"]
+    return limit
+
+
+@pytest.mark.parametrize("cis_pack", ["off", "exact", "management-only"])
+def test_every_filter_pattern_fits_cloudwatch_logs_limit(cis_pack: str) -> None:
+    s = synth(BaselineConfig.model_validate({"name_prefix": "a" * 24, "detections": {"cis_pack": cis_pack}}))
+    limit = _filter_pattern_limit()
+    assert limit == 1024
+    patterns = [
+        body["pattern"].replace(s.env.account_id, "123456789012")
+        for body in s.bodies("aws_cloudwatch_log_metric_filter")
+    ]
+    assert patterns
+    longest = max(patterns, key=len)
+    assert len(longest) <= limit, f"{len(longest)} characters: {longest}"
