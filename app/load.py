@@ -64,19 +64,31 @@ def _format_error(error: ValidationError, source: str) -> str:
     return f"{source}: " + "; ".join(parts[:MAX_PROBLEMS]) + more
 
 
-def _check_values(data: Any, source: str) -> None:
-    """Every number finite, nothing nested deeper than a config can be (iteratively: no recursion)."""
+def _value_problems(data: Any) -> list[tuple[str, str]]:
+    """``(path, problem)`` for every number that is not finite and every nesting deeper than a
+    config can be (iteratively: no recursion)."""
+    problems: list[tuple[str, str]] = []
     pending: list[tuple[str, Any, int]] = [("", data, 0)]
     while pending:
         path, value, depth = pending.pop()
         if depth > MAX_DEPTH:
-            raise ConfigError(f"{source}: {path}: nested more than {MAX_DEPTH} levels deep; no field of the config is")
+            problems.append((path, f"nested more than {MAX_DEPTH} levels deep; no field of the config is"))
+            continue
         if isinstance(value, float) and not math.isfinite(value):
-            raise ConfigError(f"{source}: {path}: must be a finite number (got {shown(value)})")
+            problems.append((path, f"must be a finite number (got {shown(value)})"))
         items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
         for key, item in items:
             name = shown_name(key)
             pending.append((f"{path}.{name}" if path else name, item, depth + 1))
+    return problems
+
+
+def _check_values(data: Any, source: str) -> None:
+    """Every number finite, nothing nested deeper than a config can be: else a one-line ConfigError."""
+    problems = _value_problems(data)
+    if problems:
+        path, problem = problems[0]
+        raise ConfigError(f"{source}: {path}: {problem}")
 
 
 def parse_config(data: dict[str, Any], source: str = "config") -> BaselineConfig:
@@ -134,10 +146,13 @@ def config_problems(path: str | Path) -> list[str]:
     """Every problem of the config file at ``path`` (none: it is valid), each naming its field."""
     try:
         document = read_document(Path(path))
-        _check_values(document, str(path))
-        BaselineConfig.model_validate(document)
     except ConfigError as error:
         return [str(error).removeprefix(f"{path}: ")]
+    problems = [f"{field}: {problem}" for field, problem in sorted(_value_problems(document))]
+    try:
+        BaselineConfig.model_validate(document)
     except ValidationError as error:
-        return problems_of(error)
-    return []
+        # A non-finite number also fails its field's rule: said once, as above.
+        reported = {problem.split(": ", 1)[0] for problem in problems}
+        problems += [problem for problem in problems_of(error) if problem.split(": ", 1)[0] not in reported]
+    return problems

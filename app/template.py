@@ -67,8 +67,32 @@ def _fields(model: type[BaseModel], values: dict[str, Any]) -> tuple[list[str], 
         if allowed:
             lines += _comment("Rules: " + "; ".join(allowed) + ".")
         value = values[name]
-        lines.append(f"# {name} = ..." if value is None else f"{name} = {toml_value(value)}")
+        entry = _table_of_tables(field)
+        if entry is not None:
+            # An inline `name = {}` could not be extended with [section.name.key] tables.
+            lines += _example_tables(name, entry)
+        else:
+            lines.append(f"# {name} = ..." if value is None else f"{name} = {toml_value(value)}")
     return lines, tables
+
+
+def _table_of_tables(field: FieldInfo) -> type[BaseModel] | None:
+    """The model of each entry, for a field that maps names to tables (``detections.overrides``)."""
+    if get_origin(field.annotation) is dict:
+        entry = get_args(field.annotation)[1]
+        if isinstance(entry, type) and issubclass(entry, BaseModel):
+            return entry
+    return None
+
+
+def _example_tables(name: str, entry: type[BaseModel]) -> list[str]:
+    """A commented example entry: one table per name, each setting with its rules."""
+    lines = [f"# [detections.{name}.access-denied]   # one table per detection name, e.g.:"]
+    for setting, field in entry.model_fields.items():
+        rules = _allowed(field)
+        said = f" Rules: {'; '.join(rules)}." if rules else ""
+        lines.append(f"# {setting} = ...   # {field.description or ''}{said}")
+    return lines
 
 
 def config_template() -> str:

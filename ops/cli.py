@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import json
 import os
+import signal
 import sys
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
@@ -25,7 +26,7 @@ from app.config import BaselineConfig
 from app.load import ConfigError, config_problems, load_config
 from app.template import config_template
 from ops.aws import Aws
-from ops.drill import Drill
+from ops.drill import MAX_MARKER, Drill
 from ops.report import Result, Status, all_ok, as_json, aws_error
 from ops.verify import verify as run_verify
 
@@ -143,13 +144,15 @@ def drill(
     test message. Everything it creates is removed, also on Ctrl-C.
     """
     settings = _config(config)
-    if marker is not None and not marker.replace("-", "").isalnum():
-        raise _bad_input(f"--marker: must be letters, digits and hyphens (got {marker!r})")
+    if marker is not None and not (marker.replace("-", "").isalnum() and len(marker) <= MAX_MARKER):
+        raise _bad_input(f"--marker: must be 1-{MAX_MARKER} letters, digits and hyphens (got {marker!r})")
     if dry_run:
         plan = Drill(settings, Aws(), marker=marker).plan()
         _report("drill", f"drill {settings.name_prefix} (dry run)", plan, json_output)
         return
     aws = _aws()
+    # A cancelled CI job or `kill` ends the drill like Ctrl-C does: after its clean-up.
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         with (
             _progress(json_output) as progress,
@@ -158,10 +161,19 @@ def drill(
             ) as fire_drill,
         ):
             results = fire_drill.run()
-    except KeyboardInterrupt:
-        err.print("interrupted: the drill's rule is deleted and its alarms are set back")
+    except KeyboardInterrupt as interrupt:
+        left = list(getattr(interrupt, "__notes__", []))
+        err.print(
+            "interrupted: " + ("; ".join(left) if left else "the drill's rule is deleted and its alarms are set back"),
+            markup=False,
+            highlight=False,
+        )
         raise typer.Exit(EXIT_INTERRUPTED) from None
     _report("drill", f"drill {fire_drill.marker} of {settings.name_prefix} in {aws.account_id}", results, json_output)
+
+
+def _interrupt(_signal: int, _frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 @config_app.command("init")

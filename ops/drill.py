@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import datetime
 import json
+import signal
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -37,9 +39,27 @@ DRILL_SOURCE = "management-account-baseline.drill"
 DRILL_DETAIL_TYPE = "Fire drill"
 
 
+#: The longest marker: the rule's name, ``<prefix>-drill-<marker>``, stays within EventBridge's 64.
+MAX_MARKER = 32
+
+
 def new_marker() -> str:
     """A marker that names one drill in every message it sends."""
-    return f"drill-{uuid.uuid4().hex[:12]}"
+    return uuid.uuid4().hex[:12]
+
+
+def rule_name(prefix: str, marker: str) -> str:
+    """The drill's temporary rule: never a name the baseline gives (those never contain ``-drill-``)."""
+    return f"{prefix}-drill-{marker}"
+
+
+def is_failure(summary: str) -> bool:
+    """An alarm history ``Action`` item that records a failed notification."""
+    return summary.startswith("Failed")
+
+
+class DrillCleanUpError(RuntimeError):
+    """The drill could not undo something it did; the message says what is left."""
 
 
 class Drill:
@@ -56,15 +76,19 @@ class Drill:
         *,
         marker: str | None = None,
         wait: datetime.timedelta = datetime.timedelta(minutes=3),
-        poll: float = 10.0,
         progress: Callable[[str], None] | None = None,
     ) -> None:
         self.expected = Expected.of(config)
         self.aws = aws
         self.marker = marker or new_marker()
-        self.wait, self.poll = wait, poll
+        self.wait = wait
+        #: Seconds between two reads of what CloudWatch recorded.
+        self.poll = min(10.0, wait.total_seconds() / 5)
+        #: "Incoming events might not immediately start matching to new or updated rules"
+        #: (EventBridge API reference, PutRule): the pause before the drill's event.
+        self.settle = min(15.0, wait.total_seconds())
         self.progress = progress or (lambda _label: None)
-        self.rule_name = self.expected.names.detection(self.marker)
+        self.rule_name = rule_name(self.expected.names.prefix, self.marker)
         #: Alarms set to ALARM and not yet set back: name -> the state to restore.
         self._to_restore: dict[str, str] = {}
         self._rule_created = False
@@ -98,7 +122,13 @@ class Drill:
     def __exit__(
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
-        self.clean_up()
+        try:
+            self.clean_up()
+        except (ClientError, BotoCoreError, DrillCleanUpError) as problem:
+            if error is None:
+                raise
+            # The error that ended the drill (a Ctrl-C, say) goes on; what was left is said.
+            error.add_note(f"drill clean-up: {problem}")
 
     def run(self) -> list[Result]:
         """Every step in order; a step the account refuses is a failure of its own."""
@@ -135,13 +165,15 @@ class Drill:
                 results.append(failed(f"alarm {name}", "does not exist", "deploy the baseline with this config"))
                 continue
             self._to_restore[name] = existing[name]
-            cloudwatch.set_alarm_state(
-                AlarmName=name, StateValue="ALARM", StateReason=self._message(f"alarm {name} set to ALARM")
-            )
+            # Actions run on a change of state only: an alarm already in ALARM goes to OK first.
+            for state in ("OK", "ALARM"):
+                cloudwatch.set_alarm_state(
+                    AlarmName=name, StateValue=state, StateReason=self._message(f"alarm {name} set to {state}")
+                )
         self._restore_alarms()
         actions = self._alarm_actions(list(existing))
         for name in existing:
-            failures = [summary for summary in actions[name] if "fail" in summary.lower()]
+            failures = [summary for summary in actions[name] if is_failure(summary)]
             if failures:
                 results.append(
                     failed(
@@ -182,23 +214,37 @@ class Drill:
             time.sleep(self.poll)
 
     def _restore_alarms(self) -> None:
-        cloudwatch = self.aws.client("cloudwatch")
+        """Set every touched alarm back; one that fails does not stop the others (raised after)."""
+        cloudwatch, errors = self.aws.client("cloudwatch"), []
         for name, state in list(self._to_restore.items()):
-            cloudwatch.set_alarm_state(
-                AlarmName=name, StateValue=state, StateReason=self._message(f"alarm {name} set back to {state}")
-            )
+            try:
+                cloudwatch.set_alarm_state(
+                    AlarmName=name, StateValue=state, StateReason=self._message(f"alarm {name} set back to {state}")
+                )
+            except (ClientError, BotoCoreError) as error:
+                errors.append(f"{name}: {aws_error(error)}")
+                continue
             del self._to_restore[name]
+        if errors:
+            raise DrillCleanUpError(f"could not set back alarms ({'; '.join(errors)}); set them to OK by hand")
 
     def drill_rule(self) -> list[Result]:
         events, item = self.aws.client("events"), "EventBridge"
         pattern = {"source": [DRILL_SOURCE], "detail-type": [DRILL_DETAIL_TYPE], "detail": {"marker": [self.marker]}}
+        try:
+            events.describe_rule(Name=self.rule_name)
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "ResourceNotFoundException":
+                raise
+        else:
+            return [failed(item, f"a rule named {self.rule_name} exists already", "run it with another --marker")]
+        self._rule_created = True  # before the call: a Ctrl-C during it still deletes the rule
         events.put_rule(
             Name=self.rule_name,
             EventPattern=json.dumps(pattern),
             State="ENABLED",
             Description=f"Fire drill {self.marker}: deleted when the drill ends.",
         )
-        self._rule_created = True
         events.put_targets(
             Rule=self.rule_name,
             Targets=[
@@ -209,6 +255,7 @@ class Drill:
                 }
             ],
         )
+        time.sleep(self.settle)
         answer = events.put_events(
             Entries=[
                 {
@@ -241,13 +288,15 @@ class Drill:
         return [passed(item, f"the event reached the topic ({invocations:g} invocation, 0 failed)")]
 
     def _rule_metrics(self) -> tuple[float, float]:
-        """``Invocations`` and ``FailedInvocations`` of the drill's rule, polled until one counts."""
+        """``Invocations`` (which counts failed ones too) and ``FailedInvocations`` of the drill's
+        rule: polled until the invocation counts, then read once more, since the two metrics
+        may arrive a minute apart."""
         cloudwatch, deadline = self.aws.client("cloudwatch"), time.monotonic() + self.wait.total_seconds()
-        while True:
-            counts = [self._metric_sum(cloudwatch, name) for name in ("Invocations", "FailedInvocations")]
-            if any(counts) or time.monotonic() >= deadline:
-                return counts[0], counts[1]
+        while not (invocations := self._metric_sum(cloudwatch, "Invocations")) and time.monotonic() < deadline:
             time.sleep(self.poll)
+        if invocations:
+            time.sleep(self.poll)
+        return invocations, self._metric_sum(cloudwatch, "FailedInvocations")
 
     def _metric_sum(self, cloudwatch: Any, metric: str) -> float:
         end = datetime.datetime.now(datetime.UTC) + datetime.timedelta(minutes=1)
@@ -266,8 +315,12 @@ class Drill:
         if not self._rule_created:
             return
         events = self.aws.client("events")
-        events.remove_targets(Rule=self.rule_name, Ids=["alert-topic"])
-        events.delete_rule(Name=self.rule_name)
+        try:
+            events.remove_targets(Rule=self.rule_name, Ids=["alert-topic"])
+            events.delete_rule(Name=self.rule_name)
+        except ClientError as error:  # interrupted before the rule existed: nothing to delete
+            if error.response["Error"]["Code"] != "ResourceNotFoundException":
+                raise
         self._rule_created = False
 
     def drill_topic(self) -> list[Result]:
@@ -289,8 +342,18 @@ class Drill:
         )
 
     def clean_up(self) -> None:
-        """Set back every alarm still in ALARM and delete the drill's rule (idempotent)."""
+        """Set back every alarm the drill touched and delete its rule (idempotent).
+
+        A second Ctrl-C while it runs is ignored, so the clean-up itself is not cut short.
+        """
+        previous = signal.getsignal(signal.SIGINT) if threading.current_thread() is threading.main_thread() else None
+        if previous is not None:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
         try:
-            self._restore_alarms()
+            try:
+                self._delete_rule()
+            finally:
+                self._restore_alarms()
         finally:
-            self._delete_rule()
+            if previous is not None:
+                signal.signal(signal.SIGINT, previous)

@@ -166,7 +166,7 @@ def _failed_actions(aws: Aws, alarm: str, since: datetime.timedelta) -> list[str
     history = aws.client("cloudwatch").describe_alarm_history(
         AlarmName=alarm, HistoryItemType="Action", StartDate=_now() - since, MaxRecords=100
     )["AlarmHistoryItems"]
-    return [item["HistorySummary"] for item in history if "fail" in item.get("HistorySummary", "").lower()]
+    return [item["HistorySummary"] for item in history if item.get("HistorySummary", "").startswith("Failed")]
 
 
 def check_alarms(ctx: Context) -> Iterator[Result]:
@@ -240,7 +240,8 @@ def check_rules(ctx: Context) -> Iterator[Result]:
 def check_subscriptions(ctx: Context) -> Iterator[Result]:
     item, topic = "topic subscriptions", topic_arn(ctx.aws, ctx.expected.names)
     try:
-        subscriptions = ctx.aws.client("sns").list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]
+        pages = ctx.aws.client("sns").get_paginator("list_subscriptions_by_topic").paginate(TopicArn=topic)
+        subscriptions = [subscription for page in pages for subscription in page["Subscriptions"]]
     except ClientError as error:
         yield failed(item, f"{topic}: {aws_error(error)}", DEPLOY)
         return
@@ -291,12 +292,8 @@ def check_budget(ctx: Context) -> Iterator[Result]:
 
 def check_trusted_access(ctx: Context) -> Iterator[Result]:
     item = "trusted access for CloudTrail"
-    principals = [
-        service["ServicePrincipal"]
-        for service in ctx.aws.client("organizations").list_aws_service_access_for_organization()[
-            "EnabledServicePrincipals"
-        ]
-    ]
+    pages = ctx.aws.client("organizations").get_paginator("list_aws_service_access_for_organization").paginate()
+    principals = [service["ServicePrincipal"] for page in pages for service in page["EnabledServicePrincipals"]]
     if "cloudtrail.amazonaws.com" in principals:
         yield passed(item, "enabled in AWS Organizations")
     else:

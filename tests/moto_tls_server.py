@@ -20,8 +20,9 @@ it, each as AWS documents it:
   history ("Successfully executed action ..." or "Failed to execute action ..."), and
   DescribeAlarmHistory answers from that history.
 - An EventBridge rule's SNS targets: a matched event is published to the topic (moto
-  delivers only to SQS, log groups and buses), and the rule's ``Invocations`` or
-  ``FailedInvocations`` metric counts it in ``AWS/Events``.
+  delivers only to SQS, log groups and buses), and the rule's ``Invocations`` metric counts
+  it in ``AWS/Events`` ("includes successful and failed invocations", EventBridge metrics
+  reference), and ``FailedInvocations`` too when the publish failed.
 
 Nothing else of moto is changed.
 """
@@ -130,7 +131,7 @@ def _send_to_targets_and_topics(self: Rule, original_event: Any, transform_input
     for target in topics:
         message = target.get("Input") or json.dumps(original_event)
         summary = _publish(target["Arn"], message, None)
-        metric = "Invocations" if summary.startswith("Successfully") else "FailedInvocations"
+        metrics = ["Invocations"] if summary.startswith("Successfully") else ["Invocations", "FailedInvocations"]
         cloudwatch_backends[self.account_id][self.region_name].put_metric_data(
             "AWS/Events",
             [
@@ -140,6 +141,7 @@ def _send_to_targets_and_topics(self: Rule, original_event: Any, transform_input
                     "Unit": "Count",
                     "Dimensions": [{"Name": "RuleName", "Value": self.name}],
                 }
+                for metric in metrics
             ],
         )
 

@@ -34,6 +34,17 @@ def test_config_init_writes_every_field_at_its_default_and_the_file_checks_and_s
     assert "aws_cloudtrail" in baseline["resource"]
 
 
+def test_the_init_file_s_own_override_example_works_when_uncommented(tmp_path: Path) -> None:
+    text = runner.invoke(app, ["config", "init", "-"]).stdout
+    example = text.index("# [detections.overrides.access-denied]")
+    header, threshold = text[example:].splitlines()[:2]
+    assert threshold.startswith("# threshold = ...")
+    path = tmp_path / "baseline.toml"
+    path.write_text(text.replace(header, header[2:].split("#")[0]).replace(threshold, "threshold = 5"))
+    assert runner.invoke(app, ["config", "check", str(path)]).exit_code == 0
+    assert load_config(path).detections.overrides["access-denied"].threshold == 5
+
+
 def test_config_init_never_replaces_a_file_unless_forced(tmp_path: Path) -> None:
     path = tmp_path / "baseline.toml"
     path.write_text("name_prefix = 'mine'\n")
@@ -76,6 +87,16 @@ CHECK_CASES: list[tuple[str, str, list[str]]] = [
     ),
     ("not TOML", "name_prefix = \n", ["not valid TOML (Invalid value (at line 1, column 15))"]),
     (
+        "numbers that are not finite, and another problem",
+        'name_prefix = "A"\nbudget_limit_usd = inf\nlog_retention_days = nan\n',
+        [
+            "budget_limit_usd: must be a finite number (got inf)",
+            "log_retention_days: must be a finite number (got nan)",
+            "name_prefix: must be 2-24 characters of lowercase letters, digits and hyphens, starting with a "
+            "letter and not ending with a hyphen (got 'A')",
+        ],
+    ),
+    (
         "a setting that does nothing",
         "[log_bucket]\nobject_lock_days = 400\n",
         [
@@ -109,7 +130,7 @@ def test_config_check_of_a_missing_file_is_one_problem(tmp_path: Path) -> None:
 def test_drill_dry_run_lists_the_steps_as_json_without_aws(tmp_path: Path) -> None:
     path = tmp_path / "baseline.toml"
     path.write_text('[detections]\ncis_pack = "exact"\n')
-    result = runner.invoke(app, ["drill", "--config", str(path), "--dry-run", "--json", "--marker", "drill-1"])
+    result = runner.invoke(app, ["drill", "--config", str(path), "--dry-run", "--json", "--marker", "m1"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert (report["command"], report["ok"]) == ("drill", True)
@@ -118,14 +139,15 @@ def test_drill_dry_run_lists_the_steps_as_json_without_aws(tmp_path: Path) -> No
     assert items["alarm mgmt-baseline-cis-root-usage"] == "planned"
     assert items["alarm mgmt-baseline-monthly-charges"] == "planned"
     assert items["budget"] == "manual"  # AWS Budgets cannot be exercised: never a pass
-    assert "mgmt-baseline-drill-1" in next(e["detail"] for e in report["results"] if e["item"] == "EventBridge")
+    assert "rule mgmt-baseline-drill-m1 " in next(e["detail"] for e in report["results"] if e["item"] == "EventBridge")
 
 
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
         (["verify", "--since-hours", "0"], "Invalid value for '--since-hours'"),
-        (["drill", "--dry-run", "--marker", "a b"], "--marker: must be letters, digits and hyphens (got 'a b')"),
+        (["drill", "--dry-run", "--marker", "a b"], "--marker: must be 1-32 letters, digits and hyphens (got 'a b')"),
+        (["drill", "--dry-run", "--marker", "x" * 33], "--marker: must be 1-32 letters"),
         (["verify", "--config", "/nonexistent.toml"], "/nonexistent.toml: cannot read config file"),
     ],
 )

@@ -60,7 +60,9 @@ def test_an_alarm_whose_notification_failed_fails_and_names_the_policy_check(aws
     context = _context(aws, detections={"disabled": ["console-sign-in", "access-denied"]})
     cloudwatch = aws.stub("cloudwatch")
     cloudwatch.add_response(
-        "describe_alarms", {"MetricAlarms": [_alarm("mgmt-baseline-monthly-charges")]}, {"AlarmNames": ANY}
+        "describe_alarms",
+        {"MetricAlarms": [_alarm("mgmt-baseline-monthly-charges")]},
+        {"AlarmNames": ["mgmt-baseline-monthly-charges"]},
     )
     summary = f"Failed to execute action {TOPIC}. Received error: KMS key is disabled"
     cloudwatch.add_response(
@@ -83,9 +85,22 @@ def test_an_alarm_whose_notification_failed_fails_and_names_the_policy_check(aws
 def test_a_rule_with_failed_invocations_fails(aws: RecordedAws) -> None:
     context = _context(aws)
     events = aws.stub("events")
-    events.add_response("describe_rule", {"Name": "mgmt-baseline-root-sign-in", "State": "ENABLED"}, {"Name": ANY})
-    events.add_response("list_targets_by_rule", {"Targets": [{"Id": "alert-topic", "Arn": TOPIC}]}, {"Rule": ANY})
-    aws.stub("cloudwatch").add_response("get_metric_statistics", {"Datapoints": [{"Sum": 2.0}, {"Sum": 1.0}]}, None)
+    rule = "mgmt-baseline-root-sign-in"
+    events.add_response("describe_rule", {"Name": rule, "State": "ENABLED"}, {"Name": rule})
+    events.add_response("list_targets_by_rule", {"Targets": [{"Id": "alert-topic", "Arn": TOPIC}]}, {"Rule": rule})
+    aws.stub("cloudwatch").add_response(
+        "get_metric_statistics",
+        {"Datapoints": [{"Sum": 2.0}, {"Sum": 1.0}]},
+        {
+            "Namespace": "AWS/Events",
+            "MetricName": "FailedInvocations",
+            "Dimensions": [{"Name": "RuleName", "Value": "mgmt-baseline-root-sign-in"}],
+            "StartTime": ANY,
+            "EndTime": ANY,
+            "Period": 86400,
+            "Statistics": ["Sum"],
+        },
+    )
     (result,) = check_rules(context)
     assert result == Result(
         "rule mgmt-baseline-root-sign-in",

@@ -20,6 +20,7 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
+import boto3
 import pytest
 
 from ops.aws import Aws
@@ -254,7 +255,7 @@ def test_the_drill_reaches_the_topic_by_every_path_and_leaves_nothing_behind(ope
     queue_url = _drill_queue(operated)
     before = _alarm_states(operated)
     code, report = ops(
-        operated.aws, "drill", "--config", str(operated.config_file), "--marker", "drill-e2e", "--wait-seconds", "5"
+        operated.aws, "drill", "--config", str(operated.config_file), "--marker", "e2e", "--wait-seconds", "5"
     )
     assert failures(report) == {}
     assert code == 0
@@ -268,7 +269,7 @@ def test_the_drill_reaches_the_topic_by_every_path_and_leaves_nothing_behind(ope
     messages = _received(operated, queue_url)
     # One notification per alarm, the rule's event and the test message, each marked.
     assert len(messages) == len(before) + 2
-    assert all("drill-e2e" in message for message in messages)
+    assert all("Fire drill e2e " in message for message in messages)
     assert _alarm_states(operated) == before
     assert _drill_rules(operated) == []
 
@@ -286,8 +287,33 @@ def test_an_interrupted_drill_sets_the_alarms_back_and_deletes_its_rule(
     monkeypatch.setattr(Drill, "_rule_metrics", interrupted)
     with (
         pytest.raises(KeyboardInterrupt),
-        Drill(operated.config, Aws(), marker="drill-interrupted", wait=datetime.timedelta(seconds=1)) as drill,
+        Drill(operated.config, Aws(), marker="interrupted", wait=datetime.timedelta(seconds=1)) as drill,
     ):
         drill.run()
     assert _drill_rules(operated) == []
+    assert _alarm_states(operated) == before
+
+
+def test_a_drill_interrupted_among_the_alarms_sets_back_those_it_set(
+    operated: Deployment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL", operated.aws.endpoint)
+    aws = Aws(boto3.Session())
+    cloudwatch = aws.client("cloudwatch")
+    before = _alarm_states(operated)
+    calls: list[tuple[str, str]] = []
+    set_alarm_state = cloudwatch.set_alarm_state
+
+    def then_ctrl_c(**request: Any) -> Any:
+        calls.append((request["AlarmName"], request["StateValue"]))
+        if len(calls) == 3:  # the second alarm's first change: the first is in ALARM now
+            raise KeyboardInterrupt
+        return set_alarm_state(**request)
+
+    cloudwatch.set_alarm_state = then_ctrl_c
+    with pytest.raises(KeyboardInterrupt), Drill(operated.config, aws, marker="among-alarms") as drill:
+        drill.run()
+    first = calls[0][0]
+    assert calls[:2] == [(first, "OK"), (first, "ALARM")]
+    assert (first, before[first]) in calls[3:]  # set back by the clean-up
     assert _alarm_states(operated) == before
