@@ -32,7 +32,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from app.config import BaselineConfig
 from ops.aws import Aws
 from ops.report import Result, Status, aws_error, failed, passed
-from ops.verify import Expected, span, topic_arn
+from ops.verify import Expected, span, topic_arn, topic_refuses
 
 #: The ``source`` of the drill's event (custom sources must not start with ``aws.``).
 DRILL_SOURCE = "management-account-baseline.drill"
@@ -179,8 +179,7 @@ class Drill:
                     failed(
                         f"alarm {name}",
                         f"its notification failed: {failures[0]}",
-                        "the topic or its KMS key policy refuses CloudWatch: re-apply the baseline and run "
-                        "./run aws-check-policies",
+                        topic_refuses("CloudWatch"),
                     )
                 )
             elif actions[name]:
@@ -273,8 +272,7 @@ class Drill:
                 failed(
                     item,
                     f"{failures:g} failed invocations of {self.rule_name}",
-                    "the topic or its KMS key policy refuses EventBridge: re-apply the baseline and run "
-                    "./run aws-check-policies",
+                    topic_refuses("EventBridge"),
                 )
             ]
         if not invocations:

@@ -58,6 +58,13 @@ def topic_arn(aws: Aws, names: BaselineNames) -> str:
     return f"arn:aws:sns:{aws.region}:{aws.account_id}:{names.topic}"
 
 
+def topic_refuses(publisher: str) -> str:
+    """The fix when the topic did not take a publisher's message."""
+    return (
+        f"the topic or its KMS key policy refuses {publisher}: re-apply the baseline and run ./run aws-check-policies"
+    )
+
+
 def span(period: datetime.timedelta) -> str:
     """``period`` as people say it: ``24 h``, ``90 s``."""
     seconds = int(period.total_seconds())
@@ -190,8 +197,7 @@ def check_alarms(ctx: Context) -> Iterator[Result]:
             yield failed(
                 item,
                 f"a notification failed: {failures[0]}",
-                "the topic or its KMS key policy refuses CloudWatch: re-apply the baseline and run "
-                "./run aws-check-policies",
+                topic_refuses("CloudWatch"),
             )
         else:
             yield passed(item, f"{alarm['StateValue']}, actions enabled, notifies the topic, no failed action")
@@ -230,8 +236,7 @@ def check_rules(ctx: Context) -> Iterator[Result]:
             yield failed(
                 item,
                 f"{failures:g} failed invocations in the last {span(ctx.since)}",
-                "the topic or its KMS key policy refuses EventBridge: re-apply the baseline and run "
-                "./run aws-check-policies",
+                topic_refuses("EventBridge"),
             )
         else:
             yield passed(item, f"enabled, targets the topic, no failed invocation in the last {span(ctx.since)}")
