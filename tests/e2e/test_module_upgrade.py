@@ -3,7 +3,8 @@
 The fixture is the module as it was committed before resources had plain addresses
 (``modules/management-account-baseline/main.tf.json`` at 6efd93b): cdktf's hashed construct
 paths, and ``count`` on each detection. The example applies it on the local AWS, then calls
-the module of today instead; the plan must move every resource and change nothing.
+the module of today instead; the plan must move every resource, and change only what was
+changed on purpose since (``CHANGED_SINCE``, each with its reason).
 """
 
 from __future__ import annotations
@@ -51,10 +52,26 @@ def _plain(old: str) -> str:
     return f"{resource_type}.{new}" if "[" in new else f"{resource_type}.{new}{bracket}{key}"
 
 
-def test_the_upgrade_plan_destroys_creates_and_updates_nothing(upgrade_plan: dict[str, Any]) -> None:
-    actions = {change["address"]: change["change"]["actions"] for change in _managed(upgrade_plan)}
-    assert actions, "the plan holds no resources"
-    assert {address: action for address, action in actions.items() if action != ["no-op"]} == {}
+#: What the module changed on purpose since the fixture, by address: the arguments that
+#: change and why. Every other resource must plan nothing but its move.
+CHANGED_SINCE: dict[str, tuple[set[str], str]] = {
+    'aws_cloudwatch_log_metric_filter.this["cis-organizations-changes"]': (
+        {"pattern"},
+        "CIS 4.15 also counts CancelHandshake, CreateOrganization and EnableAllFeatures",
+    ),
+}
+
+
+def test_the_upgrade_plan_destroys_and_creates_nothing_and_changes_only_what_changed_on_purpose(
+    upgrade_plan: dict[str, Any],
+) -> None:
+    changes = {change["address"].removeprefix(MODULE_CALL): change["change"] for change in _managed(upgrade_plan)}
+    assert changes, "the plan holds no resources"
+    acted = {address: change["actions"] for address, change in changes.items() if change["actions"] != ["no-op"]}
+    assert acted == {key: ["update"] for key in CHANGED_SINCE}
+    for address, (arguments, _why) in CHANGED_SINCE.items():
+        before, after = changes[address]["before"], changes[address]["after"]
+        assert {name for name in before.keys() | after.keys() if before.get(name) != after.get(name)} == arguments
 
 
 def test_every_resource_of_the_old_state_moves_to_its_plain_address(upgrade_plan: dict[str, Any]) -> None:
