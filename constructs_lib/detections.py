@@ -104,6 +104,90 @@ class EventDetection:
 Detection = LogDetection | EventDetection
 
 
+@dataclass(frozen=True)
+class Field:
+    """One field of a CloudTrail record compared with a value (a leading or trailing ``*``
+    is a wildcard, as in CloudWatch Logs filter patterns)."""
+
+    selector: str
+    value: str
+    #: The field can be absent from a record: ``!=`` on an absent field is false in a filter
+    #: pattern, so its negation also accepts the field's absence.
+    may_be_absent: bool = False
+
+    def differs(self) -> str:
+        """The filter-pattern condition that holds when the record does not have this value."""
+        differs = f'({self.selector} != "{self.value}")'
+        return f"(({self.selector} NOT EXISTS) || {differs})" if self.may_be_absent else differs
+
+
+@dataclass(frozen=True, kw_only=True)
+class BenignCaller:
+    """Requests that are denied in a healthy account with no one doing anything wrong: an
+    AWS service or console page probing what it may read. A detection leaves them out."""
+
+    name: str
+    #: What makes the request, and why its denial needs no one.
+    reason: str
+    #: Where the noise was reported (and, where there is one, AWS's explanation).
+    sources: tuple[str, ...]
+    #: Every field the benign request has: it is left out when all of them match.
+    fields: tuple[Field, ...]
+
+    def left_out(self) -> str:
+        """The condition that holds for every request but this caller's (no NOT in filter patterns:
+        ``!(a && b)`` is written ``!a || !b``)."""
+        conditions = [field.differs() for field in self.fields]
+        return conditions[0] if len(conditions) == 1 else "(" + " || ".join(conditions) + ")"
+
+
+def without(pattern: str, callers: tuple[BenignCaller, ...]) -> str:
+    """``pattern`` (braces included) with the requests of ``callers`` left out."""
+    inner = pattern.strip().removeprefix("{").removesuffix("}").strip()
+    return "{ " + " && ".join([f"({inner})", *(caller.left_out() for caller in callers)]) + " }"
+
+
+#: Known-benign denials left out of ``access-denied`` (CIS ``exact`` stays verbatim and counts them).
+BENIGN_DENIALS: tuple[BenignCaller, ...] = (
+    BenignCaller(
+        name="aws-config-bucket-check",
+        reason=(
+            "AWS Config's S3 bucket checks (session AWSConfig-BucketConfigCheck) read bucket settings "
+            "its role may not be granted."
+        ),
+        sources=("https://github.com/aws-samples/aws-secure-environment-accelerator/issues/969",),
+        fields=(Field("$.userIdentity.principalId", "*:AWSConfig-BucketConfigCheck", may_be_absent=True),),
+    ),
+    BenignCaller(
+        name="macie-session-probe",
+        reason=(
+            "AWS Config describes AWS::Macie::Session with GetMacieSession; where Macie is off the API "
+            "answers AccessDeniedException (AWS Support, quoted in the first source)."
+        ),
+        sources=(
+            "https://github.com/DataBiosphere/azul/issues/5779",
+            "https://github.com/ministryofjustice/modernisation-platform-terraform-baselines/pull/599",
+        ),
+        fields=(Field("$.eventSource", "macie2.amazonaws.com"), Field("$.eventName", "GetMacieSession")),
+    ),
+    BenignCaller(
+        name="inspector-console-delegated-admin",
+        reason="Opening the Amazon Inspector console lists delegated administrators, denied to most roles.",
+        sources=("https://github.com/DataBiosphere/azul/issues/5545",),
+        fields=(
+            Field("$.eventSource", "inspector2.amazonaws.com"),
+            Field("$.eventName", "ListDelegatedAdminAccounts"),
+        ),
+    ),
+    BenignCaller(
+        name="tagging-get-resources",
+        reason="Consoles and tools list tagged resources across services with tagging:GetResources.",
+        sources=("https://github.com/nozaq/terraform-aws-secure-baseline/issues/319",),
+        fields=(Field("$.eventSource", "tagging.amazonaws.com"), Field("$.eventName", "GetResources")),
+    ),
+)
+
+
 def organization_wide_by_default(detection: Detection) -> bool:
     """Whether the entry's own scope counts every account (only log detections have a scope)."""
     return isinstance(detection, LogDetection) and detection.scope is Scope.ORGANIZATION
@@ -146,7 +230,7 @@ ACCESS_DENIED = LogDetection(
     name="access-denied",
     description="A request to the management account was denied (AccessDenied*, *UnauthorizedOperation).",
     severity=Severity.MEDIUM,
-    pattern='{ ($.errorCode = "AccessDenied*") || ($.errorCode = "*UnauthorizedOperation") }',
+    pattern=without('{ ($.errorCode = "AccessDenied*") || ($.errorCode = "*UnauthorizedOperation") }', BENIGN_DENIALS),
     metric_name="AccessDeniedCount",
 )
 

@@ -8,7 +8,15 @@ import re
 
 import pytest
 
-from constructs_lib.detections import CATALOGUE, CIS_DETECTIONS, LogDetection
+from constructs_lib.detections import (
+    ACCESS_DENIED,
+    BENIGN_DENIALS,
+    CATALOGUE,
+    CIS_DETECTIONS,
+    BenignCaller,
+    LogDetection,
+    Scope,
+)
 from tests.filter_pattern import parse
 from tests.local_aws import LocalAws
 from tools.detection_corpus import (
@@ -84,3 +92,18 @@ def test_event_pattern_matches_exactly_its_corpus_cases_on_eventbridge(local_aws
         if result != expected:
             wrong.append(f"{case.id}: {'missed' if expected else 'matched'}")
     assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("caller", BENIGN_DENIALS, ids=[caller.name for caller in BENIGN_DENIALS])
+def test_each_benign_denial_is_left_out_and_a_real_one_of_the_same_shape_still_counts(caller: BenignCaller) -> None:
+    by_id = {case.id: case for case in CASES}
+    benign, real = by_id[f"noise-{caller.name}"], by_id[f"noise-{caller.name}-real-denial"]
+    for detection, scope in ((ACCESS_DENIED, Scope.MANAGEMENT_ACCOUNT), (ACCESS_DENIED, Scope.ORGANIZATION)):
+        pattern = parse(detection.filter_pattern(MANAGEMENT_ACCOUNT, scope))
+        assert not pattern.matches(benign.record)
+        assert pattern.matches(real.record)
+    # Only the seed detection leaves them out: the CIS pattern stays verbatim and counts both.
+    cis = parse(CATALOGUE["cis-unauthorized-api-calls"].pattern)  # type: ignore[union-attr]
+    assert cis.matches(benign.record)
+    assert cis.matches(real.record)
+    assert benign.record["eventSource"] == real.record["eventSource"]

@@ -12,8 +12,14 @@ from tests.synth import Synthesized, synth
 
 EXPECTED_PATTERNS = {
     "console-sign-in": '{{ ($.eventName = "ConsoleLogin") && ($.recipientAccountId = "{account}") }}',
+    # The benign denials (BENIGN_DENIALS) are left out; a person's are counted.
     "access-denied": (
-        '{{ (($.errorCode = "AccessDenied*") || ($.errorCode = "*UnauthorizedOperation")) '
+        '{{ ((($.errorCode = "AccessDenied*") || ($.errorCode = "*UnauthorizedOperation")) '
+        "&& (($.userIdentity.principalId NOT EXISTS) || "
+        '($.userIdentity.principalId != "*:AWSConfig-BucketConfigCheck")) '
+        '&& (($.eventSource != "macie2.amazonaws.com") || ($.eventName != "GetMacieSession")) '
+        '&& (($.eventSource != "inspector2.amazonaws.com") || ($.eventName != "ListDelegatedAdminAccounts")) '
+        '&& (($.eventSource != "tagging.amazonaws.com") || ($.eventName != "GetResources"))) '
         '&& ($.recipientAccountId = "{account}") }}'
     ),
 }

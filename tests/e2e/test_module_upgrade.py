@@ -59,6 +59,10 @@ CHANGED_SINCE: dict[str, tuple[set[str], str]] = {
         {"pattern"},
         "CIS 4.15 also counts CancelHandshake, CreateOrganization and EnableAllFeatures",
     ),
+    'aws_cloudwatch_log_metric_filter.this["access-denied"]': (
+        {"pattern"},
+        "access-denied leaves out the known-benign denials (BENIGN_DENIALS)",
+    ),
 }
 
 
