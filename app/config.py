@@ -19,11 +19,16 @@ from pydantic.fields import FieldInfo
 from app.rules import Checked, ModelRule, Rule, checked, each, hcl, optional, shown, shown_name
 from constructs_lib.choice import DetectionChoice
 from constructs_lib.detections import (
+    ACCESS_DENIED,
     ALARM_DEFAULTS,
     CATALOGUE,
+    IGNORED_EVENT_SOURCE,
+    IGNORED_PRINCIPAL,
     LOG_DETECTION_NAMES,
     Detection,
+    LogDetection,
     Pack,
+    ignored_clauses,
     organization_wide_by_default,
 )
 from constructs_lib.home import HOME_REGION
@@ -292,6 +297,59 @@ LOG_DETECTION_KEYS = Rule(
 )
 
 
+#: An ignored principal: an ARN, or its end after a leading ``*``; a ``*`` only first or last
+#: (CloudWatch Logs reads a ``*`` anywhere else as the character).
+PRINCIPAL_PATTERN = r"^(\*|arn:)[A-Za-z0-9+=,.@_/:-]{2,200}\*?$"
+EVENT_SOURCE_PATTERN = r"^[a-z0-9-]+(\.[a-z0-9-]+)*\.amazonaws\.com$"
+MAX_IGNORED = 20
+#: The longest filter pattern CloudWatch Logs takes (PutMetricFilter's ``filterPattern``).
+MAX_FILTER_PATTERN = 1024
+_SAMPLE_ACCOUNT = "123456789012"
+IS_LIST_OF_TEXT = Rule(
+    "must be a list of text", lambda v: isinstance(v, list | tuple) and all(isinstance(i, str) for i in v)
+)
+AT_MOST_IGNORED = Rule(
+    f"must list at most {MAX_IGNORED} entries", lambda v: len(v) <= MAX_IGNORED, f"length({{v}}) <= {MAX_IGNORED}"
+)
+PRINCIPALS = each(
+    Rule("", lambda a: re.fullmatch(PRINCIPAL_PATTERN, a) is not None, f"can(regex({hcl(PRINCIPAL_PATTERN)}, {{v}}))"),
+    "must contain principal ARNs (arn:...) or their ends after a leading * (*:assumed-role/ci-deployer/*), "
+    "with a * only first or last and no quotes, spaces or backslashes",
+)
+EVENT_SOURCES = each(
+    Rule(
+        "",
+        lambda a: re.fullmatch(EVENT_SOURCE_PATTERN, a) is not None,
+        f"can(regex({hcl(EVENT_SOURCE_PATTERN)}, {{v}}))",
+    ),
+    "must contain event sources such as tagging.amazonaws.com",
+)
+
+
+def _access_denied_length(detections: Any) -> int:
+    left_out = ignored_clauses(tuple(detections.ignored_principals), tuple(detections.ignored_event_sources))
+    return len(ACCESS_DENIED.scoped_pattern(_SAMPLE_ACCOUNT, left_out))
+
+
+_BASE = len(ACCESS_DENIED.scoped_pattern(_SAMPLE_ACCOUNT))
+_PER_PRINCIPAL, _PER_SOURCE = len(IGNORED_PRINCIPAL) - 2, len(IGNORED_EVENT_SOURCE) - 2
+IGNORED_PATTERN_FITS = ModelRule(
+    f"ignored_principals and ignored_event_sources make the access-denied pattern longer than the "
+    f"{MAX_FILTER_PATTERN} characters CloudWatch Logs takes: list fewer or shorter ones",
+    lambda d: _access_denied_length(d) <= MAX_FILTER_PATTERN,
+    f"{_BASE} + sum(concat([0], [for p in {{v}}.ignored_principals : {_PER_PRINCIPAL} + length(p)], "
+    f"[for s in {{v}}.ignored_event_sources : {_PER_SOURCE} + length(s)])) <= {MAX_FILTER_PATTERN}",
+    detail=lambda d: f"got {_access_denied_length(d)} characters",
+)
+IGNORED_WHILE_DISABLED = ModelRule(
+    "ignored_principals and ignored_event_sources leave denials out of access-denied, which is disabled: "
+    "remove them or enable it",
+    lambda d: "access-denied" not in d.disabled or not (d.ignored_principals or d.ignored_event_sources),
+    '!contains({v}.disabled, "access-denied") || '
+    "(length({v}.ignored_principals) == 0 && length({v}.ignored_event_sources) == 0)",
+)
+
+
 def _cis_named(detections: Any) -> list[str]:
     return [name for name in (*detections.disabled, *detections.overrides) if name in CIS_DETECTIONS]
 
@@ -316,7 +374,7 @@ class DetectionsConfig(Checked):
     """Which catalogue entries are built (``constructs_lib/detections.py``) and how their alarms fire."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    RULES = (CIS_WHILE_OFF, OVERRIDE_OF_DISABLED)
+    RULES = (CIS_WHILE_OFF, OVERRIDE_OF_DISABLED, IGNORED_WHILE_DISABLED, IGNORED_PATTERN_FITS)
 
     cis_pack: Annotated[
         Literal["off", "exact", "management-only"],
@@ -345,6 +403,22 @@ class DetectionsConfig(Checked):
         ),
         checked(IS_TABLE_OF_OVERRIDES, LOG_DETECTION_KEYS),
     ] = Field(default_factory=dict)
+    ignored_principals: Annotated[
+        tuple[str, ...],
+        Field(
+            description=(
+                "Principals whose denials access-denied does not count, by ARN or by its end after a "
+                "leading `*`, e.g. a CI role's sessions: `*:assumed-role/ci-deployer/*`. Denials without "
+                "an ARN (AWS services) still count."
+            )
+        ),
+        checked(IS_LIST_OF_TEXT, PRINCIPALS, AT_MOST_IGNORED),
+    ] = ()
+    ignored_event_sources: Annotated[
+        tuple[str, ...],
+        Field(description="Event sources whose denials access-denied does not count, e.g. `tagging.amazonaws.com`."),
+        checked(IS_LIST_OF_TEXT, EVENT_SOURCES, AT_MOST_IGNORED),
+    ] = ()
 
     def choice_for(self, detection: Detection) -> DetectionChoice:
         """The plain-value choice for ``detection`` (see ``DetectionChooser``)."""
@@ -356,12 +430,14 @@ class DetectionsConfig(Checked):
             organization_wide = organization_wide_by_default(detection)
         override = self.overrides.get(detection.name, AlarmOverride())
         period, evaluation_periods = _evaluation_range(override)
+        takes_exclusions = isinstance(detection, LogDetection) and detection.takes_exclusions
         return DetectionChoice(
             enabled=enabled and detection.name not in self.disabled,
             organization_wide=organization_wide,
             threshold=ALARM_DEFAULTS.threshold if override.threshold is None else override.threshold,
             period=period,
             evaluation_periods=evaluation_periods,
+            left_out=ignored_clauses(self.ignored_principals, self.ignored_event_sources) if takes_exclusions else "",
         )
 
 
@@ -576,7 +652,7 @@ class BaselineConfig(BaseModel):
     ] = True
     detections: Annotated[
         DetectionsConfig,
-        Field(description="The detection catalogue: CIS pack, disabled entries, alarm overrides."),
+        Field(description="Detections: CIS pack, disabled entries, alarm overrides, denials not to count."),
         ModuleInput(),
     ] = Field(default_factory=DetectionsConfig)
     kms_encryption: Annotated[

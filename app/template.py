@@ -55,7 +55,10 @@ def _comment(text: str) -> list[str]:
 
 
 def _fields(model: type[BaseModel], values: dict[str, Any]) -> tuple[list[str], list[tuple[str, Any, Any]]]:
+    """The lines of ``model``'s plain fields, then its tables of tables as commented examples
+    (last: an uncommented ``[a.b.c]`` header takes every key after it), and its tables."""
     lines: list[str] = []
+    examples: list[str] = []
     tables = []
     for name, field in model.model_fields.items():
         if isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel):
@@ -70,10 +73,11 @@ def _fields(model: type[BaseModel], values: dict[str, Any]) -> tuple[list[str], 
         entry = _table_of_tables(field)
         if entry is not None:
             # An inline `name = {}` could not be extended with [section.name.key] tables.
-            lines += _example_tables(name, entry)
+            lines.append(f"# {name}: see the example table at the end of this section")
+            examples += ["", *_comment(field.description or name), *_example_tables(name, entry)]
         else:
             lines.append(f"# {name} = ..." if value is None else f"{name} = {toml_value(value)}")
-    return lines, tables
+    return lines + examples, tables
 
 
 def _table_of_tables(field: FieldInfo) -> type[BaseModel] | None:

@@ -158,6 +158,7 @@ class ManagementAccountBaseline(Construct):
                     threshold=choice.threshold,
                     period=choice.period,
                     evaluation_periods=choice.evaluation_periods,
+                    left_out=choice.left_out,
                 )
             )
         #: The metric filters and alarms of the log detections that are on (None if none is).

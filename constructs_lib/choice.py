@@ -29,6 +29,9 @@ class DetectionChoice:
     threshold: float
     period: float
     evaluation_periods: float
+    #: Conditions appended to the scoped pattern of a detection that ``takes_exclusions``
+    #: (``detections.ignored_clauses``): plain text, or a Terraform template. Default: none.
+    left_out: str = ""
 
 
 class DetectionChooser(Protocol):

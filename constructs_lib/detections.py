@@ -62,11 +62,14 @@ class LogDetection:
     pack: Pack = Pack.SEED
     #: The control the entry implements (e.g. ``CloudWatch.1``), if any.
     control: str | None = None
+    #: The config's ignored principals and event sources apply (``ignored_clauses``).
+    takes_exclusions: bool = False
 
-    def scoped_pattern(self, management_account_id: str) -> str:
-        """The pattern, restricted to events recorded for ``management_account_id``."""
+    def scoped_pattern(self, management_account_id: str, left_out: str = "") -> str:
+        """The pattern, restricted to events recorded for ``management_account_id``; ``left_out``
+        (``ignored_clauses``) is appended to the conditions."""
         inner = self.pattern.strip().removeprefix("{").removesuffix("}").strip()
-        return f'{{ ({inner}) && ($.recipientAccountId = "{management_account_id}") }}'
+        return f'{{ ({inner}) && ($.recipientAccountId = "{management_account_id}"){left_out} }}'
 
     def filter_pattern(self, management_account_id: str, scope: Scope | None = None) -> str:
         """The filter pattern for ``scope`` (default: the entry's own)."""
@@ -139,6 +142,23 @@ class BenignCaller:
         ``!(a && b)`` is written ``!a || !b``)."""
         conditions = [field.differs() for field in self.fields]
         return conditions[0] if len(conditions) == 1 else "(" + " || ".join(conditions) + ")"
+
+
+#: One ignored principal (an ARN, or its end after a leading ``*``) left out of a detection:
+#: ``{}`` is the value. Records without an ARN (AWS services) are kept.
+IGNORED_PRINCIPAL = " && " + Field("$.userIdentity.arn", "{}", may_be_absent=True).differs()
+#: One ignored event source (``tagging.amazonaws.com``) left out of a detection.
+IGNORED_EVENT_SOURCE = " && " + Field("$.eventSource", "{}").differs()
+
+
+def ignored_clauses(principals: tuple[str, ...], event_sources: tuple[str, ...]) -> str:
+    """The conditions that leave out ``principals`` and ``event_sources`` (for ``scoped_pattern``)."""
+    return "".join(
+        [
+            *(IGNORED_PRINCIPAL.format(arn) for arn in principals),
+            *(IGNORED_EVENT_SOURCE.format(s) for s in event_sources),
+        ]
+    )
 
 
 def without(pattern: str, callers: tuple[BenignCaller, ...]) -> str:
@@ -232,6 +252,7 @@ ACCESS_DENIED = LogDetection(
     severity=Severity.MEDIUM,
     pattern=without('{ ($.errorCode = "AccessDenied*") || ($.errorCode = "*UnauthorizedOperation") }', BENIGN_DENIALS),
     metric_name="AccessDeniedCount",
+    takes_exclusions=True,
 )
 
 

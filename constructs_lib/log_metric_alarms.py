@@ -40,6 +40,8 @@ class LogMetricAlarm:
     evaluation_periods: float = ALARM_DEFAULTS.evaluation_periods
     #: The alarm fires when the count in one period is above this. Default: 0.
     threshold: float = ALARM_DEFAULTS.threshold
+    #: Conditions appended to the scoped pattern (``detections.ignored_clauses``). Default: none.
+    left_out: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -120,9 +122,12 @@ class LogMetricAlarms(Construct):
         organization_wide = alarm.organization_wide
         if organization_wide is None:
             organization_wide = organization_wide_by_default(detection)
+        if alarm.left_out and organization_wide is not False:
+            raise ValueError(f"{detection.name}: exclusions apply to the pattern scoped to the management account only")
+        scoped = detection.scoped_pattern(management_account_id, alarm.left_out)
         return {
             "name": alarm.name,
-            "pattern": either(organization_wide, detection.pattern, detection.scoped_pattern(management_account_id)),
+            "pattern": either(organization_wide, detection.pattern, scoped),
             "metric_name": detection.metric_name,
             "description": f"[{detection.severity}] {detection.description}",
             "period": alarm.period,

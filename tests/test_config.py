@@ -54,6 +54,14 @@ BAD_VALUES: list[tuple[dict[str, Any], str]] = [
     ({"alert_emails": ["not-an-email"]}, "alert_emails: must contain only valid email addresses (got 'not-an-email')"),
     ({"alert_emails": "ops@example.com"}, "alert_emails: must be a list of email addresses"),
     ({"alert_emails": ["a@example.com", "a@example.com"]}, "alert_emails: must not list the same address twice"),
+    (
+        {"detections": {"ignored_event_sources": ["tagging"]}},
+        "detections.ignored_event_sources: must contain event sources such as tagging.amazonaws.com (got 'tagging')",
+    ),
+    (
+        {"detections": {"ignored_principals": ["arn:aws:sts::*:assumed-role/ci/*"]}},
+        "detections.ignored_principals: must contain principal ARNs (arn:...) or their ends after a leading *",
+    ),
     ({"log_retention_days": 30}, "log_retention_days: must be one of 365, 400, 545, 731, 1096, 1827"),
     ({"log_retention_days": 366}, "log_retention_days: must be one of 365"),
     ({"log_retention_days": "365"}, "log_retention_days: must be one of 365"),

@@ -44,7 +44,10 @@ from constructs_lib.baseline import ManagementAccountBaseline, ManagementAccount
 from constructs_lib.choice import DetectionChoice
 from constructs_lib.detections import (
     ALARM_DEFAULTS,
+    IGNORED_EVENT_SOURCE,
+    IGNORED_PRINCIPAL,
     Detection,
+    LogDetection,
     Pack,
     organization_wide_by_default,
 )
@@ -59,6 +62,8 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 #: The oldest aws provider the module is tested with (the version the bindings are for).
 PROVIDER_CONSTRAINT = ">= 5.100.0"
 REGENERATE_COMMAND = "./run generate"
+#: The module variable of the config's ``detections`` table.
+DETECTIONS_VARIABLE = "detections"
 
 
 _SCALARS: dict[Any, str] = {str: "string", int: "number", float: "number", bool: "bool"}
@@ -127,13 +132,26 @@ class TerraformDetections:
             override = self._get("overrides", detection.name, name)
             return Token.as_number(Fn.try_([Fn.coalesce([override, default]), default]))
 
+        takes_exclusions = isinstance(detection, LogDetection) and detection.takes_exclusions
         return DetectionChoice(
             enabled=enabled,
             organization_wide=organization_wide,
             threshold=setting("threshold", ALARM_DEFAULTS.threshold),
             period=setting("period", ALARM_DEFAULTS.period),
             evaluation_periods=setting("evaluation_periods", ALARM_DEFAULTS.evaluation_periods),
+            left_out=ignored_clauses_template(f"var.{DETECTIONS_VARIABLE}") if takes_exclusions else "",
         )
+
+
+def ignored_clauses_template(detections: str) -> str:
+    """``ignored_clauses`` as a Terraform template over the ``detections`` object's lists: the
+    same text for each entry (``terraform console`` proves it in tests/test_module.py)."""
+
+    def each(template: str, values: str, name: str) -> str:
+        literal = template.replace("\\", "\\\\").replace('"', '\\"').replace("{}", f"${{{name}}}")
+        return f'${{join("", [for {name} in {detections}.{values} : "{literal}"])}}'
+
+    return each(IGNORED_PRINCIPAL, "ignored_principals", "p") + each(IGNORED_EVENT_SOURCE, "ignored_event_sources", "s")
 
 
 def input_value(variable: TerraformVariable, field: FieldInfo) -> Any:

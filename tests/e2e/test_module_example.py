@@ -125,6 +125,16 @@ BAD_INPUTS: list[tuple[str, dict[str, object], str]] = [
         "detections: disabled and overrides name CIS detections while cis_pack is off",
     ),
     (
+        "ignored_principals",
+        {"detections": {"ignored_principals": ["arn:aws:sts::*:assumed-role/ci/*"]}},
+        "detections.ignored_principals must contain principal ARNs (arn:...) or their ends after a leading *",
+    ),
+    (
+        "ignored-while-disabled",
+        {"detections": {"disabled": ["access-denied"], "ignored_event_sources": ["tagging.amazonaws.com"]}},
+        "detections: ignored_principals and ignored_event_sources leave denials out of access-denied, which is",
+    ),
+    (
         "override-of-disabled",
         {"detections": {"disabled": ["access-denied"], "overrides": {"access-denied": {"threshold": 2}}}},
         "detections: an override of a disabled detection has no effect",

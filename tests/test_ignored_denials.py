@@ -1,0 +1,126 @@
+"""The config's ignored principals and event sources: left out of access-denied, the same
+text in the app and the module (proven by ``terraform console``), and proven on the corpus."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.config import IGNORED_PATTERN_FITS, BaselineConfig
+from constructs_lib.detections import ACCESS_DENIED, ignored_clauses
+from tests.filter_pattern import parse
+from tests.synth import synth
+from tools.detection_corpus import MANAGEMENT_ACCOUNT, load_cases
+from tools.module import ignored_clauses_template
+
+#: (ignored principals, ignored event sources): none, one of each, several, and too long a list.
+SAMPLES: list[tuple[list[str], list[str]]] = [
+    ([], []),
+    (["*:assumed-role/ci-deployer/*"], []),
+    ([], ["tagging.amazonaws.com"]),
+    (["arn:aws:iam::111111111111:user/alice", "*:assumed-role/ci-deployer/*"], ["a.amazonaws.com", "b.amazonaws.com"]),
+    (["*:" + "x" * 200] * 3, []),
+    (["*:" + "x" * 200] * 2, []),
+]
+
+
+def _object(principals: list[str], sources: list[str]) -> str:
+    return f"({{ ignored_principals = {json.dumps(principals)}, ignored_event_sources = {json.dumps(sources)} }})"
+
+
+def _console(expressions: list[str], folder: Path) -> list[Any]:
+    env = {**os.environ, "TF_CLI_CONFIG_FILE": os.devnull, "TF_IN_AUTOMATION": "1"}
+    result = subprocess.run(
+        ["terraform", "console"],
+        input=f"jsonencode([{', '.join(expressions)}])\n",
+        capture_output=True,
+        text=True,
+        cwd=folder,
+        env=env,
+        check=True,
+        timeout=120,
+    )
+    answers: list[Any] = json.loads(json.loads(result.stdout.strip().splitlines()[-1]))
+    return answers
+
+
+@pytest.fixture(scope="module")
+def terraform_answers(tmp_path_factory: pytest.TempPathFactory) -> list[Any]:
+    """For each sample: the module's clauses, and the module's length rule, as Terraform evaluates them."""
+    expressions = []
+    for principals, sources in SAMPLES:
+        detections = _object(principals, sources)
+        expressions.append(f'"{ignored_clauses_template(detections)}"')
+        expressions.append(IGNORED_PATTERN_FITS.condition.format(v=detections))
+    return _console(expressions, tmp_path_factory.mktemp("console"))
+
+
+@pytest.mark.parametrize("index", range(len(SAMPLES)))
+def test_the_module_leaves_out_what_the_app_leaves_out(terraform_answers: list[Any], index: int) -> None:
+    principals, sources = SAMPLES[index]
+    clauses, fits = terraform_answers[2 * index : 2 * index + 2]
+    assert clauses == ignored_clauses(tuple(principals), tuple(sources))
+    pattern = ACCESS_DENIED.scoped_pattern("123456789012", clauses)
+    assert fits == (len(pattern) <= 1024)
+    model = BaselineConfig.model_construct().detections.model_construct(
+        ignored_principals=tuple(principals), ignored_event_sources=tuple(sources)
+    )
+    assert IGNORED_PATTERN_FITS.test(model) == fits
+
+
+def test_the_samples_reach_both_answers_of_the_length_rule(terraform_answers: list[Any]) -> None:
+    assert set(terraform_answers[1::2]) == {True, False}
+
+
+def test_the_synthesized_pattern_leaves_out_the_configured_principals_and_sources() -> None:
+    s = synth(
+        BaselineConfig.model_validate(
+            {
+                "detections": {
+                    "ignored_principals": ["*:assumed-role/ci-deployer/*"],
+                    "ignored_event_sources": ["kms.amazonaws.com"],
+                }
+            }
+        )
+    )
+    alarms = s.stack.baseline.log_alarms
+    assert alarms is not None
+    pattern = s.instance(alarms.metric_filter, "access-denied")["pattern"]
+    assert pattern.endswith(
+        '&& (($.userIdentity.arn NOT EXISTS) || ($.userIdentity.arn != "*:assumed-role/ci-deployer/*")) '
+        '&& ($.eventSource != "kms.amazonaws.com") }'
+    )
+    # Only access-denied takes them: console-sign-in is as before.
+    assert "ci-deployer" not in s.instance(alarms.metric_filter, "console-sign-in")["pattern"]
+
+
+def test_ignored_principals_and_sources_are_left_out_and_nothing_else_on_the_corpus() -> None:
+    cases = {case.id: case for case in load_cases()}
+    ignoring = parse(
+        ACCESS_DENIED.scoped_pattern(
+            MANAGEMENT_ACCOUNT, ignored_clauses(("*:assumed-role/ci-deployer/*",), ("kms.amazonaws.com",))
+        )
+    )
+    plain = parse(ACCESS_DENIED.scoped_pattern(MANAGEMENT_ACCOUNT))
+    # The denials the two exclusions name: the CI role's, and every KMS one (a person's and root's too).
+    left_out = {
+        "noise-ci-deployer-denial",
+        "kms-decrypt-access-denied-exception",
+        "root-kms-describe-key-access-denied",
+    }
+    for case in cases.values():
+        if case.member_copy:
+            continue
+        if case.id in left_out:
+            assert plain.matches(case.record), case.id  # counted without the config's exclusions
+            assert not ignoring.matches(case.record), case.id
+        else:
+            assert ignoring.matches(case.record) == plain.matches(case.record), case.id
+    # A person's denial of the same shape, and an AWS service's denial without an ARN, still count.
+    assert ignoring.matches(cases["noise-ci-deployer-denial-by-a-person"].record)
+    assert ignoring.matches(cases["service-principal-access-denied-get-bucket-acl"].record)
