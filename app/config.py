@@ -313,8 +313,15 @@ AT_MOST_IGNORED = Rule(
 )
 PRINCIPALS = each(
     Rule("", lambda a: re.fullmatch(PRINCIPAL_PATTERN, a) is not None, f"can(regex({hcl(PRINCIPAL_PATTERN)}, {{v}}))"),
-    "must contain principal ARNs (arn:...) or their ends after a leading * (*:assumed-role/ci-deployer/*), "
-    "with a * only first or last and no quotes, spaces or backslashes",
+    "must contain principal ARNs (arn:aws:sts::111122223333:assumed-role/ci-deployer/*) or their ends after "
+    "a leading *, with a * only first or last and no quotes, spaces or backslashes",
+)
+#: A role's sessions are logged as ``arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION``: an IAM role
+#: ARN would match no denial.
+NOT_A_ROLE = each(
+    Rule("", lambda a: ":role/" not in a, 'strcontains({v}, ":role/") == false'),
+    "must not name an IAM role (arn:aws:iam::...:role/...): CloudTrail logs its sessions as "
+    "arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION",
 )
 EVENT_SOURCES = each(
     Rule(
@@ -407,12 +414,12 @@ class DetectionsConfig(Checked):
         tuple[str, ...],
         Field(
             description=(
-                "Principals whose denials access-denied does not count, by ARN or by its end after a "
-                "leading `*`, e.g. a CI role's sessions: `*:assumed-role/ci-deployer/*`. Denials without "
-                "an ARN (AWS services) still count."
+                "Principals whose denials access-denied does not count, by ARN, e.g. a CI role's sessions: "
+                "`arn:aws:sts::111122223333:assumed-role/ci-deployer/*`, or by its end after a leading `*` "
+                "(which matches that name in any account). Denials without an ARN (AWS services) still count."
             )
         ),
-        checked(IS_LIST_OF_TEXT, PRINCIPALS, AT_MOST_IGNORED),
+        checked(IS_LIST_OF_TEXT, PRINCIPALS, NOT_A_ROLE, AT_MOST_IGNORED),
     ] = ()
     ignored_event_sources: Annotated[
         tuple[str, ...],

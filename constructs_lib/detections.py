@@ -172,11 +172,16 @@ BENIGN_DENIALS: tuple[BenignCaller, ...] = (
     BenignCaller(
         name="aws-config-bucket-check",
         reason=(
-            "AWS Config's S3 bucket checks (session AWSConfig-BucketConfigCheck) read bucket settings "
-            "its role may not be granted."
+            "AWS Config's S3 bucket checks (session AWSConfig-BucketConfigCheck, made by "
+            "config.amazonaws.com) read bucket settings its role may not be granted. The session name "
+            "alone would not do: anyone who assumes a role chooses it; invokedBy only AWS sets."
         ),
         sources=("https://github.com/aws-samples/aws-secure-environment-accelerator/issues/969",),
-        fields=(Field("$.userIdentity.principalId", "*:AWSConfig-BucketConfigCheck", may_be_absent=True),),
+        fields=(
+            Field("$.userIdentity.principalId", "*:AWSConfig-BucketConfigCheck", may_be_absent=True),
+            Field("$.userIdentity.invokedBy", "config.amazonaws.com", may_be_absent=True),
+            Field("$.eventSource", "s3.amazonaws.com"),
+        ),
     ),
     BenignCaller(
         name="macie-session-probe",

@@ -60,7 +60,7 @@ BAD_VALUES: list[tuple[dict[str, Any], str]] = [
     ),
     (
         {"detections": {"ignored_principals": ["arn:aws:sts::*:assumed-role/ci/*"]}},
-        "detections.ignored_principals: must contain principal ARNs (arn:...) or their ends after a leading *",
+        "detections.ignored_principals: must contain principal ARNs (arn:aws:sts::111122223333:assumed-role/",
     ),
     ({"log_retention_days": 30}, "log_retention_days: must be one of 365, 400, 545, 731, 1096, 1827"),
     ({"log_retention_days": 366}, "log_retention_days: must be one of 365"),

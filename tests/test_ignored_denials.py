@@ -18,15 +18,37 @@ from tests.synth import synth
 from tools.detection_corpus import MANAGEMENT_ACCOUNT, load_cases
 from tools.module import ignored_clauses_template
 
-#: (ignored principals, ignored event sources): none, one of each, several, and too long a list.
+CI_ROLE = "arn:aws:sts::111111111111:assumed-role/ci-deployer/*"
+
+
+def _at_length(total: int) -> list[str]:
+    """Two valid principals that make the access-denied pattern exactly ``total`` characters long."""
+    first = "*:" + "x" * 190
+    used = len(ACCESS_DENIED.scoped_pattern("123456789012", ignored_clauses((first, "*:"), ())))
+    return [first, "*:" + "x" * (total - used)]
+
+
+#: (ignored principals, ignored event sources): none, one of each, several, and both sides of
+#: the length limit (every principal a valid one).
 SAMPLES: list[tuple[list[str], list[str]]] = [
     ([], []),
-    (["*:assumed-role/ci-deployer/*"], []),
+    ([CI_ROLE], []),
     ([], ["tagging.amazonaws.com"]),
     (["arn:aws:iam::111111111111:user/alice", "*:assumed-role/ci-deployer/*"], ["a.amazonaws.com", "b.amazonaws.com"]),
-    (["*:" + "x" * 200] * 3, []),
-    (["*:" + "x" * 200] * 2, []),
+    (_at_length(1024), []),
+    (_at_length(1025), []),
 ]
+
+
+def test_the_samples_are_valid_principals_and_straddle_the_limit() -> None:
+    for principals, sources in SAMPLES:
+        BaselineConfig.model_validate(
+            {"detections": {"ignored_principals": principals[:1], "ignored_event_sources": sources}}
+        )
+    lengths = [
+        len(ACCESS_DENIED.scoped_pattern("123456789012", ignored_clauses(tuple(p), tuple(s)))) for p, s in SAMPLES
+    ]
+    assert lengths[-2:] == [1024, 1025]
 
 
 def _object(principals: list[str], sources: list[str]) -> str:
@@ -77,12 +99,17 @@ def test_the_samples_reach_both_answers_of_the_length_rule(terraform_answers: li
     assert set(terraform_answers[1::2]) == {True, False}
 
 
+def test_an_iam_role_arn_is_refused_because_its_sessions_never_match() -> None:
+    with pytest.raises(ValueError, match=r"must not name an IAM role .*assumed-role/ROLE/SESSION"):
+        BaselineConfig.model_validate({"detections": {"ignored_principals": ["arn:aws:iam::111111111111:role/ci"]}})
+
+
 def test_the_synthesized_pattern_leaves_out_the_configured_principals_and_sources() -> None:
     s = synth(
         BaselineConfig.model_validate(
             {
                 "detections": {
-                    "ignored_principals": ["*:assumed-role/ci-deployer/*"],
+                    "ignored_principals": [CI_ROLE],
                     "ignored_event_sources": ["kms.amazonaws.com"],
                 }
             }
@@ -92,7 +119,7 @@ def test_the_synthesized_pattern_leaves_out_the_configured_principals_and_source
     assert alarms is not None
     pattern = s.instance(alarms.metric_filter, "access-denied")["pattern"]
     assert pattern.endswith(
-        '&& (($.userIdentity.arn NOT EXISTS) || ($.userIdentity.arn != "*:assumed-role/ci-deployer/*")) '
+        f'&& (($.userIdentity.arn NOT EXISTS) || ($.userIdentity.arn != "{CI_ROLE}")) '
         '&& ($.eventSource != "kms.amazonaws.com") }'
     )
     # Only access-denied takes them: console-sign-in is as before.
@@ -102,9 +129,7 @@ def test_the_synthesized_pattern_leaves_out_the_configured_principals_and_source
 def test_ignored_principals_and_sources_are_left_out_and_nothing_else_on_the_corpus() -> None:
     cases = {case.id: case for case in load_cases()}
     ignoring = parse(
-        ACCESS_DENIED.scoped_pattern(
-            MANAGEMENT_ACCOUNT, ignored_clauses(("*:assumed-role/ci-deployer/*",), ("kms.amazonaws.com",))
-        )
+        ACCESS_DENIED.scoped_pattern(MANAGEMENT_ACCOUNT, ignored_clauses((CI_ROLE,), ("kms.amazonaws.com",)))
     )
     plain = parse(ACCESS_DENIED.scoped_pattern(MANAGEMENT_ACCOUNT))
     # The denials the two exclusions name: the CI role's, and every KMS one (a person's and root's too).

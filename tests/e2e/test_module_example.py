@@ -127,7 +127,7 @@ BAD_INPUTS: list[tuple[str, dict[str, object], str]] = [
     (
         "ignored_principals",
         {"detections": {"ignored_principals": ["arn:aws:sts::*:assumed-role/ci/*"]}},
-        "detections.ignored_principals must contain principal ARNs (arn:...) or their ends after a leading *",
+        "detections.ignored_principals must contain principal ARNs (arn:aws:sts::111122223333:assumed-role/",
     ),
     (
         "ignored-while-disabled",
