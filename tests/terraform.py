@@ -8,9 +8,11 @@ defaults (the public registry). In CI the mirror is required.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -57,3 +59,21 @@ def terraform(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.Complete
     if result.returncode != 0:
         pytest.fail(f"terraform {' '.join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
     return result
+
+
+def terraform_console(expressions: list[str], folder: Path) -> list[Any]:
+    """What ``terraform console`` (offline, no provider, in the empty ``folder``) answers for
+    each expression, from one call."""
+    env = {**os.environ, "TF_CLI_CONFIG_FILE": os.devnull, "TF_IN_AUTOMATION": "1"}
+    result = subprocess.run(
+        ["terraform", "console"],
+        input=f"jsonencode([{', '.join(expressions)}])\n",
+        capture_output=True,
+        text=True,
+        cwd=folder,
+        env=env,
+        check=True,
+        timeout=120,
+    )
+    answers: list[Any] = json.loads(json.loads(result.stdout.strip().splitlines()[-1]))
+    return answers

@@ -4,9 +4,6 @@ text in the app and the module (proven by ``terraform console``), and proven on 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,6 +12,7 @@ from app.config import IGNORED_PATTERN_FITS, BaselineConfig
 from constructs_lib.detections import ACCESS_DENIED, ignored_clauses
 from tests.filter_pattern import parse
 from tests.synth import synth
+from tests.terraform import terraform_console
 from tools.detection_corpus import MANAGEMENT_ACCOUNT, load_cases
 from tools.module import ignored_clauses_template
 
@@ -55,22 +53,6 @@ def _object(principals: list[str], sources: list[str]) -> str:
     return f"({{ ignored_principals = {json.dumps(principals)}, ignored_event_sources = {json.dumps(sources)} }})"
 
 
-def _console(expressions: list[str], folder: Path) -> list[Any]:
-    env = {**os.environ, "TF_CLI_CONFIG_FILE": os.devnull, "TF_IN_AUTOMATION": "1"}
-    result = subprocess.run(
-        ["terraform", "console"],
-        input=f"jsonencode([{', '.join(expressions)}])\n",
-        capture_output=True,
-        text=True,
-        cwd=folder,
-        env=env,
-        check=True,
-        timeout=120,
-    )
-    answers: list[Any] = json.loads(json.loads(result.stdout.strip().splitlines()[-1]))
-    return answers
-
-
 @pytest.fixture(scope="module")
 def terraform_answers(tmp_path_factory: pytest.TempPathFactory) -> list[Any]:
     """For each sample: the module's clauses, and the module's length rule, as Terraform evaluates them."""
@@ -79,7 +61,7 @@ def terraform_answers(tmp_path_factory: pytest.TempPathFactory) -> list[Any]:
         detections = _object(principals, sources)
         expressions.append(f'"{ignored_clauses_template(detections)}"')
         expressions.append(IGNORED_PATTERN_FITS.condition.format(v=detections))
-    return _console(expressions, tmp_path_factory.mktemp("console"))
+    return terraform_console(expressions, tmp_path_factory.mktemp("console"))
 
 
 @pytest.mark.parametrize("index", range(len(SAMPLES)))

@@ -11,10 +11,7 @@ Terraform's RE2 does not, did).
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 from collections.abc import Iterator
-from pathlib import Path
 from types import NoneType, UnionType
 from typing import Any, Literal, Union, get_args, get_origin
 
@@ -23,6 +20,7 @@ from pydantic import BaseModel
 
 from app.config import module_inputs
 from app.rules import Rule, field_rules
+from tests.terraform import terraform_console
 
 NUMBERS: list[Any] = [
     -1,
@@ -133,20 +131,7 @@ def _hcl(value: Any) -> str:
 def terraform_answers(tmp_path_factory: pytest.TempPathFactory) -> list[Any]:
     """Terraform's answer for every case, from one ``terraform console`` call."""
     expressions = [f'try({rule.hcl_condition(_hcl(sample))}, "error")' for _, rule, sample in CASES]
-    folder: Path = tmp_path_factory.mktemp("console")
-    env = {**os.environ, "TF_CLI_CONFIG_FILE": os.devnull, "TF_IN_AUTOMATION": "1"}
-    result = subprocess.run(
-        ["terraform", "console"],
-        input=f"jsonencode([{', '.join(expressions)}])\n",
-        capture_output=True,
-        text=True,
-        cwd=folder,
-        env=env,
-        check=True,
-        timeout=120,
-    )
-    answers: list[Any] = json.loads(json.loads(result.stdout.strip().splitlines()[-1]))
-    return answers
+    return terraform_console(expressions, tmp_path_factory.mktemp("console"))
 
 
 def test_every_rule_of_every_module_input_is_sampled() -> None:
