@@ -112,8 +112,11 @@ def verify(
     config: ConfigOption = None,
     json_output: JsonOption = False,
     since_hours: Annotated[
-        int, typer.Option(min=1, max=2160, help="How far back to look for events, failed actions and invocations.")
+        int, typer.Option(min=1, max=2160, help="How recent the last trail event in the log group must be.")
     ] = 24,
+    failures_days: Annotated[
+        int, typer.Option(min=1, max=90, help="How far back a failed alarm notification or rule invocation counts.")
+    ] = 3,
 ) -> None:
     """Read-only: check that the deployed baseline can deliver an alert to a person.
 
@@ -122,7 +125,13 @@ def verify(
     settings = _config(config)
     aws = _aws()
     with _progress(json_output) as progress:
-        results = run_verify(settings, aws, datetime.timedelta(hours=since_hours), progress)
+        results = run_verify(
+            settings,
+            aws,
+            datetime.timedelta(hours=since_hours),
+            progress,
+            lookback=datetime.timedelta(days=failures_days),
+        )
     _report("verify", f"verify {settings.name_prefix} in {aws.account_id}", results, json_output)
 
 

@@ -66,8 +66,10 @@ def topic_refuses(publisher: str) -> str:
 
 
 def span(period: datetime.timedelta) -> str:
-    """``period`` as people say it: ``24 h``, ``90 s``."""
+    """``period`` as people say it: ``3 days``, ``24 h``, ``90 s``."""
     seconds = int(period.total_seconds())
+    if seconds % 86400 == 0 and seconds > 86400:
+        return f"{seconds // 86400} days"
     return f"{seconds // 3600} h" if seconds % 3600 == 0 else f"{seconds} s"
 
 
@@ -81,7 +83,10 @@ class Context:
 
     aws: Aws
     expected: Expected
+    #: How recent the last trail event in the log group must be.
     since: datetime.timedelta
+    #: How far back a failed alarm action or rule invocation counts.
+    lookback: datetime.timedelta = datetime.timedelta(days=3)
 
 
 Check = Callable[[Context], Iterator[Result]]
@@ -193,14 +198,18 @@ def check_alarms(ctx: Context) -> Iterator[Result]:
             yield failed(item, "its actions are disabled", f"aws cloudwatch enable-alarm-actions --alarm-names {name}")
         elif topic not in alarm.get("AlarmActions", []):
             yield failed(item, f"does not notify {topic}", f"re-apply the baseline; {DEPLOY}")
-        elif failures := _failed_actions(ctx.aws, name, ctx.since):
+        elif failures := _failed_actions(ctx.aws, name, ctx.lookback):
             yield failed(
                 item,
                 f"a notification failed: {failures[0]}",
                 topic_refuses("CloudWatch"),
             )
         else:
-            yield passed(item, f"{alarm['StateValue']}, actions enabled, notifies the topic, no failed action")
+            yield passed(
+                item,
+                f"{alarm['StateValue']}, actions enabled, notifies the topic, no failed action in the last "
+                f"{span(ctx.lookback)}",
+            )
 
 
 def _failed_invocations(aws: Aws, rule: str, since: datetime.timedelta) -> float:
@@ -232,14 +241,14 @@ def check_rules(ctx: Context) -> Iterator[Result]:
             yield failed(item, f"is {rule.get('State')}", f"aws events enable-rule --name {name}")
         elif topic not in targets:
             yield failed(item, f"does not target {topic}", f"re-apply the baseline; {DEPLOY}")
-        elif failures := _failed_invocations(ctx.aws, name, ctx.since):
+        elif failures := _failed_invocations(ctx.aws, name, ctx.lookback):
             yield failed(
                 item,
-                f"{failures:g} failed invocations in the last {span(ctx.since)}",
+                f"{failures:g} failed invocations in the last {span(ctx.lookback)}",
                 topic_refuses("EventBridge"),
             )
         else:
-            yield passed(item, f"enabled, targets the topic, no failed invocation in the last {span(ctx.since)}")
+            yield passed(item, f"enabled, targets the topic, no failed invocation in the last {span(ctx.lookback)}")
 
 
 def check_subscriptions(ctx: Context) -> Iterator[Result]:
@@ -346,10 +355,15 @@ CHECKS: tuple[tuple[str, Check], ...] = (
 
 
 def verify(
-    config: BaselineConfig, aws: Aws, since: datetime.timedelta, progress: Callable[[str], None] | None = None
+    config: BaselineConfig,
+    aws: Aws,
+    since: datetime.timedelta,
+    progress: Callable[[str], None] | None = None,
+    *,
+    lookback: datetime.timedelta = datetime.timedelta(days=3),
 ) -> list[Result]:
     """Every check, in order; a check the account refuses to answer is a failure of its own."""
-    context, results = Context(aws, Expected.of(config), since), []
+    context, results = Context(aws, Expected.of(config), since, lookback), []
     for label, check in CHECKS:
         if progress:
             progress(label)

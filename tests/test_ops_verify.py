@@ -105,7 +105,7 @@ def test_a_rule_with_failed_invocations_fails(aws: RecordedAws) -> None:
     assert result == Result(
         "rule mgmt-baseline-root-sign-in",
         Status.FAIL,
-        "3 failed invocations in the last 24 h",
+        "3 failed invocations in the last 3 days",
         "the topic or its KMS key policy refuses EventBridge: re-apply the baseline and run ./run aws-check-policies",
     )
 
