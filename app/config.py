@@ -348,11 +348,19 @@ IGNORED_PATTERN_FITS = ModelRule(
     f"[for s in {{v}}.ignored_event_sources : {_PER_SOURCE} + length(s)])) <= {MAX_FILTER_PATTERN}",
     detail=lambda d: f"got {_access_denied_length(d)} characters",
 )
+
+
+def _exclusions_apply(d: Any) -> bool:
+    scoped_cis = d.cis_pack == "management-only" and "cis-unauthorized-api-calls" not in d.disabled
+    return "access-denied" not in d.disabled or scoped_cis
+
+
 IGNORED_WHILE_DISABLED = ModelRule(
-    "ignored_principals and ignored_event_sources leave denials out of access-denied, which is disabled: "
-    "remove them or enable it",
-    lambda d: "access-denied" not in d.disabled or not (d.ignored_principals or d.ignored_event_sources),
+    "ignored_principals and ignored_event_sources leave denials out of access-denied and, with cis_pack "
+    "management-only, cis-unauthorized-api-calls; neither is built: remove them or enable one",
+    lambda d: _exclusions_apply(d) or not (d.ignored_principals or d.ignored_event_sources),
     '!contains({v}.disabled, "access-denied") || '
+    '({v}.cis_pack == "management-only" && !contains({v}.disabled, "cis-unauthorized-api-calls")) || '
     "(length({v}.ignored_principals) == 0 && length({v}.ignored_event_sources) == 0)",
 )
 

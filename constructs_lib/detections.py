@@ -62,14 +62,18 @@ class LogDetection:
     pack: Pack = Pack.SEED
     #: The control the entry implements (e.g. ``CloudWatch.1``), if any.
     control: str | None = None
-    #: The config's ignored principals and event sources apply (``ignored_clauses``).
+    #: The config's ignored principals and event sources apply to the scoped pattern
+    #: (``ignored_clauses``); the pattern as written stays verbatim.
     takes_exclusions: bool = False
+    #: Known-benign callers left out of the scoped pattern only (a CIS pattern stays verbatim).
+    scoped_benign: tuple[BenignCaller, ...] = ()
 
     def scoped_pattern(self, management_account_id: str, left_out: str = "") -> str:
-        """The pattern, restricted to events recorded for ``management_account_id``; ``left_out``
-        (``ignored_clauses``) is appended to the conditions."""
+        """The pattern, restricted to events recorded for ``management_account_id``, without
+        ``scoped_benign``; ``left_out`` (``ignored_clauses``) is appended to the conditions."""
         inner = self.pattern.strip().removeprefix("{").removesuffix("}").strip()
-        return f'{{ ({inner}) && ($.recipientAccountId = "{management_account_id}"){left_out} }}'
+        benign = "".join(f" && {caller.left_out()}" for caller in self.scoped_benign)
+        return f'{{ ({inner}) && ($.recipientAccountId = "{management_account_id}"){benign}{left_out} }}'
 
     def filter_pattern(self, management_account_id: str, scope: Scope | None = None) -> str:
         """The filter pattern for ``scope`` (default: the entry's own)."""
@@ -262,7 +266,15 @@ ACCESS_DENIED = LogDetection(
 
 
 def _cis(
-    name: str, control: str, *, severity: Severity, description: str, metric_name: str, pattern: str
+    name: str,
+    control: str,
+    *,
+    severity: Severity,
+    description: str,
+    metric_name: str,
+    pattern: str,
+    takes_exclusions: bool = False,
+    scoped_benign: tuple[BenignCaller, ...] = (),
 ) -> LogDetection:
     return LogDetection(
         name=name,
@@ -273,6 +285,8 @@ def _cis(
         scope=Scope.ORGANIZATION,
         pack=Pack.CIS,
         control=control,
+        takes_exclusions=takes_exclusions,
+        scoped_benign=scoped_benign,
     )
 
 
@@ -299,6 +313,9 @@ CIS_DETECTIONS: tuple[LogDetection, ...] = (
         description="An API call was denied.",
         metric_name="UnauthorizedApiCallCount",
         pattern=('{($.errorCode="*UnauthorizedOperation") || ($.errorCode="AccessDenied*")}'),
+        # In management-only mode (the scoped pattern): the same noise control as access-denied.
+        takes_exclusions=True,
+        scoped_benign=BENIGN_DENIALS,
     ),
     _cis(
         "cis-console-sign-in-without-mfa",

@@ -40,7 +40,8 @@ class LogMetricAlarm:
     evaluation_periods: float = ALARM_DEFAULTS.evaluation_periods
     #: The alarm fires when the count in one period is above this. Default: 0.
     threshold: float = ALARM_DEFAULTS.threshold
-    #: Conditions appended to the scoped pattern (``detections.ignored_clauses``). Default: none.
+    #: Conditions appended to the scoped pattern (``detections.ignored_clauses``); the pattern
+    #: as written (``organization_wide``) stays verbatim. Default: none.
     left_out: str = ""
 
 
@@ -122,8 +123,6 @@ class LogMetricAlarms(Construct):
         organization_wide = alarm.organization_wide
         if organization_wide is None:
             organization_wide = organization_wide_by_default(detection)
-        if alarm.left_out and organization_wide is not False:
-            raise ValueError(f"{detection.name}: exclusions apply to the pattern scoped to the management account only")
         scoped = detection.scoped_pattern(management_account_id, alarm.left_out)
         return {
             "name": alarm.name,

@@ -62,7 +62,7 @@ def terraform(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.Complete
 
 
 def terraform_console(expressions: list[str], folder: Path) -> list[Any]:
-    """What ``terraform console`` (offline, no provider, in the empty ``folder``) answers for
+    """What ``terraform console`` (offline, no provider, in ``folder``: empty, or holding locals) answers for
     each expression, from one call."""
     env = {**os.environ, "TF_CLI_CONFIG_FILE": os.devnull, "TF_IN_AUTOMATION": "1"}
     result = subprocess.run(

@@ -70,6 +70,7 @@ MODULE_ADDRESSES = [
     "data.aws_partition.current",
     "data.aws_region.current",
     "local.event_detections",
+    "local.ignored_clauses",
     "local.log_detections",
 ]
 STATE_STACK_ADDRESSES = [
@@ -135,6 +136,7 @@ def test_the_app_builds_the_module_addresses_and_keys_the_detections_by_name(eve
     # policy documents the module switches at plan time.
     module_only = {
         "local.event_detections",
+        "local.ignored_clauses",
         "local.log_detections",
         "data.aws_iam_policy_document.alerts_without_switched",
         "data.aws_iam_policy_document.key_without_switched",

@@ -102,8 +102,11 @@ def test_each_benign_denial_is_left_out_and_a_real_one_of_the_same_shape_still_c
         pattern = parse(detection.filter_pattern(MANAGEMENT_ACCOUNT, scope))
         assert not pattern.matches(benign.record)
         assert pattern.matches(real.record)
-    # Only the seed detection leaves them out: the CIS pattern stays verbatim and counts both.
-    cis = parse(CATALOGUE["cis-unauthorized-api-calls"].pattern)  # type: ignore[union-attr]
-    assert cis.matches(benign.record)
-    assert cis.matches(real.record)
+    # CIS exact stays verbatim and counts both; management-only (scoped) leaves the benign one out.
+    cis = CATALOGUE["cis-unauthorized-api-calls"]
+    assert isinstance(cis, LogDetection)
+    assert parse(cis.pattern).matches(benign.record)
+    assert parse(cis.pattern).matches(real.record)
+    assert not parse(cis.scoped_pattern(MANAGEMENT_ACCOUNT)).matches(benign.record)
+    assert parse(cis.scoped_pattern(MANAGEMENT_ACCOUNT)).matches(real.record)
     assert benign.record["eventSource"] == real.record["eventSource"]

@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 
 from app.config import IGNORED_PATTERN_FITS, BaselineConfig
-from constructs_lib.detections import ACCESS_DENIED, ignored_clauses
+from constructs_lib.detections import ACCESS_DENIED, CATALOGUE, LogDetection, ignored_clauses
 from tests.filter_pattern import parse
 from tests.synth import synth
 from tests.terraform import terraform_console
 from tools.detection_corpus import MANAGEMENT_ACCOUNT, load_cases
-from tools.module import ignored_clauses_template
+from tools.module import ignored_clauses_template, module_json
 
 CI_ROLE = "arn:aws:sts::111111111111:assumed-role/ci-deployer/*"
 
@@ -131,3 +131,57 @@ def test_ignored_principals_and_sources_are_left_out_and_nothing_else_on_the_cor
     # A person's denial of the same shape, and an AWS service's denial without an ARN, still count.
     assert ignoring.matches(cases["noise-ci-deployer-denial-by-a-person"].record)
     assert ignoring.matches(cases["service-principal-access-denied-get-bucket-acl"].record)
+
+
+def test_every_detection_that_takes_exclusions_is_within_the_length_rule() -> None:
+    # The rule measures access-denied's pattern: every other one that takes the lists must be shorter.
+    base = len(ACCESS_DENIED.scoped_pattern("123456789012"))
+    takers = [d for d in CATALOGUE.values() if isinstance(d, LogDetection) and d.takes_exclusions]
+    assert {d.name for d in takers} == {"access-denied", "cis-unauthorized-api-calls"}
+    assert all(len(d.scoped_pattern("123456789012")) <= base for d in takers)
+
+
+@pytest.fixture(scope="module")
+def module_patterns(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The module's patterns, evaluated by ``terraform console`` for each cis_pack mode with both lists set."""
+    module = module_json()
+    detections = module["locals"]["log_detections"]
+    folder = tmp_path_factory.mktemp("module-patterns")
+    expressions = {}
+    for mode in ("exact", "management-only"):
+        locals_ = {
+            "detections": {
+                "cis_pack": mode,
+                "ignored_principals": [CI_ROLE],
+                "ignored_event_sources": ["kms.amazonaws.com"],
+            },
+            "ignored_clauses": module["locals"]["ignored_clauses"].replace("var.detections", "local.detections"),
+        }
+        for name in ("access-denied", "cis-unauthorized-api-calls"):
+            key = f"{mode}_{name}".replace("-", "_")
+            locals_[key] = (
+                detections[name]["pattern"]
+                .replace("var.detections", "local.detections")
+                .replace("${data.aws_caller_identity.current.account_id}", "123456789012")
+            )
+            expressions[key] = f"local.{key}"
+        config = folder / mode
+        config.mkdir()
+        (config / "main.tf.json").write_text(json.dumps({"locals": locals_}))
+    answers = {}
+    for mode in ("exact", "management-only"):
+        keys = [key for key in expressions if key.startswith(mode.replace("-", "_"))]
+        values = terraform_console([expressions[key] for key in keys], folder / mode)
+        answers.update(dict(zip(keys, values, strict=True)))
+    return answers
+
+
+def test_the_module_builds_the_app_s_patterns_with_the_lists_in_both_cis_modes(module_patterns: dict[str, str]) -> None:
+    clauses = ignored_clauses((CI_ROLE,), ("kms.amazonaws.com",))
+    cis = CATALOGUE["cis-unauthorized-api-calls"]
+    assert isinstance(cis, LogDetection)
+    for mode in ("exact", "management_only"):
+        assert module_patterns[f"{mode}_access_denied"] == ACCESS_DENIED.scoped_pattern("123456789012", clauses)
+    # Exact: Security Hub's pattern verbatim, the lists do not touch it; management-only: scoped, with them.
+    assert module_patterns["exact_cis_unauthorized_api_calls"] == cis.pattern
+    assert module_patterns["management_only_cis_unauthorized_api_calls"] == cis.scoped_pattern("123456789012", clauses)

@@ -24,7 +24,16 @@ from pathlib import Path
 from types import UnionType
 from typing import Any, Literal, Union, get_args, get_origin
 
-from cdktf import App, Fn, Op, TerraformStack, TerraformVariable, TerraformVariableValidationConfig, Token
+from cdktf import (
+    App,
+    Fn,
+    Op,
+    TerraformLocal,
+    TerraformStack,
+    TerraformVariable,
+    TerraformVariableValidationConfig,
+    Token,
+)
 from cdktf_cdktf_provider_aws.provider import AwsProvider
 from constructs import Construct
 from pydantic import BaseModel
@@ -113,10 +122,17 @@ def _typed(value: Any, annotation: Any) -> Any:
 
 
 class TerraformDetections:
-    """The ``detections`` variable as a ``DetectionChooser``: every choice a Terraform expression."""
+    """The ``detections`` variable as a ``DetectionChooser``: every choice a Terraform expression.
 
-    def __init__(self, variable: Any) -> None:
+    The ignored principals and event sources become one local, ``local.ignored_clauses``,
+    that the detections which take them append to their scoped pattern.
+    """
+
+    def __init__(self, variable: Any, scope: Construct) -> None:
         self._variable = variable
+        clauses = TerraformLocal(scope, "ignored_clauses", ignored_clauses_template(f"var.{DETECTIONS_VARIABLE}"))
+        clauses.override_logical_id("ignored_clauses")
+        self._ignored_clauses = clauses.as_string
 
     def _get(self, *path: str) -> Any:
         return Fn.lookup_nested(self._variable, list(path))
@@ -139,7 +155,7 @@ class TerraformDetections:
             threshold=setting("threshold", ALARM_DEFAULTS.threshold),
             period=setting("period", ALARM_DEFAULTS.period),
             evaluation_periods=setting("evaluation_periods", ALARM_DEFAULTS.evaluation_periods),
-            left_out=ignored_clauses_template(f"var.{DETECTIONS_VARIABLE}") if takes_exclusions else "",
+            left_out=self._ignored_clauses if takes_exclusions else "",
         )
 
 
@@ -158,7 +174,7 @@ def input_value(variable: TerraformVariable, field: FieldInfo) -> Any:
     """What the constructs get for a module input: the variable's value, typed like the config field."""
     annotation = field.annotation
     if annotation is DetectionsConfig:
-        return TerraformDetections(variable.value)
+        return TerraformDetections(variable.value, TerraformStack.of(variable))
     if annotation is LogBucketConfig:
         # The construct's props, each field a Terraform expression (no validation: Terraform's).
         return LogBucketProps(

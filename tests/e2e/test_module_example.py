@@ -132,7 +132,7 @@ BAD_INPUTS: list[tuple[str, dict[str, object], str]] = [
     (
         "ignored-while-disabled",
         {"detections": {"disabled": ["access-denied"], "ignored_event_sources": ["tagging.amazonaws.com"]}},
-        "detections: ignored_principals and ignored_event_sources leave denials out of access-denied, which is",
+        "detections: ignored_principals and ignored_event_sources leave denials out of access-denied and,",
     ),
     (
         "override-of-disabled",
