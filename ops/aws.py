@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from functools import cache
+import datetime
+from collections.abc import Sequence
+from functools import cache, cached_property
 from typing import Any
 
 import boto3
@@ -28,7 +30,51 @@ class Aws:
     def client(self, service: str) -> Any:
         return self.session.client(service, config=_CLIENT_CONFIG)
 
-    @property
+    @cached_property
     def account_id(self) -> str:
+        """The account of the credentials (one STS call for the life of the object)."""
         account: str = self.client("sts").get_caller_identity()["Account"]
         return account
+
+
+#: DescribeAlarms takes at most this many names.
+_ALARM_NAMES_PER_CALL = 100
+
+
+def metric_alarms(aws: Aws, names: Sequence[str]) -> dict[str, Any]:
+    """The metric alarms of ``names`` that exist, by name."""
+    cloudwatch, found = aws.client("cloudwatch"), {}
+    for start in range(0, len(names), _ALARM_NAMES_PER_CALL):
+        chunk = list(names[start : start + _ALARM_NAMES_PER_CALL])
+        for alarm in cloudwatch.describe_alarms(AlarmNames=chunk)["MetricAlarms"]:
+            found[alarm["AlarmName"]] = alarm
+    return found
+
+
+def action_history(aws: Aws, alarm: str, since: datetime.datetime) -> list[str]:
+    """The summaries of ``alarm``'s ``Action`` history items since ``since`` (its notifications)."""
+    history = aws.client("cloudwatch").describe_alarm_history(
+        AlarmName=alarm, HistoryItemType="Action", StartDate=since, MaxRecords=100
+    )["AlarmHistoryItems"]
+    return [item.get("HistorySummary", "") for item in history]
+
+
+def is_failure(summary: str) -> bool:
+    """An alarm history ``Action`` item that records a failed notification."""
+    return summary.startswith("Failed")
+
+
+def rule_metric(
+    aws: Aws, rule: str, metric: str, start: datetime.datetime, end: datetime.datetime, *, period: int
+) -> float:
+    """The sum of an EventBridge rule's ``AWS/Events`` ``metric`` (``Invocations``, ...) over a window."""
+    points = aws.client("cloudwatch").get_metric_statistics(
+        Namespace="AWS/Events",
+        MetricName=metric,
+        Dimensions=[{"Name": "RuleName", "Value": rule}],
+        StartTime=start,
+        EndTime=end,
+        Period=period,
+        Statistics=["Sum"],
+    )["Datapoints"]
+    return float(sum(point["Sum"] for point in points))

@@ -25,12 +25,11 @@ import time
 import uuid
 from collections.abc import Callable
 from types import TracebackType
-from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from app.config import BaselineConfig
-from ops.aws import Aws
+from ops.aws import Aws, action_history, is_failure, metric_alarms, rule_metric
 from ops.report import Result, Status, aws_error, failed, passed
 from ops.verify import Expected, span, topic_arn, topic_refuses
 
@@ -51,11 +50,6 @@ def new_marker() -> str:
 def rule_name(prefix: str, marker: str) -> str:
     """The drill's temporary rule: never a name the baseline gives (those never contain ``-drill-``)."""
     return f"{prefix}-drill-{marker}"
-
-
-def is_failure(summary: str) -> bool:
-    """An alarm history ``Action`` item that records a failed notification."""
-    return summary.startswith("Failed")
 
 
 class DrillCleanUpError(RuntimeError):
@@ -155,10 +149,8 @@ class Drill:
 
     def drill_alarms(self) -> list[Result]:
         cloudwatch = self.aws.client("cloudwatch")
-        existing = {
-            alarm["AlarmName"]: alarm["StateValue"]
-            for alarm in cloudwatch.describe_alarms(AlarmNames=self.expected.alarms[:100])["MetricAlarms"]
-        }
+        alarms = metric_alarms(self.aws, self.expected.alarms)
+        existing = {name: alarm["StateValue"] for name, alarm in alarms.items()}
         results: list[Result] = []
         for name in self.expected.alarms:
             if name not in existing:
@@ -197,17 +189,9 @@ class Drill:
     def _alarm_actions(self, names: list[str]) -> dict[str, list[str]]:
         """The ``Action`` history of each alarm since the drill started, polled until every
         alarm has one (CloudWatch records the notification shortly after the state change)."""
-        cloudwatch, deadline = self.aws.client("cloudwatch"), time.monotonic() + self.wait.total_seconds()
+        deadline = time.monotonic() + self.wait.total_seconds()
         while True:
-            actions = {
-                name: [
-                    item["HistorySummary"]
-                    for item in cloudwatch.describe_alarm_history(
-                        AlarmName=name, HistoryItemType="Action", StartDate=self.started, MaxRecords=100
-                    )["AlarmHistoryItems"]
-                ]
-                for name in names
-            }
+            actions = {name: action_history(self.aws, name, self.started) for name in names}
             if all(actions.values()) or time.monotonic() >= deadline:
                 return actions
             time.sleep(self.poll)
@@ -289,25 +273,18 @@ class Drill:
         """``Invocations`` (which counts failed ones too) and ``FailedInvocations`` of the drill's
         rule: polled until the invocation counts, then read once more, since the two metrics
         may arrive a minute apart."""
-        cloudwatch, deadline = self.aws.client("cloudwatch"), time.monotonic() + self.wait.total_seconds()
-        while not (invocations := self._metric_sum(cloudwatch, "Invocations")) and time.monotonic() < deadline:
+        deadline = time.monotonic() + self.wait.total_seconds()
+        while not (invocations := self._metric_sum("Invocations")) and time.monotonic() < deadline:
             time.sleep(self.poll)
         if invocations:
             time.sleep(self.poll)
-        return invocations, self._metric_sum(cloudwatch, "FailedInvocations")
+        return invocations, self._metric_sum("FailedInvocations")
 
-    def _metric_sum(self, cloudwatch: Any, metric: str) -> float:
+    def _metric_sum(self, metric: str) -> float:
+        """``metric`` of the drill's rule, per minute, since just before the drill started."""
+        start = self.started - datetime.timedelta(minutes=1)
         end = datetime.datetime.now(datetime.UTC) + datetime.timedelta(minutes=1)
-        points = cloudwatch.get_metric_statistics(
-            Namespace="AWS/Events",
-            MetricName=metric,
-            Dimensions=[{"Name": "RuleName", "Value": self.rule_name}],
-            StartTime=self.started - datetime.timedelta(minutes=1),
-            EndTime=end,
-            Period=60,
-            Statistics=["Sum"],
-        )["Datapoints"]
-        return float(sum(point["Sum"] for point in points))
+        return rule_metric(self.aws, self.rule_name, metric, start, end, period=60)
 
     def _delete_rule(self) -> None:
         if not self._rule_created:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from functools import cached_property
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -18,7 +18,7 @@ from app.config import BaselineConfig
 from constructs_lib.detections import CATALOGUE, EventDetection
 from constructs_lib.home import HOME_REGION
 from constructs_lib.names import BaselineNames
-from ops.aws import Aws
+from ops.aws import Aws, action_history, is_failure, metric_alarms, rule_metric
 from ops.report import Result, Status, aws_error, failed, passed
 
 DEPLOY = "deploy the baseline with this config (README, Deploy)"
@@ -43,12 +43,12 @@ class Expected:
             if isinstance(detection, EventDetection) == event and self.config.detections.choice_for(detection).enabled
         ]
 
-    @property
+    @cached_property
     def alarms(self) -> list[str]:
         """Every alarm: the log detections that are on, and the billing alarm."""
         return [*self._enabled(event=False), self.names.monthly_charges]
 
-    @property
+    @cached_property
     def rules(self) -> list[str]:
         """Every EventBridge rule: the event detections that are on."""
         return self._enabled(event=True)
@@ -175,21 +175,13 @@ def check_log_group(ctx: Context) -> Iterator[Result]:
 
 
 def _failed_actions(aws: Aws, alarm: str, since: datetime.timedelta) -> list[str]:
-    history = aws.client("cloudwatch").describe_alarm_history(
-        AlarmName=alarm, HistoryItemType="Action", StartDate=_now() - since, MaxRecords=100
-    )["AlarmHistoryItems"]
-    return [item["HistorySummary"] for item in history if item.get("HistorySummary", "").startswith("Failed")]
+    return [summary for summary in action_history(aws, alarm, _now() - since) if is_failure(summary)]
 
 
 def check_alarms(ctx: Context) -> Iterator[Result]:
     topic = topic_arn(ctx.aws, ctx.expected.names)
-    cloudwatch = ctx.aws.client("cloudwatch")
-    found: dict[str, Any] = {}
-    names = ctx.expected.alarms
-    for start in range(0, len(names), 100):  # DescribeAlarms takes at most 100 names
-        for alarm in cloudwatch.describe_alarms(AlarmNames=names[start : start + 100])["MetricAlarms"]:
-            found[alarm["AlarmName"]] = alarm
-    for name in names:
+    found = metric_alarms(ctx.aws, ctx.expected.alarms)
+    for name in ctx.expected.alarms:
         item = f"alarm {name}"
         alarm = found.get(name)
         if alarm is None:
@@ -214,16 +206,7 @@ def check_alarms(ctx: Context) -> Iterator[Result]:
 
 def _failed_invocations(aws: Aws, rule: str, since: datetime.timedelta) -> float:
     end = _now()
-    points = aws.client("cloudwatch").get_metric_statistics(
-        Namespace="AWS/Events",
-        MetricName="FailedInvocations",
-        Dimensions=[{"Name": "RuleName", "Value": rule}],
-        StartTime=end - since,
-        EndTime=end,
-        Period=86400,
-        Statistics=["Sum"],
-    )["Datapoints"]
-    return float(sum(point["Sum"] for point in points))
+    return rule_metric(aws, rule, "FailedInvocations", end - since, end, period=86400)
 
 
 def check_rules(ctx: Context) -> Iterator[Result]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import subprocess
 from dataclasses import dataclass, field
@@ -13,6 +12,7 @@ import main
 from app.config import BaselineConfig
 from app.load import load_config
 from app.stacks import BASELINE_STACK, BOOTSTRAP_STACK
+from app.template import toml_value
 from tests.local_aws import LocalAws
 from tests.terraform import terraform, terraform_env
 
@@ -39,9 +39,9 @@ def to_toml(settings: dict[str, Any]) -> str:
     tables: list[str] = []
     for key, value in settings.items():
         if isinstance(value, dict):
-            tables += ["", f"[{key}]", *(f"{k} = {json.dumps(v)}" for k, v in value.items())]
+            tables += ["", f"[{key}]", *(f"{k} = {toml_value(v)}" for k, v in value.items())]
         else:
-            lines.append(f"{key} = {json.dumps(value)}")
+            lines.append(f"{key} = {toml_value(value)}")
     return "\n".join([*lines, *tables]) + "\n"
 
 
