@@ -10,6 +10,7 @@ from typing import Any
 from constructs import Construct
 
 from constructs_lib.addresses import address, check_addresses, plain_addresses
+from constructs_lib.alarm_messages import ReadableMessages
 from constructs_lib.budget_alarm import BudgetAlarm, BudgetAlarmProps
 from constructs_lib.choice import DetectionChooser
 from constructs_lib.detections import CATALOGUE, EventDetection
@@ -18,7 +19,7 @@ from constructs_lib.environment import AwsEnvironment
 from constructs_lib.event_rule_alerts import EventRuleAlert, EventRuleAlerts, EventRuleAlertsProps
 from constructs_lib.log_metric_alarms import LogMetricAlarm, LogMetricAlarms, LogMetricAlarmsProps
 from constructs_lib.names import BaselineNames, log_group_name
-from constructs_lib.notification_topic import NotificationTopic, NotificationTopicProps
+from constructs_lib.notification_topic import NotificationTopic, NotificationTopicProps, Publisher
 from constructs_lib.organization_trail import (
     LogBucketProps,
     OrganizationTrail,
@@ -40,6 +41,7 @@ ADDRESSES: dict[str, str] = {
     "key/policy-document-without-switched": "key_without_switched",
     "alerts": "alerts",
     "alerts/policy-document-without-switched": "alerts_without_switched",
+    "alarm-actions": "alarm_actions",
     "organization-trail": "organization_trail",
     "organization-trail/logs-role": "cloudtrail_to_cloudwatch",
     "organization-trail/logs-role-policy": "cloudtrail_to_cloudwatch",
@@ -49,10 +51,12 @@ ADDRESSES: dict[str, str] = {
     "organization-trail/access-logs": "access_logs",
     "log-alarms": "this",
     "log-alarms/detections": "log_detections",
+    "log-alarms/messages": "log_alarms",
     "event-alerts": "this",
     "event-alerts/detections": "event_detections",
     "budget": "monthly",
     "budget/billing-alarm": "estimated_charges",
+    "budget/messages": "estimated_charges",
 }
 
 
@@ -88,7 +92,10 @@ class ManagementAccountBaseline(Construct):
     """Organization trail, alert topic, KMS key, detections and budget alarm.
 
     Every detection of the catalogue the config leaves on becomes a metric filter + alarm or
-    an EventBridge rule, in one loop; every alert goes to the one topic, :attr:`topic`.
+    an EventBridge rule, in one loop; every alert goes to the one topic, :attr:`topic`, as a
+    readable message. The alarms' own actions notify :attr:`alarm_actions`, a topic without
+    subscribers: an EventBridge rule per alarm writes the message people get
+    (:mod:`constructs_lib.alarm_messages`), one per alert.
     """
 
     def __init__(self, scope: Construct, id_: str, *, props: ManagementAccountBaselineProps) -> None:
@@ -123,9 +130,22 @@ class ManagementAccountBaseline(Construct):
                 name=topic_name,
                 email_addresses=props.alert_emails,
                 kms_key_arn=key_arn,
+                publishers=(Publisher.EVENTBRIDGE, Publisher.BUDGETS),
                 budgets_publish=props.create_budget,
             ),
         )
+        self.alarm_actions = NotificationTopic(
+            self,
+            "alarm-actions",
+            props=NotificationTopicProps(
+                environment=env,
+                name=names.alarm_actions_topic,
+                email_addresses=None,
+                kms_key_arn=key_arn,
+                publishers=(Publisher.CLOUDWATCH_ALARMS,),
+            ),
+        )
+        messages = ReadableMessages(alarm_actions_topic_arn=self.alarm_actions.topic_arn, region=env.region)
         self.trail = OrganizationTrail(
             self,
             "organization-trail",
@@ -172,6 +192,7 @@ class ManagementAccountBaseline(Construct):
                     log_group_name=self.trail.log_group.name,
                     management_account_id=env.account_id,
                     topic_arn=self.topic.topic_arn,
+                    messages=messages,
                 ),
             )
         #: The EventBridge rules of the event detections that are on (None if none is).
@@ -190,6 +211,7 @@ class ManagementAccountBaseline(Construct):
                 name=names.monthly_charges,
                 limit_usd=props.budget_limit_usd,
                 topic_arn=self.topic.topic_arn,
+                messages=messages,
                 create_budget=props.create_budget,
                 depends_on=[self.topic.policy],
             ),
@@ -212,6 +234,11 @@ class ManagementAccountBaseline(Construct):
         root_sign_in = self.event_alerts if "root-sign-in" in self.event_detection_names else None
         return {
             "alert_topic_arn": BaselineOutput(self.topic.topic_arn, "ARN of the SNS topic every alert goes to."),
+            "alarm_actions_topic_arn": BaselineOutput(
+                self.alarm_actions.topic_arn,
+                "ARN of the SNS topic the alarms' actions notify (no subscribers: people get the readable "
+                "messages on alert_topic_arn).",
+            ),
             "organization_trail_arn": BaselineOutput(self.trail.trail.arn, "ARN of the organization trail."),
             "log_bucket_name": BaselineOutput(self.trail.bucket_name, "Name of the trail's S3 bucket."),
             "log_group_name": BaselineOutput(self.trail.log_group.name, "Name of the trail's log group."),

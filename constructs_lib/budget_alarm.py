@@ -11,12 +11,27 @@ from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import CloudwatchMetricAla
 from constructs import Construct
 
 from constructs_lib.addresses import addressed
+from constructs_lib.alarm_messages import (
+    AlarmMessages,
+    AlarmMessagesProps,
+    ReadableMessages,
+    alarm_summary,
+    json_text,
+    string_template,
+)
+from constructs_lib.detections import Severity
 
 #: How often AWS publishes EstimatedCharges (several times a day).
 BILLING_PERIOD_SECONDS = 21600
 #: Periods the billing alarm looks back over: a day. One breaching period is enough to alarm;
 #: only a whole day without the metric makes the alarm INSUFFICIENT_DATA.
 BILLING_EVALUATION_PERIODS = 4
+#: How urgent a bill above the limit is.
+BILLING_SEVERITY = Severity.HIGH
+#: The alarm's states that are alerts: above the limit, or no billing data for a day.
+BILLING_ALERT_STATES = ("ALARM", "INSUFFICIENT_DATA")
+#: Where a person reads the bill (the console opens the account signed in to).
+BILLS_URL = "https://console.aws.amazon.com/billing/home#/bills"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -27,8 +42,12 @@ class BudgetAlarmProps:
     name: str
     #: Monthly limit in USD.
     limit_usd: float
-    #: ARN of the SNS topic both notify.
+    #: ARN of the SNS topic people read: the budget notifies it, and the alarm too.
     topic_arn: str
+    #: Instead of the alarm's own notification, its changes to ALARM or INSUFFICIENT_DATA reach
+    #: ``topic_arn`` as a readable message (:mod:`constructs_lib.alarm_messages`), and its
+    #: actions notify a topic without subscribers. Default: none.
+    messages: ReadableMessages | None = None
     #: Percent of the limit at which the budget's ACTUAL and FORECASTED notifications fire.
     #: Default: 100.
     threshold_percent: float = 100
@@ -59,12 +78,14 @@ class BudgetAlarm(Construct):
 
     def __init__(self, scope: Construct, id_: str, *, props: BudgetAlarmProps) -> None:
         super().__init__(scope, id_)
+        alarm_actions = props.messages.alarm_actions_topic_arn if props.messages else props.topic_arn
+        meaning = f"Estimated charges of the month are above {_usd(props.limit_usd)} USD."
         self.billing_alarm = addressed(
             CloudwatchMetricAlarm(
                 self,
                 "billing-alarm",
                 alarm_name=props.name,
-                alarm_description=f"Estimated charges of the month are above {_usd(props.limit_usd)} USD.",
+                alarm_description=meaning,
                 namespace="AWS/Billing",
                 metric_name="EstimatedCharges",
                 dimensions={"Currency": "USD"},
@@ -76,10 +97,31 @@ class BudgetAlarm(Construct):
                 comparison_operator="GreaterThanThreshold",
                 treat_missing_data="missing",
                 actions_enabled=True,
-                alarm_actions=[props.topic_arn],
-                insufficient_data_actions=[props.topic_arn],
+                alarm_actions=[alarm_actions],
+                insufficient_data_actions=[alarm_actions],
             )
         )
+        #: The readable message of the alarm (None without ``props.messages``).
+        self.messages: AlarmMessages | None = None
+        if props.messages:
+            message = (
+                f"{alarm_summary(BILLING_SEVERITY, 'billing', meaning)}\n"
+                "If it is INSUFFICIENT_DATA, no billing data arrived for a day: check that 'Receive CloudWatch "
+                "Billing Alerts' is on (README, Manual steps).\n"
+                f"The bills: {BILLS_URL}"
+            )
+            self.messages = AlarmMessages(
+                self,
+                "messages",
+                props=AlarmMessagesProps(
+                    rule_name=props.name,
+                    alarm_name=props.name,
+                    states=BILLING_ALERT_STATES,
+                    input_template=string_template(json_text(message)),
+                    topic_arn=props.topic_arn,
+                    depends_on=[self.billing_alarm],
+                ),
+            )
         self.budget: BudgetsBudget | None = None
         if props.create_budget is not False:
             conditional = not isinstance(props.create_budget, bool)

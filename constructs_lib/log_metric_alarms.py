@@ -15,6 +15,16 @@ from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import CloudwatchMetricAla
 from constructs import Construct
 
 from constructs_lib.addresses import address, addressed
+from constructs_lib.alarm_messages import (
+    LINK_LABEL,
+    AlarmMessages,
+    AlarmMessagesProps,
+    ReadableMessages,
+    alarm_summary,
+    json_text,
+    log_events_link,
+    string_template,
+)
 from constructs_lib.detections import ALARM_DEFAULTS, LogDetection, organization_wide_by_default
 from constructs_lib.switch import Flag, Switched, either, for_each_of
 
@@ -55,8 +65,12 @@ class LogMetricAlarmsProps:
     log_group_name: str
     #: Account id that scoped patterns are restricted to (a plan-time lookup).
     management_account_id: str
-    #: ARN of the SNS topic the alarms notify.
+    #: ARN of the SNS topic people read: the alarms notify it.
     topic_arn: str
+    #: Instead, each alarm's change to ALARM reaches ``topic_arn`` as a readable message with a
+    #: console link to the matching events (:mod:`constructs_lib.alarm_messages`), and its
+    #: actions notify a topic without subscribers. Default: none (the alarm's own notification).
+    messages: ReadableMessages | None = None
     #: Namespace of the metrics. Default: ``ManagementAccountBaseline``.
     namespace: str = DEFAULT_NAMESPACE
 
@@ -112,10 +126,27 @@ class LogMetricAlarms(Construct):
                 treat_missing_data="notBreaching",
                 # Security Hub CloudWatch.15/.17: an alarm must have its actions enabled.
                 actions_enabled=True,
-                alarm_actions=[props.topic_arn],
+                alarm_actions=[props.messages.alarm_actions_topic_arn if props.messages else props.topic_arn],
                 depends_on=[self.metric_filter],
             )
         )
+        #: The readable messages (None without ``props.messages``).
+        self.messages: AlarmMessages | None = None
+        if props.messages:
+            # The link searches with the entry's own pattern: the value the filter counts with.
+            link = log_events_link(props.messages.region, props.log_group_name, each.get_string("pattern"))
+            self.messages = AlarmMessages(
+                self,
+                "messages",
+                props=AlarmMessagesProps(
+                    rule_name=each.get_string("name"),
+                    alarm_name=each.get_string("name"),
+                    input_template=string_template(each.get_string("message"), json_text(LINK_LABEL), link),
+                    topic_arn=props.topic_arn,
+                    for_each=each,
+                    depends_on=[self.alarm],
+                ),
+            )
 
     @staticmethod
     def _entry(alarm: LogMetricAlarm, management_account_id: str) -> dict[str, Any]:
@@ -129,6 +160,7 @@ class LogMetricAlarms(Construct):
             "pattern": either(organization_wide, detection.pattern, scoped),
             "metric_name": detection.metric_name,
             "description": f"[{detection.severity}] {detection.description}",
+            "message": json_text(alarm_summary(detection.severity, detection.name, detection.description)),
             "period": alarm.period,
             "evaluation_periods": alarm.evaluation_periods,
             "threshold": alarm.threshold,

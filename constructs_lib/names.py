@@ -27,6 +27,12 @@ class BaselineNames:
         return f"{self.prefix}-alerts"
 
     @property
+    def alarm_actions_topic(self) -> str:
+        """The SNS topic the alarms' actions notify: no subscribers, the readable messages
+        reach :attr:`topic` through EventBridge."""
+        return f"{self.prefix}-alarm-actions"
+
+    @property
     def trail(self) -> str:
         """The organization trail."""
         return f"{self.prefix}-organization-trail"
@@ -47,7 +53,7 @@ class BaselineNames:
         return f"{self.prefix}-monthly-charges"
 
     def detection(self, name: str) -> str:
-        """A detection's metric filter and alarm, or its EventBridge rule."""
+        """A detection's metric filter, alarm and the rule of its messages, or its EventBridge rule."""
         return f"{self.prefix}-{name}"
 
     def access_log_bucket(self, account_id: str) -> str:

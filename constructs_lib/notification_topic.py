@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 from cdktf import TerraformIterator, Token
 from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import DataAwsIamPolicyDocumentStatement
@@ -15,6 +16,7 @@ from constructs import Construct
 from constructs_lib.addresses import addressed
 from constructs_lib.environment import AwsEnvironment
 from constructs_lib.policy import (
+    Condition,
     arn_like,
     deny_insecure_transport,
     statement,
@@ -22,6 +24,14 @@ from constructs_lib.policy import (
     switched_policy_json,
 )
 from constructs_lib.switch import Flag
+
+
+class Publisher(StrEnum):
+    """An AWS service that may publish to the topic (its statement's Sid)."""
+
+    EVENTBRIDGE = "AllowEventBridgeRules"
+    CLOUDWATCH_ALARMS = "AllowCloudWatchAlarms"
+    BUDGETS = "AllowBudgets"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -32,23 +42,27 @@ class NotificationTopicProps:
     environment: AwsEnvironment
     #: Name of the SNS topic.
     name: str
-    #: Addresses subscribed by email; each must confirm. Default: none.
-    email_addresses: Sequence[str] = ()
+    #: Addresses subscribed by email; each must confirm. None: a topic nobody subscribes to
+    #: by email (no subscription resource at all). Default: none yet (an empty subscription list).
+    email_addresses: Sequence[str] | None = ()
     #: ARN of the KMS key that encrypts messages at rest; its policy must let the publishers
     #: use it (see ``EncryptionKey``). Default: none.
     kms_key_arn: str | None = None
-    #: Let AWS Budgets publish (a budget notifies the topic). Default: True.
+    #: The services that may publish. Default: all three (the baseline's alert topic leaves
+    #: out CloudWatch alarms: their readable messages come through EventBridge).
+    publishers: Sequence[Publisher] = tuple(Publisher)
+    #: Switches AWS Budgets' statement, if it is a publisher (a budget notifies the topic). Default: True.
     budgets_publish: Flag = True
 
 
 class NotificationTopic(Construct):
     """An SNS topic that only the baseline's alert sources may publish to.
 
-    The topic policy lets EventBridge, CloudWatch alarms and AWS Budgets publish, and refuses
-    publishing without TLS. Alarms and budgets must be this account's (``aws:SourceAccount``
-    and ``aws:SourceArn``); EventBridge's statement can carry no condition (AWS documents that
-    it sends none to SNS), so it names only the service. People and roles of the account reach
-    the topic through their IAM policies as usual.
+    The topic policy lets the ``publishers`` publish (of EventBridge, CloudWatch alarms and AWS
+    Budgets), and refuses publishing without TLS. Alarms and budgets must be this account's
+    (``aws:SourceAccount`` and ``aws:SourceArn``); EventBridge's statement can carry no
+    condition (AWS documents that it sends none to SNS), so it names only the service. People
+    and roles of the account reach the topic through their IAM policies as usual.
     """
 
     def __init__(self, scope: Construct, id_: str, *, props: NotificationTopicProps) -> None:
@@ -58,12 +72,12 @@ class NotificationTopic(Construct):
         self.topic_arn: str = self.topic.arn
         # Each publisher with the confused-deputy keys its documentation says it sends
         # (tools/policies/model.py holds the requests and their pages).
-        publishers = {
+        publishers: dict[Publisher, tuple[str, list[Condition]]] = {
             # "You can't use Condition blocks in Amazon SNS topic policies for EventBridge"
             # (EventBridge User Guide, resource-based policies): a condition here drops every event.
-            "AllowEventBridgeRules": ("events.amazonaws.com", []),
+            Publisher.EVENTBRIDGE: ("events.amazonaws.com", []),
             # CloudWatch User Guide, "Preventing confused deputy security issues".
-            "AllowCloudWatchAlarms": (
+            Publisher.CLOUDWATCH_ALARMS: (
                 "cloudwatch.amazonaws.com",
                 [
                     string_equals("aws:SourceAccount", env.account_id),
@@ -71,7 +85,7 @@ class NotificationTopic(Construct):
                 ],
             ),
             # Cost Management User Guide, "Creating an Amazon SNS topic for budget notifications".
-            "AllowBudgets": (
+            Publisher.BUDGETS: (
                 "budgets.amazonaws.com",
                 [
                     string_equals("aws:SourceAccount", env.account_id),
@@ -80,25 +94,31 @@ class NotificationTopic(Construct):
             ),
         }
 
-        def publish(sid: str) -> DataAwsIamPolicyDocumentStatement:
-            service, conditions = publishers[sid]
+        def publish(publisher: Publisher) -> DataAwsIamPolicyDocumentStatement:
+            service, conditions = publishers[publisher]
             return statement(
-                sid=sid, service=service, actions=["sns:Publish"], resources=[self.topic_arn], conditions=conditions
+                sid=publisher.value,
+                service=service,
+                actions=["sns:Publish"],
+                resources=[self.topic_arn],
+                conditions=conditions,
             )
 
+        always = [publisher for publisher in props.publishers if publisher is not Publisher.BUDGETS]
         policy_json = switched_policy_json(
             self,
             "policy-document",
             [
-                publish("AllowEventBridgeRules"),
-                publish("AllowCloudWatchAlarms"),
+                *(publish(publisher) for publisher in always),
                 deny_insecure_transport(actions=["sns:Publish"], resources=[self.topic_arn]),
             ],
-            switched=[publish("AllowBudgets")],
-            when=props.budgets_publish,
+            switched=[publish(Publisher.BUDGETS)],
+            when=props.budgets_publish if Publisher.BUDGETS in props.publishers else False,
         )
         self.policy = addressed(SnsTopicPolicy(self, "policy", arn=self.topic_arn, policy=policy_json))
 
+        if props.email_addresses is None:
+            return
         emails = TerraformIterator.from_list(list(props.email_addresses))
         addressed(
             SnsTopicSubscription(

@@ -16,7 +16,9 @@ def test_billing_alarm_watches_estimated_charges_in_usd(default_stack: Synthesiz
     assert alarm["comparison_operator"] == "GreaterThanThreshold"
     assert alarm["threshold"] == 50
     assert alarm["actions_enabled"] is True
-    assert alarm["alarm_actions"] == [s.ref(s.stack.baseline.topic.topic, "arn")]
+    # The alarm's own notification goes to the topic nobody reads; people get its readable
+    # message (tests/test_alarm_messages.py).
+    assert alarm["alarm_actions"] == [s.ref(s.stack.baseline.alarm_actions.topic, "arn")]
 
 
 def test_billing_alarm_never_reads_ok_without_the_metric(default_stack: Synthesized) -> None:
@@ -26,7 +28,7 @@ def test_billing_alarm_never_reads_ok_without_the_metric(default_stack: Synthesi
     s = default_stack
     alarm = s.body(s.stack.baseline.budget.billing_alarm)
     assert alarm["treat_missing_data"] == "missing"
-    assert alarm["insufficient_data_actions"] == [s.ref(s.stack.baseline.topic.topic, "arn")]
+    assert alarm["insufficient_data_actions"] == [s.ref(s.stack.baseline.alarm_actions.topic, "arn")]
     # One breaching 6-hour period alarms at once; only a whole day of no data is missing data.
     assert (alarm["evaluation_periods"], alarm["datapoints_to_alarm"]) == (4, 1)
 

@@ -81,6 +81,7 @@ def test_a_hardened_bucket_is_private_tls_only_versioned_encrypted_and_kept_by_d
 
 
 def test_a_notification_topic_without_subscribers_lets_only_the_alert_services_publish() -> None:
+    # Standalone, the topic admits all three alert services (the baseline's leaves out alarms).
     def build(stack: TerraformStack) -> None:
         env = AwsEnvironment(stack, "env")
         NotificationTopic(stack, "t", props=NotificationTopicProps(environment=env, name="alerts"))

@@ -55,7 +55,7 @@ def test_config_comes_from_the_environment_variable(tmp_path: Path, monkeypatch:
     outdir = tmp_path / "out"
     assert main.main(["--outdir", str(outdir)]) == 0
     topics = _stack_json(outdir)["resource"]["aws_sns_topic"]  # type: ignore[index]
-    assert [topic["name"] for topic in topics.values()] == ["from-env-alerts"]
+    assert sorted(topic["name"] for topic in topics.values()) == ["from-env-alarm-actions", "from-env-alerts"]
 
 
 def test_resynth_keeps_terraform_init_results(tmp_path: Path) -> None:

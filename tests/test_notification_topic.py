@@ -1,6 +1,13 @@
-"""The alert topic: who may publish, TLS only, email subscriptions."""
+"""The alert topic and the alarm-actions topic: who may publish, TLS only, email subscriptions.
+
+People subscribe to the alert topic; EventBridge (the readable messages) and AWS Budgets publish
+to it. The alarms' own actions go to the alarm-actions topic, which only CloudWatch alarms may
+publish to and nobody is subscribed to: one message per alert.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 import pytest
 
@@ -17,9 +24,19 @@ PUBLISHERS = {
 }
 
 
-def _topic_statements(s: Synthesized) -> dict[str, dict[str, object]]:
-    (policy,) = s.resources("aws_sns_topic_policy").values()
-    assert policy["arn"] == s.ref(s.stack.baseline.topic.topic, "arn")
+#: Each topic's construct (an attribute of the baseline) and the publishers it admits.
+TOPICS = {
+    "topic": ("AllowEventBridgeRules", "AllowBudgets"),
+    "alarm_actions": ("AllowCloudWatchAlarms",),
+}
+
+
+def _topic(s: Synthesized, which: str = "topic") -> Any:
+    return getattr(s.stack.baseline, which).topic
+
+
+def _topic_statements(s: Synthesized, which: str = "topic") -> dict[str, dict[str, object]]:
+    (policy,) = (p for p in s.resources("aws_sns_topic_policy").values() if p["arn"] == s.ref(_topic(s, which), "arn"))
     return s.policy_statements(policy["policy"])
 
 
@@ -28,25 +45,28 @@ def test_topic_is_named_from_the_prefix(default_stack: Synthesized, custom_stack
     assert custom_stack.body(custom_stack.stack.baseline.topic.topic)["name"] == "acme-root-alerts"
 
 
-def test_topic_policy_admits_exactly_the_alert_services(default_stack: Synthesized) -> None:
-    statements = _topic_statements(default_stack)
-    assert set(statements) == {*PUBLISHERS, "DenyInsecureTransport"}
+def test_alarm_actions_topic_is_named_from_the_prefix(default_stack: Synthesized) -> None:
+    assert default_stack.body(_topic(default_stack, "alarm_actions"))["name"] == "mgmt-baseline-alarm-actions"
+
+
+@pytest.mark.parametrize("which", TOPICS)
+def test_topic_policy_admits_exactly_its_publishers(default_stack: Synthesized, which: str) -> None:
+    statements = _topic_statements(default_stack, which)
+    assert set(statements) == {*TOPICS[which], "DenyInsecureTransport"}
     services = {sid: statement["principals"] for sid, statement in statements.items() if statement["effect"] == "Allow"}
-    assert services == {
-        sid: [{"type": "Service", "identifiers": [service]}] for sid, (service, _) in PUBLISHERS.items()
-    }
+    assert services == {sid: [{"type": "Service", "identifiers": [PUBLISHERS[sid][0]]}] for sid in TOPICS[which]}
 
 
-@pytest.mark.parametrize("sid", PUBLISHERS)
+@pytest.mark.parametrize(("which", "sid"), [(which, sid) for which, sids in TOPICS.items() for sid in sids])
 def test_each_publisher_may_publish_only_from_this_account_where_it_says_so(
-    default_stack: Synthesized, sid: str
+    default_stack: Synthesized, which: str, sid: str
 ) -> None:
     s = default_stack
     env = s.env
-    statement = _topic_statements(s)[sid]
+    statement = _topic_statements(s, which)[sid]
     source_arn = PUBLISHERS[sid][1]
     assert statement["actions"] == ["sns:Publish"]
-    assert statement["resources"] == [s.ref(s.stack.baseline.topic.topic, "arn")]
+    assert statement["resources"] == [s.ref(_topic(s, which), "arn")]
     expected = {}
     if source_arn:
         expected = {
@@ -60,8 +80,9 @@ def test_each_publisher_may_publish_only_from_this_account_where_it_says_so(
     assert conditions(statement) == expected
 
 
-def test_topic_refuses_publishing_without_tls(default_stack: Synthesized) -> None:
-    deny = _topic_statements(default_stack)["DenyInsecureTransport"]
+@pytest.mark.parametrize("which", TOPICS)
+def test_topic_refuses_publishing_without_tls(default_stack: Synthesized, which: str) -> None:
+    deny = _topic_statements(default_stack, which)["DenyInsecureTransport"]
     assert deny["effect"] == "Deny"
     assert deny["principals"] == [{"type": "*", "identifiers": ["*"]}]
     assert deny["actions"] == ["sns:Publish"]
@@ -84,7 +105,13 @@ def test_every_configured_address_gets_an_email_subscription(custom_stack: Synth
 
 def test_without_a_budget_neither_topic_nor_key_lets_budgets_in() -> None:
     s = synth(BaselineConfig(create_budget=False))
-    assert set(_topic_statements(s)) == {"AllowEventBridgeRules", "AllowCloudWatchAlarms", "DenyInsecureTransport"}
+    assert set(_topic_statements(s)) == {"AllowEventBridgeRules", "DenyInsecureTransport"}
     (key,) = s.resources("aws_kms_key").values()
     assert "BudgetsPublishToTheTopic" not in s.policy_statements(key["policy"])
     assert "CloudWatchAlarmsPublishToTheTopic" in s.policy_statements(key["policy"])
+
+
+def test_nobody_is_subscribed_to_the_alarm_actions_topic(custom_stack: Synthesized) -> None:
+    s = custom_stack
+    topics = [subscription["topic_arn"] for subscription in s.resources("aws_sns_topic_subscription").values()]
+    assert topics == [s.ref(_topic(s, "topic"), "arn")]

@@ -160,10 +160,10 @@ def test_a_statement_no_modelled_request_uses_is_dead() -> None:
 
 
 def test_a_policy_that_lets_another_account_in_fails_the_proof() -> None:
-    # Drop the topic statement's conditions for alarms: any account's alarm could publish.
+    # Drop the alarm-actions topic's conditions for alarms: any account's alarm could publish.
     documents = app_documents(BaselineConfig())
-    topics = [b for n, b in documents[0]["data"]["aws_iam_policy_document"].items() if "alerts" in n]
-    (alarms,) = (s for s in topics[0]["statement"] if s["sid"] == "AllowCloudWatchAlarms")
+    topic = documents[0]["data"]["aws_iam_policy_document"]["alarm_actions"]
+    (alarms,) = (s for s in topic["statement"] if s["sid"] == "AllowCloudWatchAlarms")
     del alarms["condition"]
     proof = prove([TerraformJson(document, ENV) for document in documents])
     assert {outcome.case.call.name for outcome in proof.wrong} == {"another-accounts-alarm-publishes"}
@@ -279,7 +279,7 @@ def test_the_resolver_refuses_policy_arguments_it_would_leave_out() -> None:
 
 def test_the_resolver_refuses_expressions_it_does_not_know() -> None:
     documents = app_documents(BaselineConfig())
-    (policy,) = documents[0]["resource"]["aws_sns_topic_policy"].values()
+    policy = documents[0]["resource"]["aws_sns_topic_policy"]["alerts"]
     policy["policy"] = "${jsonencode({})}"
     with pytest.raises(UnsupportedExpressionError, match="jsonencode"):
         TerraformJson(documents[0], ENV).attached_policies()

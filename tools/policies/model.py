@@ -293,10 +293,10 @@ ALLOWED: tuple[ModelledCall, ...] = (
     ),
     # The alert publishers -> the topic, and the KMS calls SNS makes for each
     ModelledCall(
-        name="alarm-publishes-to-the-topic",
+        name="alarm-publishes-to-its-actions-topic",
         caller="cloudwatch.amazonaws.com",
         action="sns:Publish",
-        resource="{topic_arn}",
+        resource="{alarm_topic_arn}",
         grant=Grant.RESOURCE_POLICY,
         context=_frozen({**TLS, "aws:SourceArn": "{alarm_arn}", "aws:SourceAccount": "{account}"}),
         sources=(ALARMS_SNS,),
@@ -498,10 +498,23 @@ DENIED: tuple[ModelledCall, ...] = (
         expect="denied",
     ),
     ModelledCall(
-        name="another-accounts-alarm-publishes",
+        name="an-alarm-publishes-to-the-alert-topic",
         caller="cloudwatch.amazonaws.com",
         action="sns:Publish",
         resource="{topic_arn}",
+        grant=Grant.RESOURCE_POLICY,
+        context=_frozen({**TLS, "aws:SourceArn": "{alarm_arn}", "aws:SourceAccount": "{account}"}),
+        sources=(ALARMS_SNS,),
+        requires=("alarm_topic_arn",),
+        note="People get one message per alert, the readable one EventBridge sends: an alarm's own "
+        "notification goes to the topic without subscribers only.",
+        expect="denied",
+    ),
+    ModelledCall(
+        name="another-accounts-alarm-publishes",
+        caller="cloudwatch.amazonaws.com",
+        action="sns:Publish",
+        resource="{alarm_topic_arn}",
         grant=Grant.RESOURCE_POLICY,
         context=_frozen({**TLS, "aws:SourceArn": "{other_alarm_arn}", "aws:SourceAccount": "{other_account}"}),
         sources=(ALARMS_SNS,),
@@ -617,25 +630,31 @@ DENIED: tuple[ModelledCall, ...] = (
             ("state", "{state_key}"),
         )
     ),
-    ModelledCall(
-        name="a-publish-without-tls",
-        caller="{operator_arn}",
-        action="sns:Publish",
-        resource="{topic_arn}",
-        grant=Grant.CALLER_IAM,
-        context=_frozen(NO_TLS),
-        sources=(SECURE_TRANSPORT,),
-        expect="denied",
-    ),
-    ModelledCall(
-        name="an-anonymous-publish",
-        caller="anonymous",
-        action="sns:Publish",
-        resource="{topic_arn}",
-        grant=Grant.RESOURCE_POLICY,
-        context=_frozen(TLS),
-        sources=(PRINCIPAL_ANONYMOUS,),
-        expect="denied",
+    *(
+        call
+        for topic, resource in (("alert-topic", "{topic_arn}"), ("alarm-actions-topic", "{alarm_topic_arn}"))
+        for call in (
+            ModelledCall(
+                name=f"a-publish-without-tls-to-the-{topic}",
+                caller="{operator_arn}",
+                action="sns:Publish",
+                resource=resource,
+                grant=Grant.CALLER_IAM,
+                context=_frozen(NO_TLS),
+                sources=(SECURE_TRANSPORT,),
+                expect="denied",
+            ),
+            ModelledCall(
+                name=f"an-anonymous-publish-to-the-{topic}",
+                caller="anonymous",
+                action="sns:Publish",
+                resource=resource,
+                grant=Grant.RESOURCE_POLICY,
+                context=_frozen(TLS),
+                sources=(PRINCIPAL_ANONYMOUS,),
+                expect="denied",
+            ),
+        )
     ),
     ModelledCall(
         name="another-service-assumes-the-logs-role",

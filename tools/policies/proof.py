@@ -64,8 +64,12 @@ def facts(stacks: Iterable[TerraformJson]) -> dict[str, str | list[str]]:
             found["log_bucket_arn"] = bucket_arn(_one(values("aws_cloudtrail", "s3_bucket_name"), "trail"))
             found["log_group_arn"] = _one(values("aws_cloudwatch_log_group", "arn"), "log group")
             found["logs_role_arn"] = _one(values("aws_iam_role", "arn"), "role")
-        if topics := values("aws_sns_topic", "arn"):
-            found["topic_arn"] = _one(topics, "topic")
+        # The topics by what publishes to them: the one EventBridge targets (people's), and
+        # the one the alarms' actions notify.
+        if targets := values("aws_cloudwatch_event_target", "arn"):
+            found["topic_arn"] = _one(sorted(set(targets)), "topic targeted by the rules")
+        if actions := values("aws_cloudwatch_metric_alarm", "alarm_actions"):
+            found["alarm_topic_arn"] = _one(sorted({arn for arns in actions for arn in arns}), "alarm action")
         if keys := values("aws_kms_key", "arn"):
             found["key_arn"] = _one(keys, "key")
         if targets := values("aws_s3_bucket_logging", "target_bucket"):

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import re
+import urllib.parse
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -187,6 +188,9 @@ class _Parser:
         if self.peek() == "{":
             self.take()
             return self.for_object()
+        if self.peek() == "[":
+            self.take()
+            return self.list_()
         return self.primary()
 
     def primary(self) -> Any:
@@ -197,7 +201,8 @@ class _Parser:
             return value
         if token.startswith('"'):
             literal: str = json.loads(token)
-            return literal
+            # A string literal inside an expression is a template of its own.
+            return self.resolver.value(literal, self.scope) if "${" in literal else literal
         if token[0].isdigit():
             return float(token) if "." in token else int(token)
         if token in ("true", "false"):
@@ -220,6 +225,13 @@ class _Parser:
             item = self.conditional()
             self.take(")")
             return item in collection
+        if function in _STRING_FUNCTIONS:
+            arguments = [self.conditional()]
+            while self.peek() == ",":
+                self.take(",")
+                arguments.append(self.conditional())
+            self.take(")")
+            return _STRING_FUNCTIONS[function](*arguments)
         raise UnsupportedExpressionError(f"function {function}() in {self.text!r}")
 
     def for_object(self) -> dict[str, Any]:
@@ -253,6 +265,57 @@ class _Parser:
         self.scope, self.at = outer, end
         self.take("}")
         return result
+
+    def list_(self) -> list[Any]:
+        """``[a, b]`` or ``[for x in collection : value if condition]`` (the ``[`` taken)."""
+        if self.peek() == "for":
+            return self.for_list()
+        items = []
+        while self.peek() != "]":
+            items.append(self.conditional())
+            if self.peek() != "]":
+                self.take(",")
+        self.take("]")
+        return items
+
+    def for_list(self) -> list[Any]:
+        """``[for x in collection : value if condition]`` over a list (the ``[`` taken)."""
+        self.take("for")
+        name = self.take()
+        self.take("in")
+        collection = self.conditional()
+        self.take(":")
+        if not isinstance(collection, list):
+            raise UnsupportedExpressionError(f"for over {collection!r} in {self.text!r}")
+        start, outer, result = self.at, self.scope, []
+        end = start
+        for item in collection:
+            self.scope, self.at = {**outer, name: item}, start
+            value = self.conditional()
+            keep = True
+            if self.peek() == "if":
+                self.take("if")
+                keep = _truth(self.conditional())
+            end = self.at
+            if keep:
+                result.append(value)
+        if not collection:  # nothing read the body: skip it, brackets nested or not
+            end = self._closing(start, "[", "]")
+        self.scope, self.at = outer, end
+        self.take("]")
+        return result
+
+    def _closing(self, start: int, opening: str, closing: str) -> int:
+        depth = 0
+        for index in range(start, len(self.tokens)):
+            token = self.tokens[index]
+            if token == opening:
+                depth += 1
+            elif token == closing:
+                if depth == 0:
+                    return index
+                depth -= 1
+        raise UnsupportedExpressionError(f"unclosed {opening} in {self.text!r}")
 
     def _closing_brace(self, start: int) -> int:
         depth = 0
@@ -288,6 +351,31 @@ class _Parser:
                 value = _member(value, part)
             return value
         return self.resolver.reference(parts)
+
+
+def _replace(text: str, old: str, new: str) -> str:
+    if len(old) > 1 and old.startswith("/") and old.endswith("/"):
+        raise UnsupportedExpressionError(f"replace() with a regular expression {old!r}")
+    return text.replace(old, new)
+
+
+def _format(spec: str, *values: Any) -> str:
+    verbs = re.findall(r"%[^%]*?[a-zA-Z%]", spec)
+    if any(not re.fullmatch(r"%(\.\d+f|s|d|%)", verb) for verb in verbs):
+        raise UnsupportedExpressionError(f"format({spec!r}): only %.Nf, %s, %d are read")
+    return spec % values
+
+
+#: Terraform's string functions the alert messages and the module's patterns use. ``urlencode`` is Go's
+#: ``url.QueryEscape``: letters, digits and ``-_.~`` stay, a space is ``+``, the rest ``%XX``
+#: of its UTF-8 bytes; Python's ``quote_plus`` with nothing safe does the same
+#: (tests/test_alarm_messages.py compares the two on every pattern).
+_STRING_FUNCTIONS: dict[str, Any] = {
+    "urlencode": lambda text: urllib.parse.quote_plus(text, safe=""),
+    "replace": _replace,
+    "join": lambda separator, items: separator.join(items),
+    "format": _format,
+}
 
 
 def _truth(value: Any) -> bool:
@@ -540,6 +628,19 @@ class TerraformJson:
                 raise UnsupportedExpressionError(f"{resource_type}.{name}: for_each over {each!r}")
             for key, value in each.items():
                 yield name, {"each": {"key": key, "value": value}}
+
+    def arguments(self, resource_type: str, name: str, *names: str) -> dict[str, dict[str, Any]]:
+        """``names`` of each instance of one resource that exists, resolved, by ``for_each`` key
+        (``""`` for a resource without ``for_each``); the arguments the block lacks are left out."""
+        block = self.doc.get("resource", {}).get(resource_type, {}).get(name)
+        if block is None:
+            return {}
+        found = {}
+        for instance, scope in self.instances(resource_type):
+            if instance == name:
+                key = scope["each"]["key"] if scope else ""
+                found[key] = {argument: self.value(block[argument], scope) for argument in names if argument in block}
+        return found
 
     def attached_policies(self) -> list[AttachedPolicy]:
         """Every policy the stack attaches to a bucket, topic, key or role, rendered."""
