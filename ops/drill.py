@@ -1,8 +1,10 @@
 """``drill``: the fire drill. Exercise every delivery path to the alert topic, then clean up.
 
-- **Alarms**: each alarm of the config is set to ALARM and back (``SetAlarmState``); the
-  alarm history must show no failed action. Every alarm sends its notification: expect
-  one email per alarm, each saying it is a drill.
+- **Alarms**: each alarm of the config is set to ALARM and back (``SetAlarmState``). Its
+  own notification (to the alarm-actions topic) must not fail, and its message rule must
+  deliver the readable message to the alert topic: its ``Invocations`` counted, no
+  ``FailedInvocations``. Expect one email per alarm, each saying it is a drill (the billing
+  alarm set back to INSUFFICIENT_DATA sends a second: that state is an alert too).
 - **EventBridge**: a temporary rule matching a marked custom event, with the topic as its
   target, gets one event (``PutEvents``); its ``Invocations`` metric must count it and
   ``FailedInvocations`` must stay zero. The rule is deleted afterwards.
@@ -93,7 +95,11 @@ class Drill:
         """What :meth:`run` would do, one line each (``--dry-run``)."""
         planned = Status.PLANNED
         results = [
-            Result(f"alarm {name}", planned, "would set it to ALARM and back, then read its history")
+            Result(
+                f"alarm {name}",
+                planned,
+                "would set it to ALARM and back, then read its history and its message rule's invocations",
+            )
             for name in self.expected.alarms
         ]
         results.append(
@@ -164,27 +170,61 @@ class Drill:
                 )
         self._restore_alarms()
         actions = self._alarm_actions(list(existing))
+        messages = self._deliveries(list(existing))
         for name in existing:
             failures = [summary for summary in actions[name] if is_failure(summary)]
+            delivered, failed_deliveries = messages[name]
+            item = f"alarm {name}"
             if failures:
+                results.append(failed(item, f"its notification failed: {failures[0]}", topic_refuses("CloudWatch")))
+            elif not actions[name]:
                 results.append(
                     failed(
-                        f"alarm {name}",
-                        f"its notification failed: {failures[0]}",
-                        topic_refuses("CloudWatch"),
-                    )
-                )
-            elif actions[name]:
-                results.append(passed(f"alarm {name}", f"set to ALARM and back: {actions[name][0]}"))
-            else:
-                results.append(
-                    failed(
-                        f"alarm {name}",
+                        item,
                         f"set to ALARM and back, but no action was recorded within {span(self.wait)}",
                         f"enable its actions: aws cloudwatch enable-alarm-actions --alarm-names {name}",
                     )
                 )
+            elif failed_deliveries:
+                results.append(
+                    failed(
+                        item,
+                        f"{failed_deliveries:g} failed invocations of its message rule {name}",
+                        topic_refuses("EventBridge"),
+                    )
+                )
+            elif not delivered:
+                results.append(
+                    failed(
+                        item,
+                        f"no invocation of its message rule {name} counted within {span(self.wait)}",
+                        f"re-apply the baseline (the rule may be missing or disabled: aws events describe-rule "
+                        f"--name {name}), or run the drill again with a longer --wait",
+                    )
+                )
+            else:
+                results.append(
+                    passed(
+                        item,
+                        f"set to ALARM and back: its message reached the topic ({delivered:g} invocation, 0 failed); "
+                        f"{actions[name][0]}",
+                    )
+                )
         return results
+
+    def _deliveries(self, names: list[str]) -> dict[str, tuple[float, float]]:
+        """``Invocations`` (which counts failed ones too) and ``FailedInvocations`` of each rule
+        since the drill started: polled until every rule counts one, then the failures read once
+        more, since the two metrics may arrive a minute apart."""
+        deadline = time.monotonic() + self.wait.total_seconds()
+        while True:
+            counts = {name: self._metric_sum(name, "Invocations") for name in names}
+            if all(counts.values()) or time.monotonic() >= deadline:
+                break
+            time.sleep(self.poll)
+        if any(counts.values()):
+            time.sleep(self.poll)  # FailedInvocations may arrive a minute after Invocations
+        return {name: (counts[name], self._metric_sum(name, "FailedInvocations")) for name in names}
 
     def _alarm_actions(self, names: list[str]) -> dict[str, list[str]]:
         """The ``Action`` history of each alarm since the drill started, polled until every
@@ -250,7 +290,7 @@ class Drill:
         )
         if answer.get("FailedEntryCount"):
             return [failed(item, f"PutEvents refused the event: {answer['Entries']}", "check events:PutEvents")]
-        invocations, failures = self._rule_metrics()
+        invocations, failures = self._deliveries([self.rule_name])[self.rule_name]
         if failures:
             return [
                 failed(
@@ -269,22 +309,11 @@ class Drill:
             ]
         return [passed(item, f"the event reached the topic ({invocations:g} invocation, 0 failed)")]
 
-    def _rule_metrics(self) -> tuple[float, float]:
-        """``Invocations`` (which counts failed ones too) and ``FailedInvocations`` of the drill's
-        rule: polled until the invocation counts, then read once more, since the two metrics
-        may arrive a minute apart."""
-        deadline = time.monotonic() + self.wait.total_seconds()
-        while not (invocations := self._metric_sum("Invocations")) and time.monotonic() < deadline:
-            time.sleep(self.poll)
-        if invocations:
-            time.sleep(self.poll)
-        return invocations, self._metric_sum("FailedInvocations")
-
-    def _metric_sum(self, metric: str) -> float:
-        """``metric`` of the drill's rule, per minute, since just before the drill started."""
+    def _metric_sum(self, rule: str, metric: str) -> float:
+        """``metric`` of ``rule``, per minute, since just before the drill started."""
         start = self.started - datetime.timedelta(minutes=1)
         end = datetime.datetime.now(datetime.UTC) + datetime.timedelta(minutes=1)
-        return rule_metric(self.aws, self.rule_name, metric, start, end, period=60)
+        return rule_metric(self.aws, rule, metric, start, end, period=60)
 
     def _delete_rule(self) -> None:
         if not self._rule_created:

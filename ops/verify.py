@@ -50,12 +50,19 @@ class Expected:
 
     @cached_property
     def rules(self) -> list[str]:
-        """Every EventBridge rule: the event detections that are on."""
-        return self._enabled(event=True)
+        """Every EventBridge rule: the event detections that are on, and each alarm's message
+        rule (named after its alarm)."""
+        return [*self._enabled(event=True), *self.alarms]
 
 
 def topic_arn(aws: Aws, names: BaselineNames) -> str:
+    """The topic people subscribe to."""
     return f"arn:aws:sns:{aws.region}:{aws.account_id}:{names.topic}"
+
+
+def alarm_actions_topic_arn(aws: Aws, names: BaselineNames) -> str:
+    """The topic the alarms' own actions notify (no subscribers)."""
+    return f"arn:aws:sns:{aws.region}:{aws.account_id}:{names.alarm_actions_topic}"
 
 
 def topic_refuses(publisher: str) -> str:
@@ -179,7 +186,9 @@ def _failed_actions(aws: Aws, alarm: str, since: datetime.timedelta) -> list[str
 
 
 def check_alarms(ctx: Context) -> Iterator[Result]:
-    topic = topic_arn(ctx.aws, ctx.expected.names)
+    # An alarm's own notification goes to the alarm-actions topic; its readable message is
+    # its rule's (check_rules). A failed action there means the topic refuses CloudWatch.
+    topic = alarm_actions_topic_arn(ctx.aws, ctx.expected.names)
     found = metric_alarms(ctx.aws, ctx.expected.alarms)
     for name in ctx.expected.alarms:
         item = f"alarm {name}"
@@ -199,8 +208,8 @@ def check_alarms(ctx: Context) -> Iterator[Result]:
         else:
             yield passed(
                 item,
-                f"{alarm['StateValue']}, actions enabled, notifies the topic, no failed action in the last "
-                f"{span(ctx.lookback)}",
+                f"{alarm['StateValue']}, actions enabled, notifies the alarm-actions topic, no failed action in "
+                f"the last {span(ctx.lookback)}",
             )
 
 

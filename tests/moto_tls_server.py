@@ -19,10 +19,17 @@ it, each as AWS documents it:
   publishes to each SNS topic of its ``AlarmActions`` and records an ``Action`` item in its
   history ("Successfully executed action ..." or "Failed to execute action ..."), and
   DescribeAlarmHistory answers from that history.
+- An alarm's state change event: "CloudWatch sends events to Amazon EventBridge whenever a
+  CloudWatch alarm ... changes alarm state" (CloudWatch User Guide, "Alarm events and
+  EventBridge"). On every change of state, with or without actions, the default bus of the
+  alarm's account and region gets a "CloudWatch Alarm State Change" event in the documented
+  shape (the fields the baseline's messages read: account, region, time, alarmName, state
+  value and reason, previous state, description; no metrics).
 - An EventBridge rule's SNS targets: a matched event is published to the topic (moto
-  delivers only to SQS, log groups and buses), and the rule's ``Invocations`` metric counts
-  it in ``AWS/Events`` ("includes successful and failed invocations", EventBridge metrics
-  reference), and ``FailedInvocations`` too when the publish failed.
+  delivers only to SQS, log groups and buses), through the target's input transformer
+  (moto's own, the one it applies to SQS targets), and the rule's ``Invocations`` metric
+  counts it in ``AWS/Events`` ("includes successful and failed invocations", EventBridge
+  metrics reference), and ``FailedInvocations`` too when the publish failed.
 
 Nothing else of moto is changed.
 """
@@ -38,8 +45,9 @@ from moto.cloudwatch.models import Alarm, cloudwatch_backends
 from moto.cloudwatch.responses import CloudWatchResponse
 from moto.core.responses import ActionResult
 from moto.core.utils import utcnow
-from moto.events.models import EventPattern, Rule
+from moto.events.models import EventPattern, Rule, events_backends
 from moto.events.responses import EventsHandler
+from moto.events.utils import EventTemplateParser
 from moto.iam.access_control import IAMPolicy, PermissionResult
 from moto.s3.models import FakeBucket
 from moto.server import main
@@ -80,10 +88,40 @@ def _publish(topic_arn: str, message: str, subject: str | None) -> str:
 _update_state = Alarm.update_state
 
 
+def _state_change_event(alarm: Alarm, previous: dict[str, Any]) -> dict[str, Any]:
+    """The PutEvents entry of an alarm's state change, in the shape CloudWatch documents."""
+
+    def state(value: str, reason: str, when: datetime.datetime) -> dict[str, str]:
+        return {"value": value, "reason": reason, "timestamp": when.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "+0000"}
+
+    now = alarm.state_updated_timestamp
+    return {
+        "Source": "aws.cloudwatch",
+        "DetailType": "CloudWatch Alarm State Change",
+        "Time": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "Resources": [alarm.alarm_arn],
+        "Detail": json.dumps(
+            {
+                "alarmName": alarm.name,
+                "state": state(alarm.state_value, alarm.state_reason, now),
+                "previousState": state(previous["value"], previous["reason"], previous["when"]),
+                "configuration": {"description": alarm.description or "", "metrics": []},
+            }
+        ),
+    }
+
+
 def _update_state_and_act(self: Alarm, reason: str, reason_data: str, state_value: str) -> None:
-    previous = self.state_value
+    previous: dict[str, Any] = {
+        "value": self.state_value,
+        "reason": self.state_reason,
+        "when": self.state_updated_timestamp,
+    }
     _update_state(self, reason, reason_data, state_value)
-    if state_value != "ALARM" or previous == "ALARM" or not self.actions_enabled:
+    if state_value != previous["value"]:
+        account = self.alarm_arn.split(":")[4]
+        events_backends[account][self.region_name].put_events([_state_change_event(self, previous)])
+    if state_value != "ALARM" or previous["value"] == "ALARM" or not self.actions_enabled:
         return
     message = json.dumps({"AlarmName": self.name, "NewStateValue": state_value, "NewStateReason": reason})
     for arn in self.alarm_actions or []:
@@ -130,6 +168,14 @@ def _send_to_targets_and_topics(self: Rule, original_event: Any, transform_input
         return
     for target in topics:
         message = target.get("Input") or json.dumps(original_event)
+        if transform_input and "InputTransformer" in target:
+            transformer = target["InputTransformer"]
+            transformed = EventTemplateParser.parse(
+                input_template=transformer["InputTemplate"],
+                input_paths_map=transformer.get("InputPathsMap", {}),
+                event=original_event,
+            )
+            message = transformed if isinstance(transformed, str) else json.dumps(transformed)
         summary = _publish(target["Arn"], message, None)
         metrics = ["Invocations"] if summary.startswith("Successfully") else ["Invocations", "FailedInvocations"]
         cloudwatch_backends[self.account_id][self.region_name].put_metric_data(

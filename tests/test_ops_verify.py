@@ -19,6 +19,7 @@ from ops.verify import Context, Expected, check_alarms, check_key, check_rules, 
 
 ACCOUNT = "111122223333"
 TOPIC = f"arn:aws:sns:us-east-1:{ACCOUNT}:mgmt-baseline-alerts"
+ALARM_TOPIC = f"arn:aws:sns:us-east-1:{ACCOUNT}:mgmt-baseline-alarm-actions"
 DAY = datetime.timedelta(hours=24)
 
 
@@ -53,7 +54,7 @@ def _context(aws: Aws, **config: Any) -> Context:
 
 
 def _alarm(name: str) -> dict[str, Any]:
-    return {"AlarmName": name, "ActionsEnabled": True, "AlarmActions": [TOPIC], "StateValue": "OK"}
+    return {"AlarmName": name, "ActionsEnabled": True, "AlarmActions": [ALARM_TOPIC], "StateValue": "OK"}
 
 
 def test_an_alarm_whose_notification_failed_fails_and_names_the_policy_check(aws: RecordedAws) -> None:
@@ -64,7 +65,7 @@ def test_an_alarm_whose_notification_failed_fails_and_names_the_policy_check(aws
         {"MetricAlarms": [_alarm("mgmt-baseline-monthly-charges")]},
         {"AlarmNames": ["mgmt-baseline-monthly-charges"]},
     )
-    summary = f"Failed to execute action {TOPIC}. Received error: KMS key is disabled"
+    summary = f"Failed to execute action {ALARM_TOPIC}. Received error: KMS key is disabled"
     cloudwatch.add_response(
         "describe_alarm_history",
         {"AlarmHistoryItems": [{"AlarmName": "mgmt-baseline-monthly-charges", "HistorySummary": summary}]},
@@ -82,32 +83,38 @@ def test_an_alarm_whose_notification_failed_fails_and_names_the_policy_check(aws
     assert "./run aws-check-policies" in result.fix
 
 
-def test_a_rule_with_failed_invocations_fails(aws: RecordedAws) -> None:
-    context = _context(aws)
+def _rule_answers(aws: RecordedAws, rule: str, failed_invocations: list[float]) -> None:
     events = aws.stub("events")
-    rule = "mgmt-baseline-root-sign-in"
     events.add_response("describe_rule", {"Name": rule, "State": "ENABLED"}, {"Name": rule})
     events.add_response("list_targets_by_rule", {"Targets": [{"Id": "alert-topic", "Arn": TOPIC}]}, {"Rule": rule})
     aws.stub("cloudwatch").add_response(
         "get_metric_statistics",
-        {"Datapoints": [{"Sum": 2.0}, {"Sum": 1.0}]},
+        {"Datapoints": [{"Sum": count} for count in failed_invocations]},
         {
             "Namespace": "AWS/Events",
             "MetricName": "FailedInvocations",
-            "Dimensions": [{"Name": "RuleName", "Value": "mgmt-baseline-root-sign-in"}],
+            "Dimensions": [{"Name": "RuleName", "Value": rule}],
             "StartTime": ANY,
             "EndTime": ANY,
             "Period": 86400,
             "Statistics": ["Sum"],
         },
     )
-    (result,) = check_rules(context)
-    assert result == Result(
+
+
+def test_a_rule_with_failed_invocations_fails(aws: RecordedAws) -> None:
+    # The event detection's rule, then each alarm's message rule (here only the billing alarm's).
+    context = _context(aws, detections={"disabled": ["console-sign-in", "access-denied"]})
+    _rule_answers(aws, "mgmt-baseline-root-sign-in", [2.0, 1.0])
+    _rule_answers(aws, "mgmt-baseline-monthly-charges", [])
+    failing, passing = check_rules(context)
+    assert failing == Result(
         "rule mgmt-baseline-root-sign-in",
         Status.FAIL,
         "3 failed invocations in the last 3 days",
         "the topic or its KMS key policy refuses EventBridge: re-apply the baseline and run ./run aws-check-policies",
     )
+    assert (passing.item, passing.status) == ("rule mgmt-baseline-monthly-charges", Status.PASS)
 
 
 def test_only_pending_subscriptions_fail_and_are_named(aws: RecordedAws) -> None:

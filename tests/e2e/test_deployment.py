@@ -24,6 +24,7 @@ from tests.e2e.policies import live_document, local_environment, normalized
 from tests.local_aws import LocalAws
 from tests.synth import app_documents
 from tests.terraform import run_terraform
+from tools.alarm_events import alarm_event, console_link, transformed
 from tools.policies.load import synthesized_stacks
 from tools.policies.proof import prove
 
@@ -74,7 +75,8 @@ def test_the_applied_policies_are_the_ones_the_policy_proof_evaluates(deployed: 
     # be the same documents, statement for statement.
     stacks = synthesized_stacks(deployed.outdir, local_environment(deployed.aws))
     policies = [policy for stack in stacks for policy in stack.attached_policies()]
-    assert sorted(policy.kind for policy in policies) == ["bucket", "bucket", "bucket", "key", "role", "topic", "trust"]
+    kinds = ["bucket", "bucket", "bucket", "key", "role", "topic", "topic", "trust"]
+    assert sorted(policy.kind for policy in policies) == kinds
     for policy in policies:
         assert normalized(live_document(deployed.aws, policy)) == normalized(policy.document), policy.address
     proof = prove(stacks)
@@ -104,18 +106,18 @@ def test_deploy_creates_filters_scoped_to_the_real_account_id(deployed: Deployme
     }
 
 
-def _topic_arn(deployed: Deployment) -> str:
-    return f"arn:aws:sns:us-east-1:{deployed.aws.account_id}:{PREFIX}-alerts"
+def _topic_arn(deployed: Deployment, name: str = "alerts") -> str:
+    return f"arn:aws:sns:us-east-1:{deployed.aws.account_id}:{PREFIX}-{name}"
 
 
-def test_deploy_creates_alarms_that_notify_the_topic(deployed: Deployment) -> None:
+def test_deploy_creates_alarms_that_notify_the_alarm_actions_topic(deployed: Deployment) -> None:
     cloudwatch = deployed.aws.client("cloudwatch")
     names = [f"{PREFIX}-console-sign-in", f"{PREFIX}-access-denied", f"{PREFIX}-monthly-charges"]
     alarms = {a["AlarmName"]: a for a in cloudwatch.describe_alarms(AlarmNames=names)["MetricAlarms"]}
     assert set(alarms) == set(names)
     for alarm in alarms.values():
         assert alarm["ActionsEnabled"] is True
-        assert alarm["AlarmActions"] == [_topic_arn(deployed)]
+        assert alarm["AlarmActions"] == [_topic_arn(deployed, "alarm-actions")]
         assert alarm["ComparisonOperator"] == "GreaterThanThreshold"
     billing = alarms[f"{PREFIX}-monthly-charges"]
     assert (billing["Namespace"], billing["MetricName"], billing["Threshold"]) == (
@@ -142,12 +144,63 @@ def test_deploy_creates_the_topic_policy_and_email_subscription(deployed: Deploy
     attributes = sns.get_topic_attributes(TopicArn=_topic_arn(deployed))["Attributes"]
     statements = {s["Sid"]: s for s in json.loads(attributes["Policy"])["Statement"]}
     # No budget on the local AWS (create_budget = false), so AWS Budgets gets no grant either.
-    assert set(statements) == {"AllowEventBridgeRules", "AllowCloudWatchAlarms", "DenyInsecureTransport"}
+    assert set(statements) == {"AllowEventBridgeRules", "DenyInsecureTransport"}
+    (subscription,) = sns.list_subscriptions_by_topic(TopicArn=_topic_arn(deployed))["Subscriptions"]
+    assert (subscription["Protocol"], subscription["Endpoint"]) == ("email", "secops@example.com")
+    # The alarms' own notifications go to a topic only CloudWatch alarms of this account may
+    # publish to, and nobody reads.
+    alarm_topic = _topic_arn(deployed, "alarm-actions")
+    attributes = sns.get_topic_attributes(TopicArn=alarm_topic)["Attributes"]
+    statements = {s["Sid"]: s for s in json.loads(attributes["Policy"])["Statement"]}
+    assert set(statements) == {"AllowCloudWatchAlarms", "DenyInsecureTransport"}
     assert statements["AllowCloudWatchAlarms"]["Condition"]["StringEquals"] == {
         "aws:SourceAccount": deployed.aws.account_id
     }
-    (subscription,) = sns.list_subscriptions_by_topic(TopicArn=_topic_arn(deployed))["Subscriptions"]
-    assert (subscription["Protocol"], subscription["Endpoint"]) == ("email", "secops@example.com")
+    assert sns.list_subscriptions_by_topic(TopicArn=alarm_topic)["Subscriptions"] == []
+
+
+def test_each_log_alarms_message_links_to_its_own_filter(deployed: Deployment) -> None:
+    # The deployed target's template, fed the documented event: its link, parsed back, searches
+    # the deployed log group with the deployed filter's pattern (the real account id inside).
+    events, logs = deployed.aws.client("events"), deployed.aws.client("logs")
+    group = f"/aws/cloudtrail/{PREFIX}-organization-trail"
+    filters = {
+        f["filterName"]: f["filterPattern"] for f in logs.describe_metric_filters(logGroupName=group)["metricFilters"]
+    }
+    assert filters
+    for name, pattern in filters.items():
+        (target,) = events.list_targets_by_rule(Rule=name)["Targets"]
+        assert target["Arn"] == _topic_arn(deployed)
+        event = alarm_event(deployed.aws.account_id, "us-east-1", name, state="ALARM", reason="r", time="t")
+        transformer = target["InputTransformer"]
+        link = console_link(transformed(transformer["InputTemplate"], transformer["InputPathsMap"], event))
+        assert (link["region"], link["log_group"], link["pattern"]) == ("us-east-1", group, pattern)
+
+
+def test_an_alarm_reaches_a_subscriber_once_as_the_readable_message(deployed: Deployment) -> None:
+    # What the local AWS delivers: the alarm's state change event (tests/moto_tls_server.py adds
+    # it, as CloudWatch documents it) through the message rule to the topic, and on to an SQS
+    # subscriber. It cannot show the email an SNS email subscription would send.
+    aws, alarm = deployed.aws, f"{PREFIX}-access-denied"
+    sqs = aws.client("sqs")
+    queue_url = sqs.create_queue(QueueName="inbox")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    subscription = aws.client("sns").subscribe(TopicArn=_topic_arn(deployed), Protocol="sqs", Endpoint=queue_arn)
+    cloudwatch = aws.client("cloudwatch")
+    try:
+        cloudwatch.set_alarm_state(AlarmName=alarm, StateValue="ALARM", StateReason="Threshold Crossed: e2e")
+        cloudwatch.set_alarm_state(AlarmName=alarm, StateValue="OK", StateReason="back")
+        received = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=2)
+        (message,) = [json.loads(m["Body"])["Message"] for m in received.get("Messages", [])]
+    finally:
+        aws.client("sns").unsubscribe(SubscriptionArn=subscription["SubscriptionArn"])
+        sqs.delete_queue(QueueUrl=queue_url)
+    lines = message.split("\n")
+    assert lines[0] == f"[{ACCESS_DENIED.severity}] access-denied: {ACCESS_DENIED.description}"
+    assert lines[1].startswith(f"Account {aws.account_id}, region us-east-1, at 20")
+    assert lines[1].endswith(f": alarm {alarm} is ALARM.")
+    assert lines[2] == "Why: Threshold Crossed: e2e"
+    assert console_link(message)["pattern"] == ACCESS_DENIED.scoped_pattern(aws.account_id)
 
 
 def test_budget_is_left_out_only_by_the_switch(deployed: Deployment) -> None:
@@ -191,7 +244,8 @@ def test_a_second_apply_waits_for_the_lock_of_the_first(deployed: Deployment) ->
     s3 = deployed.aws.client("s3")
     bucket, key = deployed.config.state_bucket, deployed.config.state.key
     before = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
-    (target,) = [address for address in deployed.baseline_state() if address.startswith("aws_cloudwatch_event_target.")]
+    target = 'aws_cloudwatch_event_target.this["root-sign-in"]'
+    assert target in deployed.baseline_state()
     # An apply with a change and without -auto-approve holds the lock while it waits for
     # its answer; answering "no" cancels it.
     first = subprocess.Popen(

@@ -3,8 +3,9 @@
 The fixture is the module as it was committed before resources had plain addresses
 (``modules/management-account-baseline/main.tf.json`` at 6efd93b): cdktf's hashed construct
 paths, and ``count`` on each detection. The example applies it on the local AWS, then calls
-the module of today instead; the plan must move every resource, and change only what was
-changed on purpose since (``CHANGED_SINCE``, each with its reason).
+the module of today instead; the plan must move every resource, change only what was
+changed on purpose since (``CHANGED_SINCE`` and the alarms' actions, each with its reason),
+create only what was added since (``CREATED_SINCE``) and destroy nothing.
 """
 
 from __future__ import annotations
@@ -67,25 +68,58 @@ CHANGED_SINCE: dict[str, tuple[set[str], str]] = {
         {"pattern"},
         "scoped (management-only, as the example has it), CloudWatch.2 leaves them out too",
     ),
+    "aws_sns_topic_policy.alerts": (
+        {"policy"},
+        "CloudWatch alarms no longer publish to the alert topic: their readable messages come through EventBridge",
+    ),
 }
+#: Every alarm's own notification moved to the alarm-actions topic: people get the readable
+#: message (constructs_lib/alarm_messages.py) instead.
+ALARM_ARGUMENTS_CHANGED = {"alarm_actions"}
+BILLING_ARGUMENTS_CHANGED = {"alarm_actions", "insufficient_data_actions"}
+#: What the module added since: the alarm-actions topic and each alarm's message rule.
+CREATED_SINCE = (
+    "aws_sns_topic.alarm_actions",
+    "aws_sns_topic_policy.alarm_actions",
+    "aws_cloudwatch_event_rule.log_alarms[",
+    "aws_cloudwatch_event_target.log_alarms[",
+    "aws_cloudwatch_event_rule.estimated_charges",
+    "aws_cloudwatch_event_target.estimated_charges",
+)
 
 
-def test_the_upgrade_plan_destroys_and_creates_nothing_and_changes_only_what_changed_on_purpose(
+def _expected_changes(address: str) -> set[str] | None:
+    """The arguments ``address`` changes on purpose (None: none)."""
+    if address in CHANGED_SINCE:
+        return CHANGED_SINCE[address][0]
+    if address == "aws_cloudwatch_metric_alarm.estimated_charges":
+        return BILLING_ARGUMENTS_CHANGED
+    if address.startswith("aws_cloudwatch_metric_alarm.this["):
+        return ALARM_ARGUMENTS_CHANGED
+    return None
+
+
+def test_the_upgrade_plan_destroys_nothing_and_changes_and_creates_only_what_changed_on_purpose(
     upgrade_plan: dict[str, Any],
 ) -> None:
     changes = {change["address"].removeprefix(MODULE_CALL): change["change"] for change in _managed(upgrade_plan)}
     assert changes, "the plan holds no resources"
     acted = {address: change["actions"] for address, change in changes.items() if change["actions"] != ["no-op"]}
-    assert acted == {key: ["update"] for key in CHANGED_SINCE}
-    for address, (arguments, _why) in CHANGED_SINCE.items():
+    created = {address for address, actions in acted.items() if actions == ["create"]}
+    assert created == {address for address in changes if address.startswith(CREATED_SINCE)}
+    updated = {address: actions for address, actions in acted.items() if address not in created}
+    assert updated == {address: ["update"] for address in changes if _expected_changes(address) is not None}
+    for address in updated:
         before, after = changes[address]["before"], changes[address]["after"]
-        assert {name for name in before.keys() | after.keys() if before.get(name) != after.get(name)} == arguments
+        changed = {name for name in before.keys() | after.keys() if before.get(name) != after.get(name)}
+        assert changed == _expected_changes(address), address
 
 
 def test_every_resource_of_the_old_state_moves_to_its_plain_address(upgrade_plan: dict[str, Any]) -> None:
     moved = {
         change["previous_address"].removeprefix(MODULE_CALL): change["address"].removeprefix(MODULE_CALL)
         for change in _managed(upgrade_plan)
+        if change["change"]["actions"] != ["create"]  # what the module added since has no old address
     }
     assert None not in moved, "a resource kept its address"  # every old address was hashed
     assert {old: _plain(old) for old in moved} == moved
