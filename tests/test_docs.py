@@ -14,6 +14,7 @@ from tools.docs import (
     config_table,
     with_config_table,
 )
+from tools.messages import MESSAGES_BEGIN, MESSAGES_END, messages_block
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,6 +29,12 @@ def test_readme_catalogue_table_matches_the_catalogue() -> None:
     readme = (ROOT / "README.md").read_text()
     start, end = readme.index(CATALOGUE_BEGIN), readme.index(CATALOGUE_END) + len(CATALOGUE_END)
     assert readme[start:end] == catalogue_table(), "regenerate with: ./run generate"
+
+
+def test_readme_example_messages_are_the_modules_own() -> None:
+    readme = (ROOT / "README.md").read_text()
+    start, end = readme.index(MESSAGES_BEGIN), readme.index(MESSAGES_END) + len(MESSAGES_END)
+    assert readme[start:end] == messages_block(), "regenerate with: ./run generate"
 
 
 def test_writing_the_table_replaces_only_the_text_between_the_markers() -> None:
