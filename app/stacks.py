@@ -37,6 +37,7 @@ LOCAL_AWS_SERVICES = (
     "organizations",
     "s3",
     "sns",
+    "sqs",
     "sts",
 )
 

@@ -30,6 +30,7 @@ from constructs import Construct
 from constructs_lib.addresses import addressed
 
 ALARM_EVENTS_DOC = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-eventbridge.html"
+TEMPLATE_DOC = "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-input-transformer-tutorial.html"
 
 #: The fields of an alarm state change event a message shows, as EventBridge input paths.
 ALARM_EVENT_FIELDS: Mapping[str, str] = {
@@ -41,10 +42,11 @@ ALARM_EVENT_FIELDS: Mapping[str, str] = {
     "reason": "$.detail.state.reason",
 }
 
-#: How far back a log detection's console link searches, counted from when it is opened.
-LINK_WINDOW_HOURS = 24
+#: How far back a log detection's console link searches, counted from when it is opened: a
+#: week, so that an alert read after a weekend or a holiday still shows its events.
+LINK_WINDOW_HOURS = 7 * 24
 #: What introduces the link in a log detection's message.
-LINK_LABEL = f"\nThe matching events of the last {LINK_WINDOW_HOURS} hours: "
+LINK_LABEL = f"The matching events of the last {LINK_WINDOW_HOURS // 24} days: "
 
 
 def alarm_summary(severity: str, name: str, meaning: str) -> str:
@@ -83,10 +85,17 @@ def json_text(text: str) -> str:
     return json.dumps(text)[1:-1]
 
 
-def string_template(*parts: str) -> str:
-    """An input template that gives the target plain text: a JSON string of ``parts`` (each
-    already escaped with :func:`json_text`, or a template whose values need no escaping)."""
+def quoted_line(*parts: str) -> str:
+    """One line of a text template, written as AWS's input-transformer examples write one: a
+    JSON string. EventBridge sends such a template as it is, quotes included, with each
+    ``<field>`` filled in (EventBridge User Guide, :data:`TEMPLATE_DOC`). ``parts`` are escaped
+    with :func:`json_text`, or tokens whose values need no escaping."""
     return '"' + "".join(parts) + '"'
+
+
+def quoted_lines(text: str) -> str:
+    """Each line of ``text`` a :func:`quoted_line`, one per template line."""
+    return "\n".join(quoted_line(json_text(line)) for line in text.split("\n"))
 
 
 def alarm_event_pattern(alarm_name: str, states: Sequence[str]) -> str:
@@ -122,8 +131,8 @@ class AlarmMessagesProps:
     alarm_name: str
     #: The states whose changes are alerts. Default: ALARM only.
     states: Sequence[str] = ("ALARM",)
-    #: The input template: a JSON string (:func:`string_template`) with ``<field>`` placeholders
-    #: of :data:`ALARM_EVENT_FIELDS`.
+    #: The input template: lines of :func:`quoted_line` with ``<field>`` placeholders of
+    #: :data:`ALARM_EVENT_FIELDS`.
     input_template: str
     #: ARN of the SNS topic the message goes to.
     topic_arn: str

@@ -19,6 +19,7 @@ from constructs_lib.environment import AwsEnvironment
 from constructs_lib.event_rule_alerts import EventRuleAlert, EventRuleAlerts, EventRuleAlertsProps
 from constructs_lib.log_metric_alarms import LogMetricAlarm, LogMetricAlarms, LogMetricAlarmsProps
 from constructs_lib.names import BaselineNames, log_group_name
+from constructs_lib.notification_queue import NotificationQueue, NotificationQueueProps
 from constructs_lib.notification_topic import NotificationTopic, NotificationTopicProps, Publisher
 from constructs_lib.organization_trail import (
     LogBucketProps,
@@ -42,6 +43,8 @@ ADDRESSES: dict[str, str] = {
     "alerts": "alerts",
     "alerts/policy-document-without-switched": "alerts_without_switched",
     "alarm-actions": "alarm_actions",
+    "alarm-actions-kept": "alarm_actions",
+    "alarm-actions-kept/policy-document": "alarm_actions_queue",
     "organization-trail": "organization_trail",
     "organization-trail/logs-role": "cloudtrail_to_cloudwatch",
     "organization-trail/logs-role-policy": "cloudtrail_to_cloudwatch",
@@ -144,6 +147,14 @@ class ManagementAccountBaseline(Construct):
                 kms_key_arn=key_arn,
                 publishers=(Publisher.CLOUDWATCH_ALARMS,),
             ),
+        )
+        # The alarm-actions topic's one subscriber: Security Hub's CloudWatch.1-14 follow the CIS
+        # audit, which wants an alarm's topic to have an active subscription; this one keeps the
+        # alarms' own notifications for two weeks and tells no one.
+        self.alarm_actions_kept = NotificationQueue(
+            self,
+            "alarm-actions-kept",
+            props=NotificationQueueProps(name=names.alarm_actions_topic, topic_arn=self.alarm_actions.topic_arn),
         )
         messages = ReadableMessages(alarm_actions_topic_arn=self.alarm_actions.topic_arn, region=env.region)
         self.trail = OrganizationTrail(

@@ -16,8 +16,7 @@ from constructs_lib.alarm_messages import (
     AlarmMessagesProps,
     ReadableMessages,
     alarm_summary,
-    json_text,
-    string_template,
+    quoted_lines,
 )
 from constructs_lib.detections import Severity
 
@@ -117,7 +116,7 @@ class BudgetAlarm(Construct):
                     rule_name=props.name,
                     alarm_name=props.name,
                     states=BILLING_ALERT_STATES,
-                    input_template=string_template(json_text(message)),
+                    input_template=quoted_lines(message),
                     topic_arn=props.topic_arn,
                     depends_on=[self.billing_alarm],
                 ),

@@ -104,7 +104,8 @@ class EventDetection:
 
     @property
     def input_template(self) -> str:
-        """The message as an SNS target takes it: a JSON string gives plain text."""
+        """The message as one line of a text template: a JSON string, which EventBridge sends as
+        it is, quotes included, with each ``<field>`` filled in (``alarm_messages.quoted_line``)."""
         return json.dumps(f"[{self.severity}] {self.message}")
 
 

@@ -23,7 +23,8 @@ from constructs_lib.alarm_messages import (
     alarm_summary,
     json_text,
     log_events_link,
-    string_template,
+    quoted_line,
+    quoted_lines,
 )
 from constructs_lib.detections import ALARM_DEFAULTS, LogDetection, organization_wide_by_default
 from constructs_lib.switch import Flag, Switched, either, for_each_of
@@ -141,7 +142,7 @@ class LogMetricAlarms(Construct):
                 props=AlarmMessagesProps(
                     rule_name=each.get_string("name"),
                     alarm_name=each.get_string("name"),
-                    input_template=string_template(each.get_string("message"), json_text(LINK_LABEL), link),
+                    input_template=f"{each.get_string('message')}\n{quoted_line(json_text(LINK_LABEL), link)}",
                     topic_arn=props.topic_arn,
                     for_each=each,
                     depends_on=[self.alarm],
@@ -160,7 +161,7 @@ class LogMetricAlarms(Construct):
             "pattern": either(organization_wide, detection.pattern, scoped),
             "metric_name": detection.metric_name,
             "description": f"[{detection.severity}] {detection.description}",
-            "message": json_text(alarm_summary(detection.severity, detection.name, detection.description)),
+            "message": quoted_lines(alarm_summary(detection.severity, detection.name, detection.description)),
             "period": alarm.period,
             "evaluation_periods": alarm.evaluation_periods,
             "threshold": alarm.threshold,

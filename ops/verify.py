@@ -243,11 +243,34 @@ def check_rules(ctx: Context) -> Iterator[Result]:
             yield passed(item, f"enabled, targets the topic, no failed invocation in the last {span(ctx.lookback)}")
 
 
+def _subscriptions(ctx: Context, topic: str) -> list[dict[str, str]]:
+    pages = ctx.aws.client("sns").get_paginator("list_subscriptions_by_topic").paginate(TopicArn=topic)
+    return [subscription for page in pages for subscription in page["Subscriptions"]]
+
+
+def check_alarm_actions_kept(ctx: Context) -> Iterator[Result]:
+    # Security Hub CloudWatch.1-14 follow the CIS audit: an alarm's topic needs an active subscription.
+    item, topic = "alarm-actions topic subscription", alarm_actions_topic_arn(ctx.aws, ctx.expected.names)
+    try:
+        subscriptions = _subscriptions(ctx, topic)
+    except ClientError as error:
+        yield failed(item, f"{topic}: {aws_error(error)}", DEPLOY)
+        return
+    confirmed = [s["Endpoint"] for s in subscriptions if s["SubscriptionArn"].startswith("arn:")]
+    if confirmed:
+        yield passed(item, f"confirmed: {', '.join(confirmed)} (keeps the alarms' own notifications)")
+    else:
+        yield failed(
+            item,
+            "the alarms' topic has no confirmed subscription: Security Hub CloudWatch.1-14 fail",
+            f"re-apply the baseline (its queue subscribes); {DEPLOY}",
+        )
+
+
 def check_subscriptions(ctx: Context) -> Iterator[Result]:
     item, topic = "topic subscriptions", topic_arn(ctx.aws, ctx.expected.names)
     try:
-        pages = ctx.aws.client("sns").get_paginator("list_subscriptions_by_topic").paginate(TopicArn=topic)
-        subscriptions = [subscription for page in pages for subscription in page["Subscriptions"]]
+        subscriptions = _subscriptions(ctx, topic)
     except ClientError as error:
         yield failed(item, f"{topic}: {aws_error(error)}", DEPLOY)
         return
@@ -339,6 +362,7 @@ CHECKS: tuple[tuple[str, Check], ...] = (
     ("alarms", check_alarms),
     ("rules", check_rules),
     ("topic subscriptions", check_subscriptions),
+    ("alarm-actions topic subscription", check_alarm_actions_kept),
     ("billing metric", check_billing_metric),
     ("budget", check_budget),
     ("trusted access for CloudTrail", check_trusted_access),

@@ -26,8 +26,8 @@ it, each as AWS documents it:
   shape (the fields the baseline's messages read: account, region, time, alarmName, state
   value and reason, previous state, description; no metrics).
 - An EventBridge rule's SNS targets: a matched event is published to the topic (moto
-  delivers only to SQS, log groups and buses), through the target's input transformer
-  (moto's own, the one it applies to SQS targets), and the rule's ``Invocations`` metric
+  delivers only to SQS, log groups and buses), through the target's input transformer (a
+  text template sent as written, each field filled in, as AWS's tutorial shows), and the rule's ``Invocations`` metric
   counts it in ``AWS/Events`` ("includes successful and failed invocations", EventBridge
   metrics reference), and ``FailedInvocations`` too when the publish failed.
 
@@ -47,7 +47,6 @@ from moto.core.responses import ActionResult
 from moto.core.utils import utcnow
 from moto.events.models import EventPattern, Rule, events_backends
 from moto.events.responses import EventsHandler
-from moto.events.utils import EventTemplateParser
 from moto.iam.access_control import IAMPolicy, PermissionResult
 from moto.s3.models import FakeBucket
 from moto.server import main
@@ -155,6 +154,19 @@ def _describe_alarm_history(self: CloudWatchResponse) -> ActionResult:
 _send_to_targets = Rule.send_to_targets
 
 
+def _text_template(transformer: dict[str, Any], event: dict[str, Any]) -> str:
+    """A text template as EventBridge sends it: as written, each ``<field>`` filled in (moto's
+    own parser reads every template as JSON, which a template of several quoted lines is not)."""
+    text = str(transformer["InputTemplate"])
+    for field, path in transformer.get("InputPathsMap", {}).items():
+        value: Any = event
+        for part in path.removeprefix("$.").split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        if value is not None:
+            text = text.replace(f"<{field}>", value if isinstance(value, str) else json.dumps(value))
+    return text
+
+
 def _send_to_targets_and_topics(self: Rule, original_event: Any, transform_input: bool = True) -> None:
     targets = self.targets
     topics = [target for target in targets if ":sns:" in target["Arn"]]
@@ -169,13 +181,7 @@ def _send_to_targets_and_topics(self: Rule, original_event: Any, transform_input
     for target in topics:
         message = target.get("Input") or json.dumps(original_event)
         if transform_input and "InputTransformer" in target:
-            transformer = target["InputTransformer"]
-            transformed = EventTemplateParser.parse(
-                input_template=transformer["InputTemplate"],
-                input_paths_map=transformer.get("InputPathsMap", {}),
-                event=original_event,
-            )
-            message = transformed if isinstance(transformed, str) else json.dumps(transformed)
+            message = _text_template(target["InputTransformer"], original_event)
         summary = _publish(target["Arn"], message, None)
         metrics = ["Invocations"] if summary.startswith("Successfully") else ["Invocations", "FailedInvocations"]
         cloudwatch_backends[self.account_id][self.region_name].put_metric_data(

@@ -67,9 +67,10 @@ def test_each_policy_is_validated_with_its_own_type(policies: list[AttachedPolic
         "bucket": ("RESOURCE_POLICY", "AWS::S3::Bucket"),
         "trust": ("RESOURCE_POLICY", "AWS::IAM::AssumeRolePolicyDocument"),
         "role": ("IDENTITY_POLICY", None),
-        # KMS keys and SNS topics are not listed resource types: the generic resource-policy checks.
+        # KMS keys, SNS topics and SQS queues are not listed resource types: the generic checks.
         "key": ("RESOURCE_POLICY", None),
         "topic": ("RESOURCE_POLICY", None),
+        "queue": ("RESOURCE_POLICY", None),
     }
     for policy in policies:
         assert json.loads(validation_request(policy)["policyDocument"]) == policy.document
@@ -122,7 +123,7 @@ def test_a_suggestion_is_printed_but_does_not_fail(policies: list[AttachedPolicy
 def test_the_app_and_the_module_are_validated_once_per_distinct_document() -> None:
     # The module renders the same documents as the app for the same config: each is sent once.
     found = synthesized_policies(BaselineConfig(), ENV)
-    kinds = ["bucket", "bucket", "bucket", "key", "role", "topic", "topic", "trust"]
+    kinds = ["bucket", "bucket", "bucket", "key", "queue", "role", "topic", "topic", "trust"]
     assert sorted(policy.kind for policy in found) == kinds
     assert len({policy.resource_arn for policy in found if policy.kind == "bucket"}) == 3
 

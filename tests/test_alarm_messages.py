@@ -29,7 +29,7 @@ from constructs_lib.detections import CATALOGUE, LogDetection
 from tests.configs import EVERY_OPTION, MINIMAL
 from tests.synth import app_documents
 from tests.terraform import terraform_console
-from tools.alarm_events import alarm_event, console_link, transformed
+from tools.alarm_events import alarm_event, console_link, message_lines, transformed
 from tools.policies.load import module_stack
 from tools.policies.resolve import Environment, TerraformJson
 
@@ -130,7 +130,7 @@ def test_every_alarm_has_one_message_rule_on_its_own_changes_to_an_alert_state(s
 
 
 @pytest.mark.parametrize("stack", STACKS)
-def test_alarms_notify_only_the_topic_without_subscribers(stack: str) -> None:
+def test_alarms_notify_only_the_topic_people_do_not_read(stack: str) -> None:
     # Security Hub CloudWatch.15/.17: every alarm has an enabled action; people get the message only.
     resolved = _stack(stack)
     alarm_topic = _topic_arn(resolved, "alarm_actions")
@@ -138,8 +138,10 @@ def test_alarms_notify_only_the_topic_without_subscribers(stack: str) -> None:
         assert alarm["actions_enabled"] is True
         assert alarm["alarm_actions"] == [alarm_topic]
         assert alarm.get("insufficient_data_actions", [alarm_topic]) == [alarm_topic]
+    # Its only subscriber is the account's own queue (SQS), never a person.
     subscriptions = resolved.doc["resource"]["aws_sns_topic_subscription"].values()
-    assert [resolved.value(s["topic_arn"]) for s in subscriptions] == [_topic_arn(resolved, "alerts")]
+    protocols = {resolved.value(s["topic_arn"]): s["protocol"] for s in subscriptions}
+    assert protocols == {_topic_arn(resolved, "alerts"): "email", alarm_topic: "sqs"}
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -149,13 +151,14 @@ def test_a_log_alarms_message_says_what_happened_where_and_when(stack: str) -> N
         if name.endswith("-monthly-charges"):
             continue
         detection = _detection(name)
-        lines = _transform(target, _event(name)).split("\n")
+        lines = message_lines(_transform(target, _event(name)))
         assert lines[:3] == [
             f"[{detection.severity}] {detection.name}: {detection.description}",
             f"Account {ENV.account_id}, region {ENV.region}, at {ALARM_TIME}: alarm {name} is ALARM.",
             f"Why: {REASON}",
         ]
-        assert lines[3].startswith(LINK_LABEL.strip("\n"))
+        assert len(lines) == 4
+        assert lines[3].startswith(LINK_LABEL + "https://")
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -208,7 +211,7 @@ def test_the_billing_message_names_the_limit_and_where_to_look(stack: str) -> No
     (billing,) = resolved.arguments("aws_cloudwatch_metric_alarm", "estimated_charges", "threshold").values()
     limit = billing["threshold"]
     for state in BILLING_ALERT_STATES:
-        lines = _transform(target, _event(name, state)).split("\n")
+        lines = message_lines(_transform(target, _event(name, state)))
         assert lines[0] == f"[{BILLING_SEVERITY}] billing: Estimated charges of the month are above {limit:.2f} USD."
         assert lines[1] == f"Account {ENV.account_id}, region {ENV.region}, at {ALARM_TIME}: alarm {name} is {state}."
         assert lines[2] == f"Why: {REASON}"

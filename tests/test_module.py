@@ -134,8 +134,7 @@ def test_variables_drive_the_resources(document: dict[str, Any]) -> None:
     assert bucket["lifecycle"] == {"prevent_destroy": False}  # Terraform cannot take it from a variable
     assert budget["count"] == "${var.create_budget ? 1 : 0}"
     assert budget["limit_amount"] == '${format("%.2f", var.budget_limit_usd)}'
-    (subscriptions,) = resources["aws_sns_topic_subscription"].values()
-    assert subscriptions["for_each"] == "${toset(var.alert_emails)}"
+    assert resources["aws_sns_topic_subscription"]["alerts"]["for_each"] == "${toset(var.alert_emails)}"
 
 
 def test_outputs_keep_their_stable_names_and_say_what_they_are(document: dict[str, Any]) -> None:

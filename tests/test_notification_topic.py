@@ -90,13 +90,12 @@ def test_topic_refuses_publishing_without_tls(default_stack: Synthesized, which:
 
 
 def test_no_email_subscription_without_addresses(default_stack: Synthesized) -> None:
-    (subscription,) = default_stack.resources("aws_sns_topic_subscription").values()
-    assert subscription["for_each"] == "${toset([])}"
+    assert default_stack.resources("aws_sns_topic_subscription")["alerts"]["for_each"] == "${toset([])}"
 
 
 def test_every_configured_address_gets_an_email_subscription(custom_stack: Synthesized) -> None:
     s = custom_stack
-    (subscription,) = s.resources("aws_sns_topic_subscription").values()
+    subscription = s.resources("aws_sns_topic_subscription")["alerts"]
     assert subscription["for_each"] == '${toset(["secops@example.com", "cfo@example.org"])}'
     assert subscription["protocol"] == "email"
     assert subscription["endpoint"] == "${each.value}"
@@ -111,7 +110,20 @@ def test_without_a_budget_neither_topic_nor_key_lets_budgets_in() -> None:
     assert "CloudWatchAlarmsPublishToTheTopic" in s.policy_statements(key["policy"])
 
 
-def test_nobody_is_subscribed_to_the_alarm_actions_topic(custom_stack: Synthesized) -> None:
+def test_only_a_queue_of_the_account_is_subscribed_to_the_alarm_actions_topic(custom_stack: Synthesized) -> None:
+    # Security Hub CloudWatch.1-14 (the CIS audit) want an active subscription on an alarm's
+    # topic; the queue keeps the alarms' own notifications, and nobody is emailed twice.
     s = custom_stack
-    topics = [subscription["topic_arn"] for subscription in s.resources("aws_sns_topic_subscription").values()]
-    assert topics == [s.ref(_topic(s, "topic"), "arn")]
+    kept = s.stack.baseline.alarm_actions_kept
+    subscriptions = {b["topic_arn"]: b for b in s.resources("aws_sns_topic_subscription").values()}
+    alarm_topic = subscriptions[s.ref(_topic(s, "alarm_actions"), "arn")]
+    assert (alarm_topic["protocol"], alarm_topic["endpoint"]) == ("sqs", s.ref(kept.queue, "arn"))
+    assert subscriptions[s.ref(_topic(s, "topic"), "arn")]["protocol"] == "email"
+    queue = s.body(kept.queue)
+    assert (queue["sqs_managed_sse_enabled"], queue["message_retention_seconds"]) == (True, 14 * 24 * 3600)
+    statements = s.policy_statements(s.body(kept.policy)["policy"])
+    assert set(statements) == {"AllowTheTopic", "DenyInsecureTransport"}
+    assert statements["AllowTheTopic"]["principals"] == [{"type": "Service", "identifiers": ["sns.amazonaws.com"]}]
+    assert conditions(statements["AllowTheTopic"]) == {
+        ("ArnLike", "aws:SourceArn"): [s.ref(_topic(s, "alarm_actions"), "arn")]
+    }

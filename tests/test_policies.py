@@ -76,14 +76,14 @@ def test_no_statement_is_dead(proofs: dict[str, Proof], stack_set: str) -> None:
 
 def test_every_policy_of_every_stack_is_evaluated(proofs: dict[str, Proof]) -> None:
     kinds = {stack_set: sorted({policy.kind for policy in proof.policies}) for stack_set, proof in proofs.items()}
-    everything = ["bucket", "key", "role", "topic", "trust"]
+    everything = ["bucket", "key", "queue", "role", "topic", "trust"]
     assert kinds == {
         "app-default": everything,
         "app-every-option": everything,
-        "app-minimal": ["bucket", "role", "topic", "trust"],
+        "app-minimal": ["bucket", "queue", "role", "topic", "trust"],
         "module-default": everything,
         "module-every-option": everything,
-        "module-minimal": ["bucket", "role", "topic", "trust"],
+        "module-minimal": ["bucket", "queue", "role", "topic", "trust"],
         "app-no-budget": everything,
         "module-no-budget": everything,
     }

@@ -36,6 +36,21 @@ def _stack(stack: str) -> TerraformJson:
     return module_stack(ENV, CONFIGS[name])
 
 
+def _others(found: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The verdicts of the checks on alarms and log groups."""
+    return {check: statuses for check, statuses in found.items() if check not in CIS_CHECKS}
+
+
+def _all_passing(*, alarms: int) -> dict[str, list[str]]:
+    """Every alarm with enabled actions for the ALARM state; the one log group kept a year, encrypted."""
+    return {
+        "cloudwatch_alarm_actions_enabled": ["PASS"] * alarms,
+        "cloudwatch_alarm_actions_alarm_state_configured": ["PASS"] * alarms,
+        "cloudwatch_log_group_retention_policy_specific_days_enabled": ["PASS"],
+        "cloudwatch_log_group_kms_encryption_enabled": ["PASS"],
+    }
+
+
 @pytest.fixture(scope="module")
 def verdicts() -> dict[str, dict[str, list[str]]]:
     return {stack: scan(_stack(stack)) for stack in STACKS}
@@ -50,12 +65,7 @@ def test_every_cis_check_passes_with_the_pack_on(verdicts: dict[str, dict[str, l
     found = verdicts[stack]
     assert {check: found[check] for check in CIS_CHECKS} == {check: ["PASS"] for check in CIS_CHECKS}
     # One finding per alarm (17 detections and the billing alarm), all passing.
-    assert {check: statuses for check, statuses in found.items() if check not in CIS_CHECKS} == {
-        "cloudwatch_alarm_actions_enabled": ["PASS"] * 18,
-        "cloudwatch_alarm_actions_alarm_state_configured": ["PASS"] * 18,
-        "cloudwatch_log_group_retention_policy_specific_days_enabled": ["PASS"],
-        "cloudwatch_log_group_kms_encryption_enabled": ["PASS"],
-    }
+    assert _others(found) == _all_passing(alarms=18)
 
 
 @pytest.mark.parametrize("stack", [s for s in STACKS if s.endswith("cis-off")])
@@ -65,12 +75,7 @@ def test_without_the_pack_no_cis_check_passes_and_the_rest_do(
     found = verdicts[stack]
     assert {check: found[check] for check in CIS_CHECKS} == {check: ["FAIL"] for check in CIS_CHECKS}
     # One finding per alarm (the seed's two and the billing alarm), one per log group.
-    assert {check: statuses for check, statuses in found.items() if check not in CIS_CHECKS} == {
-        "cloudwatch_alarm_actions_enabled": ["PASS"] * 3,
-        "cloudwatch_alarm_actions_alarm_state_configured": ["PASS"] * 3,
-        "cloudwatch_log_group_retention_policy_specific_days_enabled": ["PASS"],
-        "cloudwatch_log_group_kms_encryption_enabled": ["PASS"],
-    }
+    assert _others(found) == _all_passing(alarms=3)
 
 
 def test_prowler_reads_the_stack_as_deployed(verdicts: dict[str, dict[str, list[str]]]) -> None:
@@ -79,7 +84,8 @@ def test_prowler_reads_the_stack_as_deployed(verdicts: dict[str, dict[str, list[
     found = inventory(_stack("app-cis-exact"))
     (trail,) = found["trails"]
     (group,) = found["log_groups"]
-    assert trail["log_group_arn"] == f"{group['arn']}:*"
+    assert trail["log_group_arn"] == group["arn"]
+    assert (group["retention_days"], group["never_expire"]) == (365, False)
     assert {item["log_group"] for item in found["metric_filters"]} == {group["name"]}
     assert {item["metric"] for item in found["metric_filters"]} <= {alarm["metric"] for alarm in found["alarms"]}
     assert len(found["metric_filters"]) == 17

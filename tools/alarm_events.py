@@ -38,17 +38,26 @@ def _path(event: dict[str, Any], path: str) -> Any:
 
 
 def transformed(template: str, paths: dict[str, str], event: dict[str, Any]) -> str:
-    """What EventBridge sends the topic: each ``<field>`` replaced, then the JSON string's text."""
+    """What EventBridge sends the topic for a text template: the template as it is, each
+    ``<field>`` replaced by its value (an object or a list as JSON)."""
     for field, path in paths.items():
-        template = template.replace(f"<{field}>", str(_path(event, path)))
-    message: str = json.loads(template)
-    return message
+        value = _path(event, path)
+        template = template.replace(f"<{field}>", value if isinstance(value, str) else json.dumps(value))
+    return template
+
+
+def message_lines(message: str) -> list[str]:
+    """The text of each line of a message made of quoted lines (``alarm_messages.quoted_line``);
+    fails unless every line is one JSON string."""
+    lines: list[str] = [json.loads(line) for line in message.split("\n")]
+    assert all(isinstance(line, str) for line in lines), message
+    return lines
 
 
 def console_link(message: str) -> dict[str, str]:
     """The one console URL of ``message``, read back: host, path, region, and the fragment's
     log group, filter pattern and start."""
-    (url,) = re.findall(r"https://\S+", message)
+    (url,) = re.findall(r'https://[^\s"]+', message)
     parts = urllib.parse.urlsplit(url)
     view, _, rest = parts.fragment.partition(":")
     # The fragment is percent-encoded with "$" for "%".

@@ -49,8 +49,9 @@ def inventory(stack: TerraformJson) -> dict[str, Any]:
     log_groups = [
         {
             "name": group["name"],
-            "arn": env.arn("logs", f"log-group:{group['name']}"),
-            "retention_days": group.get("retention_in_days", 0),
+            # As DescribeLogGroups lists it, and as Prowler reads a group kept forever.
+            "arn": env.arn("logs", f"log-group:{group['name']}:*"),
+            "retention_days": group.get("retention_in_days") or 9999,
             "never_expire": not group.get("retention_in_days"),
             "kms_id": group.get("kms_key_id"),
         }

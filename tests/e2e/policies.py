@@ -27,6 +27,11 @@ def live_document(aws: LocalAws, policy: AttachedPolicy) -> Json:
     if policy.kind == "topic":
         attributes = aws.client("sns").get_topic_attributes(TopicArn=policy.resource_arn)["Attributes"]
         return dict(json.loads(attributes["Policy"]))
+    if policy.kind == "queue":
+        sqs = aws.client("sqs")
+        url = sqs.get_queue_url(QueueName=policy.resource_arn.rsplit(":", 1)[1])["QueueUrl"]
+        attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["Policy"])["Attributes"]
+        return dict(json.loads(attributes["Policy"]))
     if policy.kind == "key":
         kms = aws.client("kms")
         (key,) = kms.list_keys()["Keys"]  # the id is known only after the apply

@@ -24,7 +24,7 @@ from tests.e2e.policies import live_document, local_environment, normalized
 from tests.local_aws import LocalAws
 from tests.synth import app_documents
 from tests.terraform import run_terraform
-from tools.alarm_events import alarm_event, console_link, transformed
+from tools.alarm_events import alarm_event, console_link, message_lines, transformed
 from tools.policies.load import synthesized_stacks
 from tools.policies.proof import prove
 
@@ -75,7 +75,7 @@ def test_the_applied_policies_are_the_ones_the_policy_proof_evaluates(deployed: 
     # be the same documents, statement for statement.
     stacks = synthesized_stacks(deployed.outdir, local_environment(deployed.aws))
     policies = [policy for stack in stacks for policy in stack.attached_policies()]
-    kinds = ["bucket", "bucket", "bucket", "key", "role", "topic", "topic", "trust"]
+    kinds = ["bucket", "bucket", "bucket", "key", "queue", "role", "topic", "topic", "trust"]
     assert sorted(policy.kind for policy in policies) == kinds
     for policy in policies:
         assert normalized(live_document(deployed.aws, policy)) == normalized(policy.document), policy.address
@@ -148,7 +148,7 @@ def test_deploy_creates_the_topic_policy_and_email_subscription(deployed: Deploy
     (subscription,) = sns.list_subscriptions_by_topic(TopicArn=_topic_arn(deployed))["Subscriptions"]
     assert (subscription["Protocol"], subscription["Endpoint"]) == ("email", "secops@example.com")
     # The alarms' own notifications go to a topic only CloudWatch alarms of this account may
-    # publish to, and nobody reads.
+    # publish to, and only the account's queue reads.
     alarm_topic = _topic_arn(deployed, "alarm-actions")
     attributes = sns.get_topic_attributes(TopicArn=alarm_topic)["Attributes"]
     statements = {s["Sid"]: s for s in json.loads(attributes["Policy"])["Statement"]}
@@ -156,7 +156,10 @@ def test_deploy_creates_the_topic_policy_and_email_subscription(deployed: Deploy
     assert statements["AllowCloudWatchAlarms"]["Condition"]["StringEquals"] == {
         "aws:SourceAccount": deployed.aws.account_id
     }
-    assert sns.list_subscriptions_by_topic(TopicArn=alarm_topic)["Subscriptions"] == []
+    (kept,) = sns.list_subscriptions_by_topic(TopicArn=alarm_topic)["Subscriptions"]
+    queue_arn = f"arn:aws:sqs:us-east-1:{deployed.aws.account_id}:{PREFIX}-alarm-actions"
+    assert (kept["Protocol"], kept["Endpoint"]) == ("sqs", queue_arn)
+    assert kept["SubscriptionArn"].startswith(alarm_topic)  # confirmed: Security Hub CloudWatch.1-14
 
 
 def test_each_log_alarms_message_links_to_its_own_filter(deployed: Deployment) -> None:
@@ -195,7 +198,7 @@ def test_an_alarm_reaches_a_subscriber_once_as_the_readable_message(deployed: De
     finally:
         aws.client("sns").unsubscribe(SubscriptionArn=subscription["SubscriptionArn"])
         sqs.delete_queue(QueueUrl=queue_url)
-    lines = message.split("\n")
+    lines = message_lines(message)
     assert lines[0] == f"[{ACCESS_DENIED.severity}] access-denied: {ACCESS_DENIED.description}"
     assert lines[1].startswith(f"Account {aws.account_id}, region us-east-1, at 20")
     assert lines[1].endswith(f": alarm {alarm} is ALARM.")

@@ -220,7 +220,8 @@ def test_example_creates_the_same_resources_at_the_same_addresses_as_the_app(app
 def test_the_applied_policies_are_the_ones_the_policy_proof_evaluates(applied: Example) -> None:
     stack = module_stack(local_environment(applied.aws), EXAMPLE_INPUTS)
     policies = stack.attached_policies()
-    assert sorted(policy.kind for policy in policies) == ["bucket", "bucket", "key", "role", "topic", "topic", "trust"]
+    kinds = ["bucket", "bucket", "key", "queue", "role", "topic", "topic", "trust"]
+    assert sorted(policy.kind for policy in policies) == kinds
     for policy in policies:
         assert normalized(live_document(applied.aws, policy)) == normalized(policy.document), policy.address
     proof = prove([stack])

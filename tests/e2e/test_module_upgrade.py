@@ -77,10 +77,13 @@ CHANGED_SINCE: dict[str, tuple[set[str], str]] = {
 #: message (constructs_lib/alarm_messages.py) instead.
 ALARM_ARGUMENTS_CHANGED = {"alarm_actions"}
 BILLING_ARGUMENTS_CHANGED = {"alarm_actions", "insufficient_data_actions"}
-#: What the module added since: the alarm-actions topic and each alarm's message rule.
+#: What the module added since: the alarm-actions topic with its queue, and each alarm's message rule.
 CREATED_SINCE = (
     "aws_sns_topic.alarm_actions",
     "aws_sns_topic_policy.alarm_actions",
+    "aws_sns_topic_subscription.alarm_actions",
+    "aws_sqs_queue.alarm_actions",
+    "aws_sqs_queue_policy.alarm_actions",
     "aws_cloudwatch_event_rule.log_alarms[",
     "aws_cloudwatch_event_target.log_alarms[",
     "aws_cloudwatch_event_rule.estimated_charges",

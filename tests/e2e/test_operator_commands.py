@@ -160,6 +160,18 @@ def _alarm_actions_disabled(deployment: Deployment) -> Iterator[None]:
 
 
 @contextmanager
+def _alarm_actions_unsubscribed(deployment: Deployment) -> Iterator[None]:
+    sns = deployment.aws.client("sns")
+    topic = f"arn:aws:sns:us-east-1:{deployment.aws.account_id}:mgmt-baseline-alarm-actions"
+    (subscription,) = sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]
+    sns.unsubscribe(SubscriptionArn=subscription["SubscriptionArn"])
+    try:
+        yield
+    finally:
+        sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=subscription["Endpoint"])
+
+
+@contextmanager
 def _trail_stopped(deployment: Deployment) -> Iterator[None]:
     cloudtrail = deployment.aws.client("cloudtrail")
     cloudtrail.stop_logging(Name="mgmt-baseline-organization-trail")
@@ -193,6 +205,7 @@ def _key_disabled(deployment: Deployment) -> Iterator[None]:
 #: (case, what removes the precondition while it lasts, the one item that must fail, its fix).
 BROKEN: list[tuple[str, Callable[[Deployment], AbstractContextManager[None]], str, str]] = [
     ("no-subscription-left", _no_subscription, "topic subscriptions", "clicks the link"),
+    ("alarm-actions-unsubscribed", _alarm_actions_unsubscribed, "alarm-actions topic subscription", "re-apply"),
     ("alarm-actions-disabled", _alarm_actions_disabled, "alarm mgmt-baseline-access-denied", "enable-alarm-actions"),
     ("trail-stopped", _trail_stopped, "trail logging", "start-logging"),
     ("rule-disabled", _rule_disabled, "rule mgmt-baseline-root-sign-in", "enable-rule"),
@@ -271,7 +284,7 @@ def test_the_drill_reaches_the_topic_by_every_path_and_leaves_nothing_behind(ope
     # One readable message per alarm, the rule's event and the test message, each marked.
     assert len(messages) == len(before) + 2
     assert all("Fire drill e2e " in message for message in messages)
-    alarmed = [re.search(r"^Account .*: alarm (\S+) is ALARM\.$", message, re.MULTILINE) for message in messages]
+    alarmed = [re.search(r'^"Account .*: alarm (\S+) is ALARM\."$', message, re.MULTILINE) for message in messages]
     assert sorted(match.group(1) for match in alarmed if match) == sorted(before)
     assert _alarm_states(operated) == before
     assert _drill_rules(operated) == []

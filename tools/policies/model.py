@@ -133,6 +133,11 @@ S3_BACKEND = Source(
     "Terraform: Backend Type s3 (S3 Bucket Permissions, use_lockfile)",
     "https://developer.hashicorp.com/terraform/language/backend/s3",
 )
+SNS_SQS = Source(
+    "Amazon SNS Developer Guide: Subscribing an Amazon SQS queue to an Amazon SNS topic (the queue policy: "
+    "sns.amazonaws.com may sqs:SendMessage where aws:SourceArn is the topic)",
+    "https://docs.aws.amazon.com/sns/latest/dg/subscribe-sqs-queue-to-sns-topic.html",
+)
 SECURE_TRANSPORT = Source(
     "IAM User Guide: AWS global condition context keys (aws:SecureTransport: always in the request context)",
     "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-securetransport",
@@ -373,6 +378,16 @@ ALLOWED: tuple[ModelledCall, ...] = (
         )
         for verb, action in (("generates-a-data-key", "kms:GenerateDataKey"), ("decrypts", "kms:Decrypt"))
     ),
+    # The alarm-actions topic -> its queue (SSE-SQS: SQS holds the keys, no KMS call is SNS's)
+    ModelledCall(
+        name="sns-delivers-an-alarm-notification-to-the-queue",
+        caller="sns.amazonaws.com",
+        action="sqs:SendMessage",
+        resource="{queue_arn}",
+        grant=Grant.RESOURCE_POLICY,
+        context=_frozen({**TLS, "aws:SourceArn": "{alarm_topic_arn}"}),
+        sources=(SNS_SQS,),
+    ),
     # S3 server access logging -> the access-log bucket
     ModelledCall(
         name="s3-logging-puts-an-access-log",
@@ -528,6 +543,27 @@ DENIED: tuple[ModelledCall, ...] = (
         grant=Grant.RESOURCE_POLICY,
         context=_frozen({**TLS, "aws:SourceArn": "{other_budget_arn}", "aws:SourceAccount": "{other_account}"}),
         sources=(BUDGETS_SNS,),
+        expect="denied",
+    ),
+    ModelledCall(
+        name="another-topic-delivers-to-the-queue",
+        caller="sns.amazonaws.com",
+        action="sqs:SendMessage",
+        resource="{queue_arn}",
+        grant=Grant.RESOURCE_POLICY,
+        context=_frozen({**TLS, "aws:SourceArn": "{topic_arn}"}),
+        sources=(SNS_SQS,),
+        note="Even the alert topic: the queue keeps the alarms' own notifications only.",
+        expect="denied",
+    ),
+    ModelledCall(
+        name="a-send-without-tls-to-the-queue",
+        caller="{operator_arn}",
+        action="sqs:SendMessage",
+        resource="{queue_arn}",
+        grant=Grant.CALLER_IAM,
+        context=_frozen(NO_TLS),
+        sources=(SECURE_TRANSPORT,),
         expect="denied",
     ),
     ModelledCall(

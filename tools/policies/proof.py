@@ -70,6 +70,8 @@ def facts(stacks: Iterable[TerraformJson]) -> dict[str, str | list[str]]:
             found["topic_arn"] = _one(sorted(set(targets)), "topic targeted by the rules")
         if actions := values("aws_cloudwatch_metric_alarm", "alarm_actions"):
             found["alarm_topic_arn"] = _one(sorted({arn for arns in actions for arn in arns}), "alarm action")
+        if queues := values("aws_sqs_queue", "arn"):
+            found["queue_arn"] = _one(queues, "queue")
         if keys := values("aws_kms_key", "arn"):
             found["key_arn"] = _one(keys, "key")
         if targets := values("aws_s3_bucket_logging", "target_bucket"):

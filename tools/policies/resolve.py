@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 Json = dict[str, Any]
-PolicyKind = Literal["bucket", "topic", "key", "trust", "role"]
+PolicyKind = Literal["bucket", "topic", "queue", "key", "trust", "role"]
 
 
 class UnsupportedExpressionError(ValueError):
@@ -55,9 +55,9 @@ class Environment:
 class AttachedPolicy:
     """One policy document and what it is attached to."""
 
-    #: bucket policy, topic policy, key policy, role trust policy, or role permissions (identity).
+    #: bucket, topic, queue or key policy, role trust policy, or role permissions (identity).
     kind: PolicyKind
-    #: The ARN of the bucket, topic, key or role.
+    #: The ARN of the bucket, topic, queue, key or role.
     resource_arn: str
     #: The Terraform address of the resource that sets the policy.
     address: str
@@ -550,6 +550,12 @@ class TerraformJson:
                 "arn": env.arn("s3", named("bucket"), region=False, account=False),
             },
             "aws_sns_topic": lambda: dict.fromkeys(("arn", "id"), env.arn("sns", named("name"))),
+            "aws_sqs_queue": lambda: {
+                "arn": env.arn("sqs", named("name")),
+                **dict.fromkeys(
+                    ("url", "id"), f"https://sqs.{env.region}.amazonaws.com/{env.account_id}/{named('name')}"
+                ),
+            },
             "aws_cloudwatch_log_group": lambda: {"arn": env.arn("logs", f"log-group:{named('name')}")},
             "aws_kms_key": lambda: {
                 "arn": env.arn("kms", f"key/{env.key_id}"),
@@ -653,6 +659,13 @@ class TerraformJson:
             found.append(
                 AttachedPolicy(
                     "topic", self.value(block["arn"]), f"aws_sns_topic_policy.{name}", self._policy(block, "policy")
+                )
+            )
+        for name, block in self._resources("aws_sqs_queue_policy"):
+            queue = str(self.value(block["queue_url"])).rsplit("/", 1)[1]
+            found.append(
+                AttachedPolicy(
+                    "queue", env.arn("sqs", queue), f"aws_sqs_queue_policy.{name}", self._policy(block, "policy")
                 )
             )
         for name, block in self._resources("aws_kms_key"):
