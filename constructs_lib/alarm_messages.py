@@ -3,7 +3,7 @@
 A CloudWatch alarm's own notification is a generic form (name, threshold, state reason). For
 each alarm, an EventBridge rule matches its "CloudWatch Alarm State Change" events and sends
 the alert topic one readable message: severity, what it means, account, region, time, the
-reason, and where to look. The alarm's actions go to a topic with no subscribers, so a person
+reason, and where to look. The alarm's actions go to a topic no person reads, so a person
 gets one message per alert, and the alarm still has an enabled action (Security Hub
 CloudWatch.15 and .17).
 
@@ -115,7 +115,7 @@ class ReadableMessages:
     """How alarms reach people through readable messages instead of their own notification."""
 
     #: ARN of the SNS topic the alarms' actions notify instead of the people's topic: one
-    #: without subscribers, so nobody gets the generic notification besides the message.
+    #: no person reads, so nobody gets the generic notification besides the message.
     alarm_actions_topic_arn: str
     #: The alarms' region, for the console links (a plan-time lookup).
     region: str

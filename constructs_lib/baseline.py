@@ -247,7 +247,7 @@ class ManagementAccountBaseline(Construct):
             "alert_topic_arn": BaselineOutput(self.topic.topic_arn, "ARN of the SNS topic every alert goes to."),
             "alarm_actions_topic_arn": BaselineOutput(
                 self.alarm_actions.topic_arn,
-                "ARN of the SNS topic the alarms' actions notify (no subscribers: people get the readable "
+                "ARN of the SNS topic the alarms' actions notify (only its queue reads it: people get the readable "
                 "messages on alert_topic_arn).",
             ),
             "organization_trail_arn": BaselineOutput(self.trail.trail.arn, "ARN of the organization trail."),

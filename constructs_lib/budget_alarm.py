@@ -45,7 +45,7 @@ class BudgetAlarmProps:
     topic_arn: str
     #: Instead of the alarm's own notification, its changes to ALARM or INSUFFICIENT_DATA reach
     #: ``topic_arn`` as a readable message (:mod:`constructs_lib.alarm_messages`), and its
-    #: actions notify a topic without subscribers. Default: none.
+    #: actions notify a topic no person reads. Default: none.
     messages: ReadableMessages | None = None
     #: Percent of the limit at which the budget's ACTUAL and FORECASTED notifications fire.
     #: Default: 100.

@@ -70,7 +70,7 @@ class LogMetricAlarmsProps:
     topic_arn: str
     #: Instead, each alarm's change to ALARM reaches ``topic_arn`` as a readable message with a
     #: console link to the matching events (:mod:`constructs_lib.alarm_messages`), and its
-    #: actions notify a topic without subscribers. Default: none (the alarm's own notification).
+    #: actions notify a topic no person reads. Default: none (the alarm's own notification).
     messages: ReadableMessages | None = None
     #: Namespace of the metrics. Default: ``ManagementAccountBaseline``.
     namespace: str = DEFAULT_NAMESPACE

@@ -28,7 +28,7 @@ class BaselineNames:
 
     @property
     def alarm_actions_topic(self) -> str:
-        """The SNS topic the alarms' actions notify: no subscribers, the readable messages
+        """The SNS topic the alarms' actions notify: no person reads it, the readable messages
         reach :attr:`topic` through EventBridge."""
         return f"{self.prefix}-alarm-actions"
 

@@ -16,7 +16,7 @@ def test_billing_alarm_watches_estimated_charges_in_usd(default_stack: Synthesiz
     assert alarm["comparison_operator"] == "GreaterThanThreshold"
     assert alarm["threshold"] == 50
     assert alarm["actions_enabled"] is True
-    # The alarm's own notification goes to the topic nobody reads; people get its readable
+    # The alarm's own notification goes to the topic no person reads; people get its readable
     # message (tests/test_alarm_messages.py).
     assert alarm["alarm_actions"] == [s.ref(s.stack.baseline.alarm_actions.topic, "arn")]
 

@@ -69,7 +69,7 @@ def test_alarm_fires_on_any_count_and_notifies_the_topic(default_stack: Synthesi
     assert alarm["period"] == 300
     assert alarm["treat_missing_data"] == "notBreaching"
     assert alarm["actions_enabled"] is True
-    # Its own notification goes to the topic nobody reads; people get its readable message.
+    # Its own notification goes to the topic no person reads; people get its readable message.
     assert alarm["alarm_actions"] == [s.ref(s.stack.baseline.alarm_actions.topic, "arn")]
 
 

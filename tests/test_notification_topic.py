@@ -2,7 +2,7 @@
 
 People subscribe to the alert topic; EventBridge (the readable messages) and AWS Budgets publish
 to it. The alarms' own actions go to the alarm-actions topic, which only CloudWatch alarms may
-publish to and nobody is subscribed to: one message per alert.
+publish to and only the account's queue is subscribed to: one message per alert.
 """
 
 from __future__ import annotations

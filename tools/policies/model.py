@@ -522,7 +522,7 @@ DENIED: tuple[ModelledCall, ...] = (
         sources=(ALARMS_SNS,),
         requires=("alarm_topic_arn",),
         note="People get one message per alert, the readable one EventBridge sends: an alarm's own "
-        "notification goes to the topic without subscribers only.",
+        "notification goes to the alarm-actions topic only, which no person reads.",
         expect="denied",
     ),
     ModelledCall(
