@@ -138,15 +138,24 @@ def restored(operated: Deployment) -> Iterator[Deployment]:
 
 
 @contextmanager
-def _no_subscription(deployment: Deployment) -> Iterator[None]:
+def _unsubscribed(deployment: Deployment, topic_name: str) -> Iterator[None]:
+    """The topic's one subscription removed while it lasts, then made again (same protocol, endpoint)."""
     sns = deployment.aws.client("sns")
-    topic = f"arn:aws:sns:us-east-1:{deployment.aws.account_id}:mgmt-baseline-alerts"
+    topic = f"arn:aws:sns:us-east-1:{deployment.aws.account_id}:{topic_name}"
     (subscription,) = sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]
     sns.unsubscribe(SubscriptionArn=subscription["SubscriptionArn"])
     try:
         yield
     finally:
-        sns.subscribe(TopicArn=topic, Protocol="email", Endpoint=subscription["Endpoint"])
+        sns.subscribe(TopicArn=topic, Protocol=subscription["Protocol"], Endpoint=subscription["Endpoint"])
+
+
+def _no_subscription(deployment: Deployment) -> AbstractContextManager[None]:
+    return _unsubscribed(deployment, "mgmt-baseline-alerts")
+
+
+def _alarm_actions_unsubscribed(deployment: Deployment) -> AbstractContextManager[None]:
+    return _unsubscribed(deployment, "mgmt-baseline-alarm-actions")
 
 
 @contextmanager
@@ -157,18 +166,6 @@ def _alarm_actions_disabled(deployment: Deployment) -> Iterator[None]:
         yield
     finally:
         cloudwatch.enable_alarm_actions(AlarmNames=["mgmt-baseline-access-denied"])
-
-
-@contextmanager
-def _alarm_actions_unsubscribed(deployment: Deployment) -> Iterator[None]:
-    sns = deployment.aws.client("sns")
-    topic = f"arn:aws:sns:us-east-1:{deployment.aws.account_id}:mgmt-baseline-alarm-actions"
-    (subscription,) = sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]
-    sns.unsubscribe(SubscriptionArn=subscription["SubscriptionArn"])
-    try:
-        yield
-    finally:
-        sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=subscription["Endpoint"])
 
 
 @contextmanager
