@@ -28,6 +28,7 @@ from cdktf_cdktf_provider_aws.cloudwatch_event_target import (
 from constructs import Construct
 
 from constructs_lib.addresses import addressed
+from constructs_lib.detections import LOG_ALERT_STATES, alarm_state_change_pattern
 
 ALARM_EVENTS_DOC = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-eventbridge.html"
 TEMPLATE_DOC = "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-input-transformer-tutorial.html"
@@ -99,15 +100,8 @@ def quoted_lines(text: str) -> str:
 
 
 def alarm_event_pattern(alarm_name: str, states: Sequence[str]) -> str:
-    """The event pattern of ``alarm_name``'s changes to one of ``states`` (the default bus only
-    carries this account's own alarms)."""
-    return json.dumps(
-        {
-            "source": ["aws.cloudwatch"],
-            "detail-type": ["CloudWatch Alarm State Change"],
-            "detail": {"alarmName": [alarm_name], "state": {"value": list(states)}},
-        }
-    )
+    """The event pattern (JSON) of ``alarm_name``'s changes to one of ``states``."""
+    return json.dumps(alarm_state_change_pattern(alarm_name, tuple(states)))
 
 
 @dataclass(frozen=True)
@@ -130,7 +124,7 @@ class AlarmMessagesProps:
     #: The alarm whose state changes the rule matches.
     alarm_name: str
     #: The states whose changes are alerts. Default: ALARM only.
-    states: Sequence[str] = ("ALARM",)
+    states: Sequence[str] = LOG_ALERT_STATES
     #: The input template: lines of :func:`quoted_line` with ``<field>`` placeholders of
     #: :data:`ALARM_EVENT_FIELDS`.
     input_template: str

@@ -18,7 +18,7 @@ from constructs_lib.alarm_messages import (
     alarm_summary,
     quoted_lines,
 )
-from constructs_lib.detections import Severity
+from constructs_lib.detections import BILLING_ALERT_STATES, Severity
 
 #: How often AWS publishes EstimatedCharges (several times a day).
 BILLING_PERIOD_SECONDS = 21600
@@ -27,8 +27,6 @@ BILLING_PERIOD_SECONDS = 21600
 BILLING_EVALUATION_PERIODS = 4
 #: How urgent a bill above the limit is.
 BILLING_SEVERITY = Severity.HIGH
-#: The alarm's states that are alerts: above the limit, or no billing data for a day.
-BILLING_ALERT_STATES = ("ALARM", "INSUFFICIENT_DATA")
 #: Where a person reads the bill (the console opens the account signed in to).
 BILLS_URL = "https://console.aws.amazon.com/billing/home#/bills"
 

@@ -218,6 +218,22 @@ BENIGN_DENIALS: tuple[BenignCaller, ...] = (
 )
 
 
+#: The states of a log detection's alarm that are alerts.
+LOG_ALERT_STATES: tuple[str, ...] = ("ALARM",)
+#: The billing alarm's states that are alerts: above the limit, or no billing data for a day.
+BILLING_ALERT_STATES: tuple[str, ...] = ("ALARM", "INSUFFICIENT_DATA")
+
+
+def alarm_state_change_pattern(alarm_name: str, states: tuple[str, ...]) -> dict[str, object]:
+    """The EventBridge pattern of ``alarm_name``'s changes to one of ``states`` (the default bus
+    carries only this account's own alarms): what each alarm's message rule matches."""
+    return {
+        "source": ["aws.cloudwatch"],
+        "detail-type": ["CloudWatch Alarm State Change"],
+        "detail": {"alarmName": [alarm_name], "state": {"value": list(states)}},
+    }
+
+
 def organization_wide_by_default(detection: Detection) -> bool:
     """Whether the entry's own scope counts every account (only log detections have a scope)."""
     return isinstance(detection, LogDetection) and detection.scope is Scope.ORGANIZATION

@@ -8,6 +8,7 @@ Nothing here writes to the account.
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -15,7 +16,13 @@ from functools import cached_property
 from botocore.exceptions import BotoCoreError, ClientError
 
 from app.config import BaselineConfig
-from constructs_lib.detections import CATALOGUE, EventDetection
+from constructs_lib.detections import (
+    BILLING_ALERT_STATES,
+    CATALOGUE,
+    LOG_ALERT_STATES,
+    EventDetection,
+    alarm_state_change_pattern,
+)
 from constructs_lib.home import HOME_REGION
 from constructs_lib.names import BaselineNames
 from ops.aws import Aws, action_history, is_failure, metric_alarms, rule_metric
@@ -52,7 +59,20 @@ class Expected:
     def rules(self) -> list[str]:
         """Every EventBridge rule: the event detections that are on, and each alarm's message
         rule (named after its alarm)."""
-        return [*self._enabled(event=True), *self.alarms]
+        return list(self.rule_patterns)
+
+    @cached_property
+    def rule_patterns(self) -> dict[str, dict[str, object]]:
+        """The event pattern of each rule, by name, as the baseline writes it."""
+        patterns = {
+            self.names.detection(name): detection.event_pattern
+            for name, detection in CATALOGUE.items()
+            if isinstance(detection, EventDetection) and self.config.detections.choice_for(detection).enabled
+        }
+        for alarm in self.alarms:
+            states = BILLING_ALERT_STATES if alarm == self.names.monthly_charges else LOG_ALERT_STATES
+            patterns[alarm] = alarm_state_change_pattern(alarm, states)
+        return patterns
 
 
 def topic_arn(aws: Aws, names: BaselineNames) -> str:
@@ -228,11 +248,15 @@ def check_rules(ctx: Context) -> Iterator[Result]:
         except ClientError as error:
             yield failed(item, aws_error(error), DEPLOY)
             continue
-        targets = [target["Arn"] for target in events.list_targets_by_rule(Rule=name)["Targets"]]
+        targets = {target["Arn"]: target for target in events.list_targets_by_rule(Rule=name)["Targets"]}
         if rule.get("State") != "ENABLED":
             yield failed(item, f"is {rule.get('State')}", f"aws events enable-rule --name {name}")
+        elif json.loads(rule.get("EventPattern") or "null") != ctx.expected.rule_patterns[name]:
+            yield failed(item, "its event pattern is not the baseline's", f"re-apply the baseline; {DEPLOY}")
         elif topic not in targets:
             yield failed(item, f"does not target {topic}", f"re-apply the baseline; {DEPLOY}")
+        elif "InputTransformer" not in targets[topic]:
+            yield failed(item, "sends the topic the raw event, not the message", f"re-apply the baseline; {DEPLOY}")
         elif failures := _failed_invocations(ctx.aws, name, ctx.lookback):
             yield failed(
                 item,
@@ -240,7 +264,11 @@ def check_rules(ctx: Context) -> Iterator[Result]:
                 topic_refuses("EventBridge"),
             )
         else:
-            yield passed(item, f"enabled, targets the topic, no failed invocation in the last {span(ctx.lookback)}")
+            yield passed(
+                item,
+                f"enabled, the baseline's pattern, writes the message to the topic, no failed invocation in the "
+                f"last {span(ctx.lookback)}",
+            )
 
 
 def _subscriptions(ctx: Context, topic: str) -> list[dict[str, str]]:

@@ -24,8 +24,8 @@ import pytest
 
 from app.config import BaselineConfig
 from constructs_lib.alarm_messages import ALARM_EVENT_FIELDS, LINK_LABEL, LINK_WINDOW_HOURS
-from constructs_lib.budget_alarm import BILLING_ALERT_STATES, BILLING_SEVERITY, BILLS_URL
-from constructs_lib.detections import CATALOGUE, LogDetection
+from constructs_lib.budget_alarm import BILLING_SEVERITY, BILLS_URL
+from constructs_lib.detections import BILLING_ALERT_STATES, CATALOGUE, LogDetection
 from tests.configs import EVERY_OPTION, MINIMAL
 from tests.synth import app_documents
 from tests.terraform import terraform_console

@@ -5,6 +5,7 @@ a key pending deletion. Each names what fixes it."""
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,6 +14,7 @@ import pytest
 from botocore.stub import ANY, Stubber
 
 from app.config import BaselineConfig
+from constructs_lib.detections import BILLING_ALERT_STATES, ROOT_SIGN_IN, alarm_state_change_pattern
 from ops.aws import Aws
 from ops.report import Result, Status
 from ops.verify import Context, Expected, check_alarms, check_key, check_rules, check_subscriptions
@@ -83,10 +85,25 @@ def test_an_alarm_whose_notification_failed_fails_and_names_the_policy_check(aws
     assert "./run aws-check-policies" in result.fix
 
 
-def _rule_answers(aws: RecordedAws, rule: str, failed_invocations: list[float]) -> None:
+def _rule_answers(
+    aws: RecordedAws,
+    rule: str,
+    failed_invocations: list[float] | None,
+    *,
+    pattern: dict[str, Any],
+    transformer: bool = True,
+) -> None:
+    """What EventBridge and CloudWatch answer for one rule; no metric read when ``failed_invocations`` is None."""
     events = aws.stub("events")
-    events.add_response("describe_rule", {"Name": rule, "State": "ENABLED"}, {"Name": rule})
-    events.add_response("list_targets_by_rule", {"Targets": [{"Id": "alert-topic", "Arn": TOPIC}]}, {"Rule": rule})
+    events.add_response(
+        "describe_rule", {"Name": rule, "State": "ENABLED", "EventPattern": json.dumps(pattern)}, {"Name": rule}
+    )
+    target: dict[str, Any] = {"Id": "alert-topic", "Arn": TOPIC}
+    if transformer:
+        target["InputTransformer"] = {"InputPathsMap": {}, "InputTemplate": '"x"'}
+    events.add_response("list_targets_by_rule", {"Targets": [target]}, {"Rule": rule})
+    if failed_invocations is None:
+        return
     aws.stub("cloudwatch").add_response(
         "get_metric_statistics",
         {"Datapoints": [{"Sum": count} for count in failed_invocations]},
@@ -105,8 +122,8 @@ def _rule_answers(aws: RecordedAws, rule: str, failed_invocations: list[float]) 
 def test_a_rule_with_failed_invocations_fails(aws: RecordedAws) -> None:
     # The event detection's rule, then each alarm's message rule (here only the billing alarm's).
     context = _context(aws, detections={"disabled": ["console-sign-in", "access-denied"]})
-    _rule_answers(aws, "mgmt-baseline-root-sign-in", [2.0, 1.0])
-    _rule_answers(aws, "mgmt-baseline-monthly-charges", [])
+    _rule_answers(aws, "mgmt-baseline-root-sign-in", [2.0, 1.0], pattern=ROOT_SIGN_IN.event_pattern)
+    _rule_answers(aws, "mgmt-baseline-monthly-charges", [], pattern=_billing_pattern())
     failing, passing = check_rules(context)
     assert failing == Result(
         "rule mgmt-baseline-root-sign-in",
@@ -115,6 +132,24 @@ def test_a_rule_with_failed_invocations_fails(aws: RecordedAws) -> None:
         "the topic or its KMS key policy refuses EventBridge: re-apply the baseline and run ./run aws-check-policies",
     )
     assert (passing.item, passing.status) == ("rule mgmt-baseline-monthly-charges", Status.PASS)
+
+
+def _billing_pattern() -> dict[str, Any]:
+    return alarm_state_change_pattern("mgmt-baseline-monthly-charges", BILLING_ALERT_STATES)
+
+
+def test_a_message_rule_changed_by_hand_fails(aws: RecordedAws) -> None:
+    # The billing alarm's rule now matches ALARM only (an INSUFFICIENT_DATA alert would be lost),
+    # and the root sign-in rule's target sends the raw event.
+    context = _context(aws, detections={"disabled": ["console-sign-in", "access-denied"]})
+    _rule_answers(aws, "mgmt-baseline-root-sign-in", None, pattern=ROOT_SIGN_IN.event_pattern, transformer=False)
+    narrowed = alarm_state_change_pattern("mgmt-baseline-monthly-charges", ("ALARM",))
+    _rule_answers(aws, "mgmt-baseline-monthly-charges", None, pattern=narrowed)
+    raw, changed = check_rules(context)
+    assert (raw.status, raw.detail) == (Status.FAIL, "sends the topic the raw event, not the message")
+    assert (changed.status, changed.detail) == (Status.FAIL, "its event pattern is not the baseline's")
+    assert changed.fix
+    assert "re-apply the baseline" in changed.fix
 
 
 def test_only_pending_subscriptions_fail_and_are_named(aws: RecordedAws) -> None:
