@@ -20,15 +20,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cdktf import Fn, TerraformIterator, Token
-from cdktf_cdktf_provider_aws.cloudwatch_event_rule import CloudwatchEventRule
-from cdktf_cdktf_provider_aws.cloudwatch_event_target import (
-    CloudwatchEventTarget,
-    CloudwatchEventTargetInputTransformer,
-)
 from constructs import Construct
 
-from constructs_lib.addresses import addressed
 from constructs_lib.detections import LOG_ALERT_STATES, alarm_state_change_pattern
+from constructs_lib.event_rule_alerts import rule_to_topic
 
 ALARM_EVENTS_DOC = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-eventbridge.html"
 TEMPLATE_DOC = "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-input-transformer-tutorial.html"
@@ -146,30 +141,15 @@ class AlarmMessages(Construct):
 
     def __init__(self, scope: Construct, id_: str, *, props: AlarmMessagesProps) -> None:
         super().__init__(scope, id_)
-        self.rule = addressed(
-            CloudwatchEventRule(
-                self,
-                "rule",
-                for_each=props.for_each,
-                name=props.rule_name,
-                description="Sends the alert topic a readable message when the alarm of the same name fires.",
-                event_pattern=alarm_event_pattern(props.alarm_name, props.states),
-                state="ENABLED",
-                depends_on=list(props.depends_on) or None,
-            )
+        made = rule_to_topic(
+            self,
+            name=props.rule_name,
+            description="Sends the alert topic a readable message when the alarm of the same name fires.",
+            event_pattern=alarm_event_pattern(props.alarm_name, props.states),
+            input_paths=dict(ALARM_EVENT_FIELDS),
+            input_template=props.input_template,
+            topic_arn=props.topic_arn,
+            for_each=props.for_each,
+            depends_on=props.depends_on,
         )
-        self.target = addressed(
-            CloudwatchEventTarget(
-                self,
-                "target",
-                for_each=props.for_each,
-                rule=props.rule_name,
-                target_id="alert-topic",
-                arn=props.topic_arn,
-                input_transformer=CloudwatchEventTargetInputTransformer(
-                    input_paths=dict(ALARM_EVENT_FIELDS),
-                    input_template=props.input_template,
-                ),
-                depends_on=[self.rule],
-            )
-        )
+        self.rule, self.target = made.rule, made.target

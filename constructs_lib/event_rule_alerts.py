@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from cdktf import TerraformIterator
 from cdktf_cdktf_provider_aws.cloudwatch_event_rule import CloudwatchEventRule
 from cdktf_cdktf_provider_aws.cloudwatch_event_target import (
     CloudwatchEventTarget,
@@ -16,6 +18,60 @@ from constructs import Construct
 from constructs_lib.addresses import address, addressed
 from constructs_lib.detections import EventDetection
 from constructs_lib.switch import Flag, Switched, for_each_of
+
+
+@dataclass(frozen=True)
+class TopicRule:
+    """An EventBridge rule and its one target, the topic."""
+
+    rule: CloudwatchEventRule
+    target: CloudwatchEventTarget
+
+
+def rule_to_topic(
+    scope: Construct,
+    *,
+    name: str,
+    description: str,
+    event_pattern: str,
+    input_paths: Mapping[str, str],
+    input_template: str,
+    topic_arn: str,
+    for_each: TerraformIterator | None = None,
+    depends_on: Sequence[Any] = (),
+) -> TopicRule:
+    """The rule ``name`` (``rule`` in ``scope``) matching ``event_pattern``, and its target
+    (``target``): ``topic_arn``, sent the text ``input_template`` writes from the event's
+    ``input_paths``. Each argument may be a token of ``for_each``'s entry (one rule and target
+    per entry). The target names its rule by name (``depends_on`` orders them); the rule
+    waits for ``depends_on``."""
+    rule = addressed(
+        CloudwatchEventRule(
+            scope,
+            "rule",
+            for_each=for_each,
+            name=name,
+            description=description,
+            event_pattern=event_pattern,
+            state="ENABLED",
+            depends_on=list(depends_on) or None,
+        )
+    )
+    target = addressed(
+        CloudwatchEventTarget(
+            scope,
+            "target",
+            for_each=for_each,
+            rule=name,
+            target_id="alert-topic",
+            arn=topic_arn,
+            input_transformer=CloudwatchEventTargetInputTransformer(
+                input_paths=input_paths, input_template=input_template
+            ),
+            depends_on=[rule],
+        )
+    )
+    return TopicRule(rule, target)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -68,32 +124,17 @@ class EventRuleAlerts(Construct):
         ]
         self.for_each = for_each_of(self, "detections", entries)
         each = self.for_each.each
-        self.rule = addressed(
-            CloudwatchEventRule(
-                self,
-                "rule",
-                for_each=each,
-                name=each.get_string("name"),
-                description=each.get_string("description"),
-                event_pattern=each.get_string("event_pattern"),
-                state="ENABLED",
-            )
+        made = rule_to_topic(
+            self,
+            name=each.get_string("name"),
+            description=each.get_string("description"),
+            event_pattern=each.get_string("event_pattern"),
+            input_paths=each.get_string_map("input_paths"),
+            input_template=each.get_string("input_template"),
+            topic_arn=props.topic_arn,
+            for_each=each,
         )
-        self.target = addressed(
-            CloudwatchEventTarget(
-                self,
-                "target",
-                for_each=each,
-                rule=each.get_string("name"),
-                target_id="alert-topic",
-                arn=props.topic_arn,
-                input_transformer=CloudwatchEventTargetInputTransformer(
-                    input_paths=each.get_string_map("input_paths"),
-                    input_template=each.get_string("input_template"),
-                ),
-                depends_on=[self.rule],
-            )
-        )
+        self.rule, self.target = made.rule, made.target
 
     def arn_of(self, detection_name: str) -> str:
         """The ARN of one detection's rule (``<rules>["name"].arn``); null if it is switched off."""
