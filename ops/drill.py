@@ -273,7 +273,7 @@ class Drill:
             Targets=[
                 {
                     "Id": "alert-topic",
-                    "Arn": topic_arn(self.aws, self.expected.names),
+                    "Arn": topic_arn(self.aws, self.expected.names.topic),
                     "Input": json.dumps(self._message("an EventBridge rule delivered this event to the alert topic")),
                 }
             ],
@@ -329,7 +329,7 @@ class Drill:
 
     def drill_topic(self) -> list[Result]:
         answer = self.aws.client("sns").publish(
-            TopicArn=topic_arn(self.aws, self.expected.names),
+            TopicArn=topic_arn(self.aws, self.expected.names.topic),
             Subject=f"[DRILL] Management account baseline fire drill {self.marker}",
             Message=self._message("a test message published to the alert topic"),
         )

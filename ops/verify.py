@@ -75,14 +75,9 @@ class Expected:
         return patterns
 
 
-def topic_arn(aws: Aws, names: BaselineNames) -> str:
-    """The topic people subscribe to."""
-    return f"arn:aws:sns:{aws.region}:{aws.account_id}:{names.topic}"
-
-
-def alarm_actions_topic_arn(aws: Aws, names: BaselineNames) -> str:
-    """The topic the alarms' own actions notify (no person subscribed: its queue keeps them)."""
-    return f"arn:aws:sns:{aws.region}:{aws.account_id}:{names.alarm_actions_topic}"
+def topic_arn(aws: Aws, topic: str) -> str:
+    """The ARN of the topic named ``topic`` (``names.topic``, people's; ``names.alarm_actions_topic``)."""
+    return f"arn:aws:sns:{aws.region}:{aws.account_id}:{topic}"
 
 
 def topic_refuses(publisher: str) -> str:
@@ -208,7 +203,7 @@ def _failed_actions(aws: Aws, alarm: str, since: datetime.timedelta) -> list[str
 def check_alarms(ctx: Context) -> Iterator[Result]:
     # An alarm's own notification goes to the alarm-actions topic; its readable message is
     # its rule's (check_rules). A failed action there means the topic refuses CloudWatch.
-    topic = alarm_actions_topic_arn(ctx.aws, ctx.expected.names)
+    topic = topic_arn(ctx.aws, ctx.expected.names.alarm_actions_topic)
     found = metric_alarms(ctx.aws, ctx.expected.alarms)
     for name in ctx.expected.alarms:
         item = f"alarm {name}"
@@ -239,7 +234,7 @@ def _failed_invocations(aws: Aws, rule: str, since: datetime.timedelta) -> float
 
 
 def check_rules(ctx: Context) -> Iterator[Result]:
-    topic = topic_arn(ctx.aws, ctx.expected.names)
+    topic = topic_arn(ctx.aws, ctx.expected.names.topic)
     events = ctx.aws.client("events")
     for name in ctx.expected.rules:
         item = f"rule {name}"
@@ -278,7 +273,7 @@ def _subscriptions(ctx: Context, topic: str) -> list[dict[str, str]]:
 
 def check_alarm_actions_kept(ctx: Context) -> Iterator[Result]:
     # Security Hub CloudWatch.1-14 follow the CIS audit: an alarm's topic needs an active subscription.
-    item, topic = "alarm-actions topic subscription", alarm_actions_topic_arn(ctx.aws, ctx.expected.names)
+    item, topic = "alarm-actions topic subscription", topic_arn(ctx.aws, ctx.expected.names.alarm_actions_topic)
     try:
         subscriptions = _subscriptions(ctx, topic)
     except ClientError as error:
@@ -296,7 +291,7 @@ def check_alarm_actions_kept(ctx: Context) -> Iterator[Result]:
 
 
 def check_subscriptions(ctx: Context) -> Iterator[Result]:
-    item, topic = "topic subscriptions", topic_arn(ctx.aws, ctx.expected.names)
+    item, topic = "topic subscriptions", topic_arn(ctx.aws, ctx.expected.names.topic)
     try:
         subscriptions = _subscriptions(ctx, topic)
     except ClientError as error:
