@@ -12,6 +12,8 @@ from cdktf import TerraformDataSource, TerraformElement, Testing
 from app.config import BaselineConfig
 from app.stacks import BaselineStack, StateBootstrapStack
 from tools import compare_synth
+from tools.policies.load import module_stack
+from tools.policies.resolve import Environment, TerraformJson
 
 Json = dict[str, Any]
 _DOCUMENT_REF = re.compile(r"^\$\{data\.aws_iam_policy_document\.([^.]+)\.json\}$")
@@ -104,6 +106,14 @@ def app_documents(config: BaselineConfig) -> list[Json]:
     app = Testing.app()
     stacks = [BaselineStack(app, "baseline", config=config), StateBootstrapStack(app, "bootstrap", config=config)]
     return [json.loads(Testing.synth(stack)) for stack in stacks]
+
+
+def baseline_stack(flavour: str, config: BaselineConfig, environment: Environment) -> TerraformJson:
+    """The baseline of ``config`` resolved for ``environment``: the app's stack (``"app"``) or
+    the committed module called with the same inputs (``"module"``)."""
+    if flavour == "app":
+        return TerraformJson(app_documents(config)[0], environment)
+    return module_stack(environment, config)
 
 
 def conditions(statement: Json) -> dict[tuple[str, str], list[str]]:

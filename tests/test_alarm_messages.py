@@ -27,10 +27,9 @@ from constructs_lib.alarm_messages import ALARM_EVENT_FIELDS, LINK_LABEL, LINK_W
 from constructs_lib.budget_alarm import BILLING_SEVERITY, BILLS_URL
 from constructs_lib.detections import BILLING_ALERT_STATES, CATALOGUE, LogDetection
 from tests.configs import EVERY_OPTION, MINIMAL
-from tests.synth import app_documents
+from tests.synth import app_documents, baseline_stack
 from tests.terraform import terraform_console
 from tools.alarm_events import alarm_event, console_link, message_lines, transformed
-from tools.policies.load import module_stack
 from tools.policies.resolve import Environment, TerraformJson
 
 ENV = Environment()
@@ -58,9 +57,7 @@ STACKS = [f"{flavour}-{name}" for flavour in ("app", "module") for name in CONFI
 @cache
 def _stack(stack: str) -> TerraformJson:
     flavour, name = stack.split("-", 1)
-    if flavour == "app":
-        return TerraformJson(app_documents(CONFIGS[name])[0], ENV)
-    return module_stack(ENV, CONFIGS[name])
+    return baseline_stack(flavour, CONFIGS[name], ENV)
 
 
 def _event(alarm: str, state: str = "ALARM") -> dict[str, Any]:

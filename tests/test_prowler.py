@@ -12,8 +12,7 @@ from __future__ import annotations
 import pytest
 
 from app.config import BaselineConfig
-from tests.synth import app_documents
-from tools.policies.load import module_stack
+from tests.synth import baseline_stack
 from tools.policies.resolve import Environment, TerraformJson
 from tools.prowler_checks import CHECKS
 from tools.prowler_scan import inventory, run_checks, scan
@@ -31,9 +30,7 @@ CIS_CHECKS = [check for check in CHECKS if "metric_filter" in check or check.sta
 
 def _stack(stack: str) -> TerraformJson:
     flavour, name = stack.split("-", 1)
-    if flavour == "app":
-        return TerraformJson(app_documents(CONFIGS[name])[0], ENV)
-    return module_stack(ENV, CONFIGS[name])
+    return baseline_stack(flavour, CONFIGS[name], ENV)
 
 
 def _others(found: dict[str, list[str]]) -> dict[str, list[str]]:
