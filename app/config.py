@@ -578,7 +578,7 @@ RETENTION = one_of(ALLOWED_LOG_RETENTION_DAYS)
 class BaselineConfig(BaseModel):
     """Inputs of the management account baseline.
 
-    The field descriptions are the documentation: they feed the README table and the
+    The field descriptions are the documentation: they feed the table of docs/configuration.md and the
     Terraform variables of the module flavour. Every field is marked either
     :class:`ModuleInput` (a module variable) or :class:`AppOnly` (with the reason).
     """

@@ -1,7 +1,7 @@
 """The operator commands: ``verify``, ``drill``, ``config init`` and ``config check``.
 
 Exit codes: 0 all good, 1 something failed, 2 bad input (a config value, an argument, no
-credentials). ``--json`` prints the shape documented in :mod:`ops.report` (and the README).
+credentials). ``--json`` prints the shape documented in :mod:`ops.report` (and docs/operate.md).
 """
 
 from __future__ import annotations
@@ -49,7 +49,9 @@ ConfigOption = Annotated[
     Path | None,
     typer.Option("--config", envvar=CONFIG_ENV, help="The config file of the synth (default: the built-in defaults)."),
 ]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for CI instead of a table (shape: README).")]
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Print JSON for CI instead of a table (shape: docs/operate.md).")
+]
 
 _STYLES = {
     Status.PASS: "green",

@@ -1,6 +1,6 @@
 """What ``verify`` and ``drill`` report: one result per item, as a table or as JSON.
 
-The JSON shape (``--json``), documented in the README::
+The JSON shape (``--json``), documented in docs/operate.md::
 
     {"command": "verify", "ok": true,
      "results": [{"item": "...", "status": "pass", "detail": "...", "fix": null}, ...]}

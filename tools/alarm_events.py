@@ -1,5 +1,5 @@
 """Alarm messages read back: the documented alarm event, EventBridge's input transformation,
-and the console link parsed into its parts (the tests and the README's examples use them)."""
+and the console link parsed into its parts (the tests and the examples in docs/alerts.md use them)."""
 
 from __future__ import annotations
 

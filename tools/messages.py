@@ -1,6 +1,6 @@
 """One example of each kind of message people get, rendered from the committed module.
 
-python -m tools.messages     # prints them; ./run generate writes them into README.md
+python -m tools.messages     # prints them; ./run generate writes them into docs/alerts.md
 
 The rule, log-alarm and billing messages are the module's own input transformers (default
 config, resolved for an example account) fed the events AWS documents; the AWS Budgets
@@ -110,7 +110,7 @@ def examples() -> list[tuple[str, str]]:
 
 
 def messages_block() -> str:
-    """The README's examples, between their markers."""
+    """The examples of docs/alerts.md, between their markers."""
     parts = [MESSAGES_BEGIN]
     for kind, message in examples():
         parts += [f"**{kind}**", "", "```text", message, "```", ""]

@@ -3,7 +3,7 @@
     python -m runtime tools.module           # regenerate modules/management-account-baseline/
     python -m runtime tools.module --check   # exit 1 if the committed module is out of date
 
-``./run generate`` runs the first (and regenerates the README's config table). ``runtime``
+``./run generate`` runs the first (and regenerates the tables of docs/). ``runtime``
 installs the jsii speed-ups first; plain ``python -m tools.module`` works too, slower.
 
 The module's variables are the config fields marked ``ModuleInput`` (name, description,
@@ -74,6 +74,22 @@ REGENERATE_COMMAND = "./run generate"
 #: The module variable of the config's ``detections`` table.
 DETECTIONS_VARIABLE = "detections"
 
+
+#: What a caller of an earlier module must know before upgrading, newest first (the module's README).
+UPGRADE_NOTES = (
+    "- **The readable messages (alarm-actions topic).** The plan adds the alarm-actions topic, its",
+    "  queue and a rule and target per alarm, changes each alarm's actions and the alert topic's",
+    "  policy, and destroys nothing (`tests/e2e/test_module_upgrade.py`). The alert topic no longer",
+    "  lets CloudWatch alarms publish: an alarm of your own pointed at `alert_topic_arn` now fails its",
+    "  action; point it at `alarm_actions_topic_arn` and give it a rule like the baseline's, or",
+    "  subscribe its own topic.",
+    "- **Plain addresses.** Addresses are plain and stable (`aws_s3_bucket.trail_logs`,",
+    "  `aws_kms_key.this`), and each detection is an instance keyed by its name",
+    '  (`aws_cloudwatch_metric_alarm.this["access-denied"]`). The module carries `moved` blocks from',
+    "  the hashed addresses of earlier versions",
+    "  (`aws_cloudwatch_metric_alarm.baseline_access-denied_alarm_EAE80BC3[0]`), so the upgrade plans",
+    "  only moves.",
+)
 
 _SCALARS: dict[Any, str] = {str: "string", int: "number", float: "number", bool: "bool"}
 
@@ -278,19 +294,24 @@ def module_readme(document: dict[str, Any]) -> str:
             "}",
             "```",
             "",
-            f"Requires Terraform `{TERRAFORM_VERSION}` and the `hashicorp/aws` provider `{PROVIDER_CONSTRAINT}`.",
+            "Inputs, outputs and the upgrade notes are below; the whole reference of the baseline",
+            "(what each resource is for, the alerts, verify and drill) is in the repository's `docs/`.",
+            "",
+            "## Requirements",
+            "",
+            "| name | version |",
+            "|---|---|",
+            f"| Terraform | `{TERRAFORM_VERSION}` (S3-native state locking) |",
+            f"| `hashicorp/aws` | `{PROVIDER_CONSTRAINT}` |",
+            "",
             "The module refuses, at plan time, a provider configured for another region.",
             "",
-            "Log data protection: Terraform cannot take `prevent_destroy` from a variable, so",
+            "## Log data protection",
+            "",
+            "Terraform cannot take `prevent_destroy` from a variable, so",
             "in the module `protect_log_data` keeps the log group (`skip_destroy`) and never",
             "empties the log bucket (`force_destroy` off: S3 refuses to delete a bucket that",
             "holds logs). The cdktf app additionally sets `prevent_destroy` on the bucket.",
-            "",
-            "Addresses are plain and stable (`aws_s3_bucket.trail_logs`, `aws_kms_key.this`), and each",
-            'detection is an instance keyed by its name (`aws_cloudwatch_metric_alarm.this["access-denied"]`).',
-            "The module carries `moved` blocks from the hashed addresses of earlier versions",
-            "(`aws_cloudwatch_metric_alarm.baseline_access-denied_alarm_EAE80BC3[0]`), so an upgrade plans",
-            "only moves.",
             "",
             "## Inputs",
             "",
@@ -313,6 +334,10 @@ def module_readme(document: dict[str, Any]) -> str:
             "| config field | why not an input |",
             "|---|---|",
             *left_out,
+            "",
+            "## Upgrade notes",
+            "",
+            *UPGRADE_NOTES,
             "",
         ]
     )
