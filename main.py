@@ -109,7 +109,7 @@ def synthesize(config: BaselineConfig, outdir: Path) -> None:
     try:
         # mkdtemp makes 0700; the output gets the mode the user's umask gives a new folder.
         staging.chmod(0o777 & ~_umask())
-        build_app(config, outdir=str(staging)).synth()
+        build_app(config, outdir=str(staging), final_outdir=outdir).synth()
         if outdir.exists():
             _keep_terraform_working_files(outdir, staging)
             retired = outdir.with_name(f".{outdir.name}-old-{os.getpid()}")

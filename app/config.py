@@ -11,9 +11,9 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from pydantic.fields import FieldInfo
 
 from app.rules import Checked, ModelRule, Rule, checked, each, hcl, optional, shown, shown_name
@@ -111,6 +111,10 @@ MAX_PORT = 65535
 _LOOPBACK_ENDPOINT = re.compile(r"^https?://(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|\[::1\]):\d{1,5}$")
 
 
+DEFAULT_BOOTSTRAP_STATE_PATH = "terraform.state-bootstrap.tfstate"
+DEFAULT_BOOTSTRAP_KEY = "state-bootstrap/terraform.tfstate"
+
+
 class StateConfig(BaseModel):
     """Where Terraform keeps the baseline's state: the S3 backend, with S3-native locking."""
 
@@ -134,11 +138,27 @@ class StateConfig(BaseModel):
         str,
         Field(
             description=(
-                "Local file holding the state-bootstrap stack's own state (it creates the "
-                "bucket, so it cannot live there), relative to the current directory."
+                "Local file holding the state-bootstrap stack's own state while `bootstrap_backend` is "
+                "`local`, relative to the folder the synth runs in (written into the stack relative "
+                "to its own folder: no machine path)."
             ),
         ),
-    ] = "terraform.state-bootstrap.tfstate"
+    ] = DEFAULT_BOOTSTRAP_STATE_PATH
+    bootstrap_backend: Annotated[
+        Literal["local", "s3"],
+        Field(
+            description=(
+                "Where the state-bootstrap stack keeps its own state: `local` (the file "
+                "`bootstrap_state_path`; the first apply must, as the bucket does not exist yet) or `s3` "
+                "(the state bucket it created, under `bootstrap_key`, so a second operator or CI can "
+                "manage the bucket). Switch with `terraform init -migrate-state` (docs/deploy.md)."
+            ),
+        ),
+    ] = "local"
+    bootstrap_key: Annotated[
+        str,
+        Field(description="Object key of the state-bootstrap stack's own state in the state bucket (`s3`)."),
+    ] = DEFAULT_BOOTSTRAP_KEY
 
     @field_validator("bucket")
     @classmethod
@@ -163,12 +183,31 @@ class StateConfig(BaseModel):
             raise ValueError(f"must be the path of a file (got {shown(value)})")
         return value
 
-    @field_validator("key")
+    @field_validator("key", "bootstrap_key")
     @classmethod
     def _check_key(cls, value: str) -> str:
         if not 1 <= len(value) <= 1024 or value.startswith("/"):
             raise ValueError(f"must be 1-1024 characters and not start with '/' (got {shown(value)})")
         return value
+
+    @model_validator(mode="after")
+    def _check_bootstrap(self) -> Self:
+        if self.bootstrap_backend == "s3" and self.bootstrap_state_path != DEFAULT_BOOTSTRAP_STATE_PATH:
+            raise ValueError(
+                "bootstrap_state_path has no effect while bootstrap_backend is s3: leave it out, or set "
+                f"bootstrap_backend = 'local' (got {shown(self.bootstrap_state_path)})"
+            )
+        if self.bootstrap_backend == "local" and self.bootstrap_key != DEFAULT_BOOTSTRAP_KEY:
+            raise ValueError(
+                "bootstrap_key has no effect while bootstrap_backend is local: leave it out, or set "
+                f"bootstrap_backend = 's3' (got {shown(self.bootstrap_key)})"
+            )
+        if self.bootstrap_key == self.key:
+            raise ValueError(
+                f"bootstrap_key must differ from key: the two stacks' states would overwrite each other "
+                f"(both {shown(self.key)})"
+            )
+        return self
 
 
 CIS_PACK_MODES = ("off", "exact", "management-only")
@@ -650,6 +689,32 @@ class BaselineConfig(BaseModel):
         ),
         ModuleInput(),
     ] = True
+    remove_keeping_log_data: Annotated[
+        StrictBool,
+        Field(
+            description=(
+                "Plan the baseline's removal but keep the log data: the plan destroys every resource "
+                "except the log bucket, the access-log bucket (with their settings), the log group and the "
+                "KMS key and alias, which Terraform forgets instead (`removed` blocks, `destroy = false`). "
+                "Redeploy later with `adopt_log_data`."
+            ),
+        ),
+        AppOnly(
+            "The caller removes the module block and writes the `removed` blocks the module README lists "
+            "(a module cannot remove itself)."
+        ),
+    ] = False
+    adopt_log_data: Annotated[
+        StrictBool,
+        Field(
+            description=(
+                "Deploy into an account that kept the log data of an earlier removal: the plan imports the "
+                "kept log bucket, access-log bucket, log group, KMS key and alias (`import` blocks, by their "
+                "names and the key's alias) instead of creating them. Harmless once they are imported."
+            ),
+        ),
+        AppOnly("Import blocks are only allowed in a root module: the caller writes the ones the module README lists."),
+    ] = False
     tags: Annotated[
         dict[str, str],
         Field(description="Tags applied to every resource that supports tags."),
@@ -707,6 +772,16 @@ class BaselineConfig(BaseModel):
     def state_bucket(self) -> str:
         """The state bucket's name: ``state.bucket``, else derived from the prefix."""
         return self.state.bucket or f"{self.name_prefix}-terraform-state"
+
+    @field_validator("adopt_log_data")
+    @classmethod
+    def _check_adopt(cls, value: bool, info: ValidationInfo) -> bool:
+        if value and info.data.get("remove_keeping_log_data"):
+            raise ValueError(
+                "cannot be on while remove_keeping_log_data is: a removal keeps the log data, a "
+                "deployment adopts it; set one of the two"
+            )
+        return value
 
     @field_validator("region", mode="before")
     @classmethod

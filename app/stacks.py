@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from cdktf import App, LocalBackend, S3Backend, S3BackendEndpointConfig, TerraformOutput, TerraformStack, Token
+from cdktf_cdktf_provider_aws.data_aws_kms_alias import DataAwsKmsAlias
 from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags, AwsProviderEndpoints
 from constructs import Construct
 
 from app.config import BaselineConfig, module_inputs
 from app.moves import add_moved_blocks
-from constructs_lib.addresses import check_addresses, plain_addresses
+from constructs_lib.addresses import address, check_addresses, plain_addresses
 from constructs_lib.baseline import ManagementAccountBaseline, ManagementAccountBaselineProps
 from constructs_lib.hardened_bucket import BucketLifecycle, HardenedBucket, HardenedBucketProps
 from constructs_lib.organization_trail import LogBucketProps
@@ -76,18 +78,51 @@ def add_outputs(stack: TerraformStack, baseline: ManagementAccountBaseline) -> N
         TerraformOutput(stack, name, value=value, description=output.description)
 
 
+def add_s3_backend(stack: TerraformStack, config: BaselineConfig, key: str) -> None:
+    """Keep ``stack``'s state in the state bucket under ``key``: encrypted, locked by S3 itself."""
+    endpoint = config.local_aws_endpoint
+    S3Backend(
+        stack,
+        bucket=config.state_bucket,
+        key=key,
+        region=config.region,
+        encrypt=True,
+        endpoints=S3BackendEndpointConfig(s3=endpoint, sts=endpoint) if endpoint else None,
+        use_path_style=True if endpoint else None,
+        skip_credentials_validation=True if endpoint else None,
+        skip_requesting_account_id=True if endpoint else None,
+        skip_metadata_api_check=True if endpoint else None,
+    )
+    # Terraform 1.10+ locks S3 state with a conditional write of "<key>.tflock";
+    # cdktf 0.21's S3Backend predates the setting, so it is set on the JSON directly.
+    stack.add_override("terraform.backend.s3.use_lockfile", True)
+
+
+def stack_folder(outdir: str | Path, stack: str) -> Path:
+    """Where a stack's synthesized JSON lands, and where terraform runs for it."""
+    return Path(outdir).absolute() / "stacks" / stack
+
+
 class StateBootstrapStack(TerraformStack):
     """Creates the bucket that holds the baseline's Terraform state.
 
-    The chicken-and-egg step of a new management account: this stack keeps its own state
-    in a local file (``state.bootstrap_state_path``). Locking uses S3 conditional writes
-    (``use_lockfile``), so no lock table is needed.
+    The chicken-and-egg step of a new management account: the first apply keeps this
+    stack's own state in a local file (``state.bootstrap_state_path``), written relative to the
+    stack's folder so that the synthesized JSON holds no path of the machine that made it.
+    Once the bucket exists, ``state.bootstrap_backend = "s3"`` keeps this state in the bucket
+    too (``state.bootstrap_key``), where a second operator or CI finds it. Locking uses S3
+    conditional writes (``use_lockfile``), so no lock table is needed.
     """
 
-    def __init__(self, scope: Construct, id_: str, *, config: BaselineConfig) -> None:
+    def __init__(self, scope: Construct, id_: str, *, config: BaselineConfig, folder: Path | None = None) -> None:
         super().__init__(scope, id_)
+        folder = folder or stack_folder(App.of(self).outdir, id_)
         plain_addresses(self, {"state": "state"})
-        LocalBackend(self, path=str(Path(config.state.bootstrap_state_path).resolve()))
+        state = config.state
+        if state.bootstrap_backend == "s3":
+            add_s3_backend(self, config, state.bootstrap_key)
+        else:
+            LocalBackend(self, path=os.path.relpath(Path(state.bootstrap_state_path).absolute(), folder))
         require_terraform(self)
         add_aws_provider(self, config)
         self.state_bucket = HardenedBucket(
@@ -109,33 +144,57 @@ class BaselineStack(TerraformStack):
 
     def __init__(self, scope: Construct, id_: str, *, config: BaselineConfig) -> None:
         super().__init__(scope, id_)
-        endpoint = config.local_aws_endpoint
-        S3Backend(
-            self,
-            bucket=config.state_bucket,
-            key=config.state.key,
-            region=config.region,
-            encrypt=True,
-            endpoints=S3BackendEndpointConfig(s3=endpoint, sts=endpoint) if endpoint else None,
-            use_path_style=True if endpoint else None,
-            skip_credentials_validation=True if endpoint else None,
-            skip_requesting_account_id=True if endpoint else None,
-            skip_metadata_api_check=True if endpoint else None,
-        )
-        # Terraform 1.10+ locks S3 state with a conditional write of "<key>.tflock";
-        # cdktf 0.21's S3Backend predates the setting, so it is set on the JSON directly.
-        self.add_override("terraform.backend.s3.use_lockfile", True)
+        add_s3_backend(self, config, config.state.key)
         require_terraform(self)
         add_aws_provider(self, config)
-        props = baseline_props(config)
-        self.baseline = ManagementAccountBaseline(self, "baseline", props=props)
+        self.baseline = ManagementAccountBaseline(self, "baseline", props=baseline_props(config))
         add_outputs(self, self.baseline)
         add_moved_blocks(self)
+        if config.adopt_log_data:
+            self._adopt(self.baseline)
+
+    def _adopt(self, baseline: ManagementAccountBaseline) -> None:
+        """An ``import`` block for each kept resource: the key found by its alias, the rest by name."""
+        key_id = ""
+        if baseline.key is not None:
+            alias = DataAwsKmsAlias(self, "kept_key", name=baseline.key.alias_name)
+            alias.override_logical_id("kept_key")
+            key_id = alias.target_key_id
+        for kept in baseline.kept_resources(key_id):
+            kept.resource.import_from(kept.import_id)
 
 
-def build_app(config: BaselineConfig, *, outdir: str | None = None) -> App:
-    """Build (not synthesize) the app holding every stack of the project."""
+class BaselineRemovalStack(TerraformStack):
+    """The baseline stack of a config that removes the baseline but keeps its log data
+    (``remove_keeping_log_data``): no resources, and a ``removed`` block (``destroy = false``)
+    for each kept one, so the plan destroys the rest and leaves the log data where it is."""
+
+    def __init__(self, scope: Construct, id_: str, *, config: BaselineConfig) -> None:
+        super().__init__(scope, id_)
+        add_s3_backend(self, config, config.state.key)
+        require_terraform(self)
+        add_aws_provider(self, config)
+        forgotten = [{"from": where, "lifecycle": {"destroy": False}} for where in kept_addresses(config)]
+        self.add_override("removed", forgotten)
+
+
+def kept_addresses(config: BaselineConfig) -> list[str]:
+    """The addresses of what a removal keeps, for ``config``: its baseline built aside, never synthesized."""
+    scratch = TerraformStack(App(), "kept")
+    AwsProvider(scratch, "aws")
+    baseline = ManagementAccountBaseline(scratch, "baseline", props=baseline_props(config))
+    return [address(kept.resource) for kept in baseline.kept_resources("")]
+
+
+def build_app(config: BaselineConfig, *, outdir: str | None = None, final_outdir: str | Path | None = None) -> App:
+    """Build (not synthesize) the app holding every stack of the project.
+
+    ``final_outdir`` is where the output will end up when it is written elsewhere first (a
+    synth into a staging folder): paths inside the stacks are relative to their final folder.
+    """
     app = App(outdir=outdir) if outdir else App()
-    StateBootstrapStack(app, BOOTSTRAP_STACK, config=config)
-    BaselineStack(app, BASELINE_STACK, config=config)
+    final = final_outdir or outdir or app.outdir
+    StateBootstrapStack(app, BOOTSTRAP_STACK, config=config, folder=stack_folder(final, BOOTSTRAP_STACK))
+    baseline = BaselineRemovalStack if config.remove_keeping_log_data else BaselineStack
+    baseline(app, BASELINE_STACK, config=config)
     return app

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from cdktf import TerraformResource
 from constructs import Construct
 
 from constructs_lib.addresses import address, check_addresses, plain_addresses
@@ -17,6 +18,7 @@ from constructs_lib.detections import CATALOGUE, EventDetection
 from constructs_lib.encryption_key import EncryptionKey, EncryptionKeyProps
 from constructs_lib.environment import AwsEnvironment
 from constructs_lib.event_rule_alerts import EventRuleAlert, EventRuleAlerts, EventRuleAlertsProps
+from constructs_lib.log_data_protection import LogDataProtection, LogDataProtectionProps
 from constructs_lib.log_metric_alarms import LogMetricAlarm, LogMetricAlarms, LogMetricAlarmsProps
 from constructs_lib.names import BaselineNames, log_group_name
 from constructs_lib.notification_queue import NotificationQueue, NotificationQueueProps
@@ -27,7 +29,7 @@ from constructs_lib.organization_trail import (
     OrganizationTrailProps,
     trail_arn,
 )
-from constructs_lib.switch import Flag, is_off
+from constructs_lib.switch import Flag, Switched, both, is_off
 
 #: Key of the billing alarm in the ``alarm_arns`` output (the log alarms use their detection's name).
 BILLING_ALARM_KEY = "estimated-charges"
@@ -52,6 +54,7 @@ ADDRESSES: dict[str, str] = {
     "organization-trail/logs-role-trust": "cloudtrail_to_cloudwatch_trust",
     "organization-trail/storage": "trail_logs",
     "organization-trail/access-logs": "access_logs",
+    "log-data-protection": "log_data_protection",
     "log-alarms": "this",
     "log-alarms/detections": "log_detections",
     "log-alarms/messages": "log_alarms",
@@ -81,6 +84,16 @@ class ManagementAccountBaselineProps:
     detections: DetectionChooser
     kms_encryption: Flag
     log_bucket: LogBucketProps
+
+
+@dataclass(frozen=True)
+class KeptResource:
+    """A resource that holds or unlocks log data: kept when the baseline is removed with its logs
+    kept, and adopted (imported) when it is deployed again."""
+
+    resource: TerraformResource
+    #: The ``terraform import`` id of the resource (an expression known when Terraform plans).
+    import_id: str
 
 
 @dataclass(frozen=True)
@@ -170,6 +183,8 @@ class ManagementAccountBaseline(Construct):
                 access_log_bucket_name=names.access_log_bucket(env.account_id),
             ),
         )
+        #: The guards that refuse a plan losing log data (None while protect_log_data is off).
+        self.protection = self._protect_log_data(props)
         log_alarms: list[LogMetricAlarm] = []
         event_alerts: list[EventRuleAlert] = []
         for detection in CATALOGUE.values():
@@ -228,6 +243,41 @@ class ManagementAccountBaseline(Construct):
             ),
         )
         check_addresses(self)
+
+    def _protect_log_data(self, props: ManagementAccountBaselineProps) -> LogDataProtection | None:
+        """A guard per item of log data while ``protect_log_data`` is on: the log bucket with the
+        settings that keep it private, the access-log bucket, the log group, and the key that
+        encrypts them (:mod:`constructs_lib.log_data_protection`)."""
+        if is_off(props.protect_log_data):
+            return None
+        protect = props.protect_log_data
+        trail = self.trail
+        items = [
+            Switched("log-bucket", trail.storage.identities, protect),
+            Switched("log-group", {"log_group": trail.log_group.arn}, protect),
+        ]
+        if trail.access_log_bucket is not None:
+            enabled = both(protect, props.log_bucket.access_logging)
+            items.append(Switched("access-log-bucket", trail.access_log_bucket.identities, enabled))
+        if self.key is not None:
+            items.append(Switched("kms-key", {"key": self.key.key_arn}, both(protect, props.kms_encryption)))
+        return LogDataProtection(self, "log-data-protection", props=LogDataProtectionProps(items=items))
+
+    def kept_resources(self, key_id: str) -> list[KeptResource]:
+        """The log data and what unlocks it: the KMS key and its alias, the log bucket and the
+        access-log bucket with every setting of each, and the log group; ``key_id`` is the
+        expression of the kept key's id (a lookup of its alias, which a removal also keeps)."""
+        kept: list[KeptResource] = []
+        if self.key is not None:
+            kept += [
+                KeptResource(self.key.key, key_id),
+                KeptResource(self.key.alias, self.key.alias_name),
+            ]
+        for bucket in (self.trail.storage, self.trail.access_log_bucket):
+            if bucket is not None:
+                kept += [KeptResource(resource, bucket.given_name) for resource in bucket.resources]
+        kept.append(KeptResource(self.trail.log_group, self.trail.log_group_name))
+        return kept
 
     def _alarm_arns(self) -> Any:
         """Alarm ARNs by name: each log detection's that is built, and the billing alarm's."""

@@ -155,10 +155,10 @@ class EncryptionKey(Construct):
                 lifecycle=TerraformResourceLifecycle(prevent_destroy=props.prevent_destroy),
             )
         )
+        #: The alias's full name (``alias/...``).
+        self.alias_name = f"alias/{props.alias}"
         self.alias = addressed(
-            KmsAlias(
-                self, "alias", count=count, name=f"alias/{props.alias}", target_key_id=attribute(self.key, "key_id")
-            )
+            KmsAlias(self, "alias", count=count, name=self.alias_name, target_key_id=attribute(self.key, "key_id"))
         )
         #: The key's ARN (null in the module flavour when encryption is switched off).
         self.key_arn: str = attribute(self.key, "arn")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from cdktf import TerraformResourceLifecycle
+from cdktf import TerraformResource, TerraformResourceLifecycle
 from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import DataAwsIamPolicyDocumentStatement
 from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
 from cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration import (
@@ -131,13 +131,21 @@ class HardenedBucket(Construct):
                 count=count,
                 bucket=props.bucket_name,
                 force_destroy=props.force_destroy,
-                # Object Lock can only be turned on when the bucket is created.
-                object_lock_enabled=None if lock_on is False else lock_on,
-                lifecycle=TerraformResourceLifecycle(prevent_destroy=props.prevent_destroy),
+                lifecycle=TerraformResourceLifecycle(
+                    prevent_destroy=props.prevent_destroy,
+                    # Object Lock is turned on in place by the object-lock resource below
+                    # (PutObjectLockConfiguration, S3 User Guide, "Enable Object Lock on an
+                    # existing S3 bucket"); this argument would replace the bucket, and a bucket
+                    # made with it (an earlier version of this construct) keeps it.
+                    ignore_changes=["object_lock_enabled"],
+                ),
             )
         )
         bucket_id, bucket_arn = attribute(self.bucket, "id"), attribute(self.bucket, "arn")
         self.bucket_name: str = bucket_id
+        #: The name the bucket is given (a plain name or an expression known when Terraform plans).
+        self.given_name = props.bucket_name
+        settings: list[TerraformResource] = []
         self.public_access_block = addressed(
             S3BucketPublicAccessBlock(
                 self,
@@ -150,7 +158,7 @@ class HardenedBucket(Construct):
                 restrict_public_buckets=True,
             )
         )
-        addressed(
+        self.ownership = addressed(
             S3BucketOwnershipControls(
                 self,
                 "ownership",
@@ -159,7 +167,7 @@ class HardenedBucket(Construct):
                 rule=S3BucketOwnershipControlsRule(object_ownership="BucketOwnerEnforced"),
             )
         )
-        versioning = addressed(
+        self.versioning = versioning = addressed(
             S3BucketVersioningA(
                 self,
                 "versioning",
@@ -168,7 +176,7 @@ class HardenedBucket(Construct):
                 versioning_configuration=S3BucketVersioningVersioningConfiguration(status="Enabled"),
             )
         )
-        addressed(
+        self.encryption = addressed(
             S3BucketServerSideEncryptionConfigurationA(
                 self,
                 "encryption",
@@ -185,6 +193,42 @@ class HardenedBucket(Construct):
                 ],
             )
         )
+        settings += [self.public_access_block, self.ownership, versioning, self.encryption]
+        if props.lifecycle is not None:
+            settings.append(self._add_lifecycle(props.lifecycle, bucket_id, count, versioning))
+        if props.object_lock is not None and not is_off(lock_on):
+            settings.append(
+                addressed(
+                    S3BucketObjectLockConfigurationA(
+                        self,
+                        "object-lock",
+                        count=count_for(lock_on),
+                        bucket=bucket_id,
+                        # Turns Object Lock on for a bucket that exists (S3 needs versioning first).
+                        object_lock_enabled="Enabled",
+                        rule=S3BucketObjectLockConfigurationRuleA(
+                            default_retention=S3BucketObjectLockConfigurationRuleDefaultRetentionA(
+                                mode=props.object_lock.mode, days=props.object_lock.days
+                            )
+                        ),
+                        depends_on=[versioning],
+                    )
+                )
+            )
+        if props.access_logging is not None and not is_off(props.access_logging.enabled):
+            settings.append(
+                addressed(
+                    S3BucketLoggingA(
+                        self,
+                        "access-logging",
+                        count=count_for(props.access_logging.enabled),
+                        bucket=bucket_id,
+                        target_bucket=props.access_logging.target_bucket,
+                        target_prefix=props.access_logging.target_prefix,
+                        depends_on=[props.access_logging.target_policy] if props.access_logging.target_policy else None,
+                    )
+                )
+            )
         document = policy_document(
             self,
             "policy-document",
@@ -201,44 +245,28 @@ class HardenedBucket(Construct):
                 count=count,
                 bucket=bucket_id,
                 policy=attribute(document, "json"),
-                # S3 rejects a policy write while the public access block is being changed.
-                depends_on=[self.public_access_block],
+                # Written last: an apply that fails on another setting of the bucket leaves the
+                # policy (which a trail's delivery needs) as it was. After the public access
+                # block in particular: S3 rejects a policy write while that is being changed.
+                depends_on=settings,
             )
         )
-        if props.lifecycle is not None:
-            self._add_lifecycle(props.lifecycle, bucket_id, count, versioning)
-        if props.object_lock is not None and not is_off(lock_on):
-            addressed(
-                S3BucketObjectLockConfigurationA(
-                    self,
-                    "object-lock",
-                    count=count_for(lock_on),
-                    bucket=bucket_id,
-                    rule=S3BucketObjectLockConfigurationRuleA(
-                        default_retention=S3BucketObjectLockConfigurationRuleDefaultRetentionA(
-                            mode=props.object_lock.mode, days=props.object_lock.days
-                        )
-                    ),
-                    depends_on=[versioning],
-                )
-            )
-        if props.access_logging is not None and not is_off(props.access_logging.enabled):
-            addressed(
-                S3BucketLoggingA(
-                    self,
-                    "access-logging",
-                    count=count_for(props.access_logging.enabled),
-                    bucket=bucket_id,
-                    target_bucket=props.access_logging.target_bucket,
-                    target_prefix=props.access_logging.target_prefix,
-                    depends_on=[props.access_logging.target_policy] if props.access_logging.target_policy else None,
-                )
-            )
+        #: The bucket and every setting of it, in the order they are created.
+        self.resources: list[TerraformResource] = [self.bucket, *settings, self.policy]
+        #: What identifies the bucket and the settings that keep it private, encrypted and
+        #: versioned: each changes when the bucket or the setting is replaced.
+        self.identities: dict[str, str] = {
+            "bucket": bucket_arn,
+            "policy": attribute(self.policy, "id"),
+            "public_access_block": attribute(self.public_access_block, "id"),
+            "encryption": attribute(self.encryption, "id"),
+            "versioning": attribute(versioning, "id"),
+        }
 
     def _add_lifecycle(
         self, lifecycle: BucketLifecycle, bucket_id: str, count: float | None, versioning: S3BucketVersioningA
-    ) -> None:
-        addressed(
+    ) -> S3BucketLifecycleConfiguration:
+        return addressed(
             S3BucketLifecycleConfiguration(
                 self,
                 "lifecycle",

@@ -138,6 +138,8 @@ class OrganizationTrail(Construct):
             noncurrent_version_expiration_days=settings.noncurrent_version_expiration_days,
         )
         access_logging: AccessLogging | None = None
+        #: The bucket of the log bucket's S3 server access logs (None while access logging is off).
+        self.access_log_bucket: HardenedBucket | None = None
         if not is_off(settings.access_logging):
             self.access_log_bucket = self._access_log_bucket(
                 props, settings.access_logging, env.arn("s3", bucket_name, region=False, account=False), lifecycle
@@ -148,7 +150,7 @@ class OrganizationTrail(Construct):
                 target_prefix="s3-access-logs/",
                 target_policy=self.access_log_bucket.policy,
             )
-        storage = HardenedBucket(
+        self.storage = storage = HardenedBucket(
             self,
             "storage",
             props=HardenedBucketProps(
@@ -165,11 +167,13 @@ class OrganizationTrail(Construct):
         self.bucket_name: str = storage.bucket_name
         self.bucket_policy = storage.policy
 
+        #: The log group's name.
+        self.log_group_name = log_group_name(props.name)
         self.log_group = addressed(
             CloudwatchLogGroup(
                 self,
                 "log-group",
-                name=log_group_name(props.name),
+                name=self.log_group_name,
                 retention_in_days=props.log_retention_days,
                 skip_destroy=props.protect_log_data,
                 kms_key_id=props.kms_key_arn,

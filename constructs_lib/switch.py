@@ -52,6 +52,19 @@ def negate(flag: Flag) -> Flag:
     return not flag if isinstance(flag, bool) else Op.not_(flag)
 
 
+def both(flag: Flag, other: Flag) -> Flag:
+    """``flag and other``, for plain bools or Terraform bool expressions."""
+    if isinstance(flag, bool) and isinstance(other, bool):
+        return flag and other
+    if flag is False or other is False:
+        return False
+    if flag is True:
+        return other
+    if other is True:
+        return flag
+    return Op.and_(flag, other)
+
+
 def either(flag: Flag, when_on: T, when_off: T) -> T:
     """``when_on`` or ``when_off``; for an expression, a Terraform conditional of the two."""
     if isinstance(flag, bool):

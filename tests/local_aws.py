@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 import ipaddress
+import json
+import os
 import socket
 import ssl
 import subprocess
@@ -21,6 +23,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
+
+from tests.moto_tls_server import REFUSALS_ENV
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -73,6 +77,8 @@ class MotoServer:
     endpoint: str
     #: The server's self-signed certificate: give it to clients as their CA bundle.
     ca_bundle: Path
+    #: The file of refusals the tests stage (tests/moto_tls_server.py, ``LOCAL_AWS_REFUSALS``).
+    refusals: Path
 
 
 @contextmanager
@@ -82,6 +88,7 @@ def moto_server(folder: Path, timeout: float = 60) -> Iterator[MotoServer]:
     endpoint = f"https://127.0.0.1:{port}"
     cert, key = make_certificate(folder)
     log_file = folder / "moto_server.log"
+    refusals = folder / "refusals.json"
     with log_file.open("w") as log:
         process = subprocess.Popen(
             [
@@ -91,6 +98,7 @@ def moto_server(folder: Path, timeout: float = 60) -> Iterator[MotoServer]:
             stdout=log,
             stderr=subprocess.STDOUT,
             cwd=ROOT,
+            env={**os.environ, REFUSALS_ENV: str(refusals)},
         )
     context = ssl.create_default_context(cafile=str(cert))
     try:
@@ -105,7 +113,7 @@ def moto_server(folder: Path, timeout: float = 60) -> Iterator[MotoServer]:
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"moto_server did not answer within {timeout}s") from None
                 time.sleep(0.2)
-        yield MotoServer(endpoint, cert)
+        yield MotoServer(endpoint, cert, refusals)
     finally:
         process.terminate()
         try:
@@ -136,8 +144,18 @@ class LocalAws:
             aws_session_token=CREDENTIALS["AWS_SESSION_TOKEN"],
         )
 
+    @contextmanager
+    def refusing(self, operation: str, bucket: str) -> Iterator[None]:
+        """While inside, S3 answers ``operation`` on ``bucket`` with AccessDenied (a missing permission)."""
+        self.server.refusals.write_text(json.dumps({operation: [bucket]}))
+        try:
+            yield
+        finally:
+            self.server.refusals.unlink(missing_ok=True)
+
     def reset(self) -> None:
         """Forget every resource, then create the organization the baseline expects."""
+        self.server.refusals.unlink(missing_ok=True)
         request = urllib.request.Request(f"{self.endpoint}/moto-api/reset", method="POST")
         context = ssl.create_default_context(cafile=str(self.server.ca_bundle))
         with urllib.request.urlopen(request, timeout=10, context=context):

@@ -31,6 +31,19 @@ it, each as AWS documents it:
   counts it in ``AWS/Events`` ("includes successful and failed invocations", EventBridge
   metrics reference), and ``FailedInvocations`` too when the publish failed.
 
+- CloudTrail's DeleteTrail by ARN: "Name: Specifies the name or the CloudTrail ARN of the trail
+  to be deleted" (CloudTrail API Reference, DeleteTrail); moto deletes by name only and answers
+  an ARN with success, keeping the trail (the provider deletes by ARN).
+- S3 Object Lock turned on for a versioned bucket that holds objects: "You can enable Object
+  Lock for new or existing buckets" (S3 API Reference, PutObjectLockConfiguration; S3 User Guide,
+  "Enable Object Lock on an existing S3 bucket": "Object Lock works only with versioned
+  buckets"); moto 5.2.5 still refuses a bucket with objects, as S3 did before November 2023.
+  A bucket without versioning is still refused.
+
+For the tests only, a refusal they stage: while the JSON file named by ``LOCAL_AWS_REFUSALS``
+maps an S3 operation to a bucket name (``{"PutObjectLockConfiguration": ["bucket"]}``), that
+operation on that bucket answers ``AccessDenied``, as S3 does for a role without the permission.
+
 Nothing else of moto is changed.
 """
 
@@ -38,9 +51,12 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 import sys
+from pathlib import Path
 from typing import Any
 
+from moto.cloudtrail.models import CloudTrailBackend
 from moto.cloudwatch.models import Alarm, cloudwatch_backends
 from moto.cloudwatch.responses import CloudWatchResponse
 from moto.core.responses import ActionResult
@@ -48,7 +64,8 @@ from moto.core.utils import utcnow
 from moto.events.models import EventPattern, Rule, events_backends
 from moto.events.responses import EventsHandler
 from moto.iam.access_control import IAMPolicy, PermissionResult
-from moto.s3.models import FakeBucket
+from moto.s3.exceptions import InvalidBucketState, S3ClientError
+from moto.s3.models import FakeBucket, S3Backend
 from moto.server import main
 from moto.sns.models import sns_backends
 
@@ -198,6 +215,45 @@ def _send_to_targets_and_topics(self: Rule, original_event: Any, transform_input
         )
 
 
+#: The file of staged refusals (see the module's docstring); unset: none.
+REFUSALS_ENV = "LOCAL_AWS_REFUSALS"
+
+
+def refused(operation: str, bucket: str) -> bool:
+    """Whether the tests staged a refusal of ``operation`` on ``bucket``."""
+    path = Path(os.environ.get(REFUSALS_ENV) or "/nonexistent")
+    if not path.exists():
+        return False
+    staged: dict[str, list[str]] = json.loads(path.read_text(encoding="utf-8"))
+    return bucket in staged.get(operation, [])
+
+
+def _put_object_lock_configuration(  # noqa: PLR0917  # moto's signature
+    self: S3Backend,
+    bucket_name: str,
+    lock_enabled: bool,
+    mode: str | None = None,
+    days: int | None = None,
+    years: int | None = None,
+) -> None:
+    if refused("PutObjectLockConfiguration", bucket_name):
+        raise S3ClientError("AccessDenied", "Access Denied")
+    bucket = self.get_bucket(bucket_name)
+    if not bucket.is_versioned:
+        raise InvalidBucketState("Versioning must be 'Enabled' on the bucket to apply a Object Lock configuration")
+    if lock_enabled:
+        bucket.object_lock_enabled = True
+    bucket.default_lock_mode = mode
+    bucket.default_lock_days = days
+    bucket.default_lock_years = years
+
+
+def _delete_trail(self: CloudTrailBackend, name: str) -> None:
+    for key, trail in list(self.trails.items()):
+        if name in (key, trail.arn):
+            del self.trails[key]
+
+
 if __name__ == "__main__":
     if "--ssl-cert" not in sys.argv:
         sys.exit("moto_tls_server serves TLS only: pass --ssl-cert and --ssl-key")
@@ -206,4 +262,6 @@ if __name__ == "__main__":
     Alarm.update_state = _update_state_and_act  # type: ignore[method-assign]
     CloudWatchResponse.describe_alarm_history = _describe_alarm_history  # type: ignore[attr-defined]
     Rule.send_to_targets = _send_to_targets_and_topics  # type: ignore[method-assign]
+    CloudTrailBackend.delete_trail = _delete_trail  # type: ignore[method-assign]
+    S3Backend.put_object_lock_configuration = _put_object_lock_configuration  # type: ignore[method-assign]
     main(sys.argv[1:])

@@ -82,7 +82,9 @@ MODULE_ADDRESSES = [
     "data.aws_region.current",
     "local.event_detections",
     "local.ignored_clauses",
+    "local.log_data_protection",
     "local.log_detections",
+    "terraform_data.log_data_protection",
 ]
 STATE_STACK_ADDRESSES = [
     "aws_s3_bucket.state",
@@ -148,6 +150,7 @@ def test_the_app_builds_the_module_addresses_and_keys_the_detections_by_name(eve
     module_only = {
         "local.event_detections",
         "local.ignored_clauses",
+        "local.log_data_protection",
         "local.log_detections",
         "data.aws_iam_policy_document.alerts_without_switched",
         "data.aws_iam_policy_document.key_without_switched",
@@ -172,6 +175,7 @@ def test_every_hashed_address_moves_to_a_resource_that_exists(module: Json, ever
 
 #: Resources that came after the plain addresses (issue 15's readable messages): nothing to move.
 BORN_PLAIN = {
+    "terraform_data.log_data_protection",
     "aws_sns_topic.alarm_actions",
     "aws_sns_topic_policy.alarm_actions",
     "aws_sns_topic_subscription.alarm_actions",

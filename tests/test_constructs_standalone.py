@@ -62,7 +62,7 @@ def test_a_hardened_bucket_is_private_tls_only_versioned_encrypted_and_kept_by_d
     assert (bucket["bucket"], bucket["force_destroy"], bucket["lifecycle"]) == (
         "acme-logs",
         False,
-        {"prevent_destroy": True},
+        {"prevent_destroy": True, "ignore_changes": ["object_lock_enabled"]},
     )
     block = only(document, "aws_s3_bucket_public_access_block")
     assert all(

@@ -72,9 +72,20 @@ def test_access_logging_can_be_switched_off() -> None:
 
 def test_object_lock_keeps_each_log_file_for_the_configured_days(every_option: Synthesized) -> None:
     s = every_option
-    assert s.body(s.stack.baseline.trail.bucket)["object_lock_enabled"] is True
     lock = _only(s, "aws_s3_bucket_object_lock_configuration", "trail_logs")
     assert lock["rule"] == {"default_retention": {"mode": "COMPLIANCE", "days": 400}}
+
+
+def test_object_lock_is_turned_on_in_place_not_by_a_new_bucket(every_option: Synthesized) -> None:
+    s = every_option
+    bucket = s.body(s.stack.baseline.trail.bucket)
+    # The bucket's own argument would force a new bucket (and a bucket made with it keeps it):
+    # PutObjectLockConfiguration turns Object Lock on for the bucket that exists, once it is versioned.
+    assert "object_lock_enabled" not in bucket
+    assert bucket["lifecycle"]["ignore_changes"] == ["object_lock_enabled"]
+    lock = _only(s, "aws_s3_bucket_object_lock_configuration", "trail_logs")
+    assert lock["object_lock_enabled"] == "Enabled"
+    assert lock["depends_on"] == ["aws_s3_bucket_versioning.trail_logs"]
 
 
 def test_access_logs_go_to_a_separate_hardened_bucket(every_option: Synthesized) -> None:

@@ -134,14 +134,14 @@ def test_log_data_survives_destroy_by_default(default_stack: Synthesized) -> Non
     bucket = s.body(s.stack.baseline.trail.bucket)
     log_group = s.body(s.stack.baseline.trail.log_group)
     assert bucket["force_destroy"] is False
-    assert bucket["lifecycle"] == {"prevent_destroy": True}
+    assert bucket["lifecycle"] == {"prevent_destroy": True, "ignore_changes": ["object_lock_enabled"]}
     assert log_group["skip_destroy"] is True
 
 
 def test_without_log_data_protection_destroy_deletes_the_logs(custom_stack: Synthesized) -> None:
     s = custom_stack
     bucket = s.body(s.stack.baseline.trail.bucket)
-    assert bucket["lifecycle"] == {"prevent_destroy": False}
+    assert bucket["lifecycle"] == {"prevent_destroy": False, "ignore_changes": ["object_lock_enabled"]}
     assert bucket["force_destroy"] is True
     assert s.body(s.stack.baseline.trail.log_group)["skip_destroy"] is False
 

@@ -68,7 +68,7 @@ def test_bootstrap_keeps_its_own_state_locally_and_hardens_the_state_bucket(tmp_
     resources = doc["resource"]
     (bucket,) = resources["aws_s3_bucket"].values()
     assert bucket["bucket"] == "mgmt-baseline-terraform-state"
-    assert bucket["lifecycle"] == {"prevent_destroy": True}
+    assert bucket["lifecycle"] == {"prevent_destroy": True, "ignore_changes": ["object_lock_enabled"]}
     assert bucket["force_destroy"] is False
     (versioning,) = resources["aws_s3_bucket_versioning"].values()
     assert versioning["versioning_configuration"] == {"status": "Enabled"}
