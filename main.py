@@ -21,6 +21,7 @@ from typing import NoReturn
 import runtime
 from app.config import BaselineConfig
 from app.load import ConfigError, load_config
+from app.renames import rename_since_last_synth, rename_warning
 
 # The entry point chooses jsii's Node.js and lazy provider loading, before cdktf is imported.
 runtime.install()
@@ -147,12 +148,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
         config = load_config(args.config)
+        rename = rename_since_last_synth(config, Path(args.outdir))
         synthesize(config, Path(args.outdir))
     except (ConfigError, OutdirError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    if warning := no_subscriber_warning(config):
-        print(warning, file=sys.stderr)
+    for warning in (no_subscriber_warning(config), rename and rename_warning(rename, config)):
+        if warning:
+            print(warning, file=sys.stderr)
     return 0
 
 

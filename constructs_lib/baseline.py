@@ -29,7 +29,7 @@ from constructs_lib.organization_trail import (
     OrganizationTrailProps,
     trail_arn,
 )
-from constructs_lib.switch import Flag, Switched, both, is_off
+from constructs_lib.switch import Flag, Switched, any_of, both, equals, is_off
 
 #: Key of the billing alarm in the ``alarm_arns`` output (the log alarms use their detection's name).
 BILLING_ALARM_KEY = "estimated-charges"
@@ -247,13 +247,17 @@ class ManagementAccountBaseline(Construct):
     def _protect_log_data(self, props: ManagementAccountBaselineProps) -> LogDataProtection | None:
         """A guard per item of log data while ``protect_log_data`` is on: the log bucket with the
         settings that keep it private, the access-log bucket, the log group, and the key that
-        encrypts them (:mod:`constructs_lib.log_data_protection`)."""
-        if is_off(props.protect_log_data):
-            return None
+        encrypts them (:mod:`constructs_lib.log_data_protection`); and, whatever the protection,
+        the log bucket while it holds COMPLIANCE-locked log files."""
         protect = props.protect_log_data
+        # Log files under COMPLIANCE Object Lock cannot be deleted by anyone before their lock
+        # ends: a destroy would strip the bucket's settings, then fail on it. Always refused.
+        locked = equals(props.log_bucket.object_lock_mode, "COMPLIANCE")
+        if is_off(protect) and is_off(locked):
+            return None
         trail = self.trail
         items = [
-            Switched("log-bucket", trail.storage.identities, protect),
+            Switched("log-bucket", trail.storage.identities, any_of(protect, locked)),
             Switched("log-group", {"log_group": trail.log_group.arn}, protect),
         ]
         if trail.access_log_bucket is not None:
@@ -261,7 +265,8 @@ class ManagementAccountBaseline(Construct):
             items.append(Switched("access-log-bucket", trail.access_log_bucket.identities, enabled))
         if self.key is not None:
             items.append(Switched("kms-key", {"key": self.key.key_arn}, both(protect, props.kms_encryption)))
-        return LogDataProtection(self, "log-data-protection", props=LogDataProtectionProps(items=items))
+        built = [item for item in items if not is_off(item.enabled)]
+        return LogDataProtection(self, "log-data-protection", props=LogDataProtectionProps(items=built))
 
     def kept_resources(self, key_id: str) -> list[KeptResource]:
         """The log data and what unlocks it: the KMS key and its alias, the log bucket and the

@@ -65,6 +65,19 @@ def both(flag: Flag, other: Flag) -> Flag:
     return Op.and_(flag, other)
 
 
+def any_of(flag: Flag, other: Flag) -> Flag:
+    """``flag or other``, for plain bools or Terraform bool expressions."""
+    if isinstance(flag, bool) and isinstance(other, bool):
+        return flag or other
+    if flag is True or other is True:
+        return True
+    if flag is False:
+        return other
+    if other is False:
+        return flag
+    return Op.or_(flag, other)
+
+
 def either(flag: Flag, when_on: T, when_off: T) -> T:
     """``when_on`` or ``when_off``; for an expression, a Terraform conditional of the two."""
     if isinstance(flag, bool):
@@ -102,6 +115,13 @@ def differs(value: str, other: str) -> Flag:
     if Token.is_unresolved(value):
         return Op.neq(value, other)
     return value != other
+
+
+def equals(value: str, other: str) -> Flag:
+    """``value == other`` for a plain string or a Terraform string expression."""
+    if Token.is_unresolved(value):
+        return Op.eq(value, other)
+    return value == other
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from rich.table import Table
 
 from app.config import BaselineConfig
 from app.load import ConfigError, config_problems, load_config
+from app.renames import rename_since_last_synth, rename_warning
 from app.template import config_template
 from ops.aws import Aws
 from ops.drill import MAX_MARKER, Drill
@@ -215,16 +216,29 @@ def config_init(
 @config_app.command("check")
 def config_check(
     path: Annotated[Path, typer.Argument(help="The config file to check.")],
+    outdir: Annotated[
+        Path,
+        typer.Option(help="The output folder of the last synth: a new name_prefix is compared with it."),
+    ] = Path("cdktf.out"),
     json_output: JsonOption = False,
 ) -> None:
-    """Check a config file and print every problem, each naming its field."""
+    """Check a config file and print every problem, each naming its field, and what a new
+    name_prefix would replace."""
     problems = config_problems(path)
+    warnings: list[str] = []
+    if not problems:
+        config = load_config(path)
+        rename = rename_since_last_synth(config, outdir)
+        warnings = [rename_warning(rename, config).removeprefix("warning: ")] if rename else []
     if json_output:
-        print(json.dumps({"command": "config check", "file": str(path), "ok": not problems, "problems": problems}))
+        report = {"command": "config check", "file": str(path), "ok": not problems, "problems": problems}
+        print(json.dumps({**report, "warnings": warnings}))
     elif problems:
         for problem in problems:
             err.print(f"{path}: {problem}", markup=False, highlight=False, soft_wrap=True)
     else:
+        for warning in warnings:
+            err.print(f"{path}: warning: {warning}", markup=False, highlight=False, soft_wrap=True)
         out.print(f"{path}: valid", highlight=False, soft_wrap=True)
     if problems:
         raise typer.Exit(EXIT_BAD_INPUT)
