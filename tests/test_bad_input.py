@@ -267,7 +267,11 @@ def test_a_synth_output_with_terraform_working_files_is_replaced(earlier_output:
     with workspace(earlier_output) as root:
         config = root / "baseline.toml"
         config.write_text(QUIET + 'name_prefix = "replaced"\n')
-        assert run(["--config", str(config), "--outdir", str(root / "cdktf.out")]) == (0, [])
+        code, lines = run(["--config", str(config), "--outdir", str(root / "cdktf.out")])
+        assert code == 0
+        # The only line: the new prefix against the earlier synth (app/renames.py).
+        (line,) = lines
+        assert line.startswith("warning: name_prefix changed from 'mgmt-baseline' (the last synth) to 'replaced'")
         stack = root / "cdktf.out" / "stacks" / BASELINE_STACK
         assert "replaced-alerts" in (stack / "cdk.tf.json").read_text()
         assert (stack / ".terraform.lock.hcl").read_text() == "# lock\n"

@@ -120,7 +120,7 @@ def test_a_failing_synth_leaves_no_half_written_output(tmp_path: Path, monkeypat
 
     import app.stacks
 
-    monkeypatch.setattr(app.stacks, "build_app", lambda _config, outdir: BrokenApp(outdir))
+    monkeypatch.setattr(app.stacks, "build_app", lambda _config, outdir, **_final: BrokenApp(outdir))
     with pytest.raises(RuntimeError, match="synth failed"):
         main.synthesize(BaselineConfig(), outdir)
     assert (outdir / "manifest.json").read_text() == "earlier"

@@ -81,7 +81,8 @@ CHECK_CASES: list[tuple[str, str, list[str]]] = [
         "budget = 5\n",
         [
             "budget: unknown field; allowed fields are name_prefix, region, budget_limit_usd, alert_emails, "
-            "log_retention_days, protect_log_data, tags, create_budget, detections, kms_encryption, "
+            "log_retention_days, protect_log_data, remove_keeping_log_data, adopt_log_data, tags, create_budget, "
+            "detections, kms_encryption, "
             "log_bucket, state, local_aws_endpoint"
         ],
     ),
@@ -111,14 +112,21 @@ CHECK_CASES: list[tuple[str, str, list[str]]] = [
 def test_config_check_prints_every_problem(tmp_path: Path, text: str, problems: list[str]) -> None:
     path = tmp_path / "baseline.toml"
     path.write_text(text)
-    result = runner.invoke(app, ["config", "check", str(path)])
+    no_synth = ["--outdir", str(tmp_path / "cdktf.out")]  # no earlier synth to compare name_prefix with
+    result = runner.invoke(app, ["config", "check", str(path), *no_synth])
     if problems:
         assert result.exit_code == 2
         assert result.stderr.splitlines() == [f"{path}: {problem}" for problem in problems]
     else:
         assert (result.exit_code, result.stdout.strip()) == (0, f"{path}: valid")
-    report = json.loads(runner.invoke(app, ["config", "check", str(path), "--json"]).stdout)
-    assert report == {"command": "config check", "file": str(path), "ok": not problems, "problems": problems}
+    report = json.loads(runner.invoke(app, ["config", "check", str(path), "--json", *no_synth]).stdout)
+    assert report == {
+        "command": "config check",
+        "file": str(path),
+        "ok": not problems,
+        "problems": problems,
+        "warnings": [],
+    }
 
 
 def test_config_check_of_a_missing_file_is_one_problem(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 import main
-from app.config import BaselineConfig
+from app.config import BaselineConfig, StateConfig
 from app.renames import Rename, rename_since_last_synth, rename_warning
 from ops.cli import app as cli
 
@@ -57,7 +57,7 @@ def test_the_warning_says_protection_refuses_it_or_the_logs_go() -> None:
     assert "docs/deploy.md#rename-the-prefix" in rename_warning(change, protected)
     # The default state bucket is named after the prefix too: the state would move with it.
     assert "set state.bucket = 'mgmt-baseline-terraform-state' first" in rename_warning(change, protected)
-    kept_state = BaselineConfig(name_prefix="acme-new", state={"bucket": "mgmt-baseline-terraform-state"})
+    kept_state = BaselineConfig(name_prefix="acme-new", state=StateConfig(bucket="mgmt-baseline-terraform-state"))
     assert "state.bucket" not in rename_warning(change, kept_state)
 
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
+import pytest
 from cdktf import Testing
 
+import main
 from app.config import BaselineConfig, StateConfig
 from app.stacks import BaselineStack, StateBootstrapStack
 from tests.synth import Synthesized, conditions
@@ -61,10 +64,13 @@ def test_local_aws_settings_appear_only_when_asked(default_stack: Synthesized) -
     assert "skip_requesting_account_id" not in provider  # the trail needs the real account id
 
 
-def test_bootstrap_keeps_its_own_state_locally_and_hardens_the_state_bucket(tmp_path: Any) -> None:
+def test_bootstrap_keeps_its_own_state_locally_and_hardens_the_state_bucket(tmp_path: Path) -> None:
     config = BaselineConfig(state=StateConfig(bootstrap_state_path=str(tmp_path / "bootstrap.tfstate")))
-    doc = _bootstrap(config)
-    assert doc["terraform"]["backend"] == {"local": {"path": str(tmp_path / "bootstrap.tfstate")}}
+    folder = tmp_path / "cdktf.out" / "stacks" / "state-bootstrap"
+    doc = json.loads(Testing.synth(StateBootstrapStack(Testing.app(), "bootstrap", config=config, folder=folder)))
+    # Relative to the folder terraform runs in: the same file, and no path of this machine.
+    assert doc["terraform"]["backend"] == {"local": {"path": "../../../bootstrap.tfstate"}}
+    assert (folder / "../../../bootstrap.tfstate").resolve() == tmp_path / "bootstrap.tfstate"
     resources = doc["resource"]
     (bucket,) = resources["aws_s3_bucket"].values()
     assert bucket["bucket"] == "mgmt-baseline-terraform-state"
@@ -81,3 +87,35 @@ def test_bootstrap_keeps_its_own_state_locally_and_hardens_the_state_bucket(tmp_
     (deny,) = document["statement"]
     assert (deny["sid"], deny["effect"], deny["actions"]) == ("DenyInsecureTransport", "Deny", ["s3:*"])
     assert conditions(deny) == {("Bool", "aws:SecureTransport"): ["false"]}
+
+
+def test_bootstrap_state_can_live_in_the_bucket_it_created() -> None:
+    config = BaselineConfig(state=StateConfig(bucket="acme-tf-state", bootstrap_backend="s3"))
+    backend = _bootstrap(config)["terraform"]["backend"]
+    assert backend == {
+        "s3": {
+            "bucket": "acme-tf-state",
+            "key": "state-bootstrap/terraform.tfstate",
+            "region": "us-east-1",
+            "encrypt": True,
+            "use_lockfile": True,
+        }
+    }
+
+
+def _synthesized_files(outdir: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(outdir)): path.read_bytes() for path in sorted(outdir.rglob("*")) if path.is_file()}
+
+
+def test_no_synthesized_file_holds_a_path_of_the_machine(tmp_path: Path) -> None:
+    """Two checkouts in different folders, the config's paths relative to each: byte-identical output."""
+    outputs = []
+    for checkout in (tmp_path / "alice" / "baseline", tmp_path / "ci" / "work" / "baseline"):
+        checkout.mkdir(parents=True)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.chdir(checkout)
+            main.synthesize(BaselineConfig(), checkout / "cdktf.out")
+        files = _synthesized_files(checkout / "cdktf.out")
+        assert not [name for name, data in files.items() if str(tmp_path).encode() in data]
+        outputs.append(files)
+    assert outputs[0] == outputs[1]
