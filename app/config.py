@@ -567,8 +567,9 @@ class LogBucketConfig(Checked):
         Field(
             description=(
                 "S3 Object Lock default retention of log files: `off`, `GOVERNANCE` (removable with a "
-                "special permission) or `COMPLIANCE` (no one, not even root, can delete them early). "
-                "Turning it on for an existing bucket replaces the bucket."
+                "special permission) or `COMPLIANCE` (no one, not even root, can delete them early; the "
+                "bucket then refuses a destroy at plan time even with protection off). Turned on in place "
+                "for a deployed bucket; once on, S3 cannot turn it off (`off` removes the default retention)."
             )
         ),
     ] = "off"
@@ -681,10 +682,12 @@ class BaselineConfig(BaseModel):
         StrictBool,
         Field(
             description=(
-                "Keep the log bucket, its logs and the log group when the stack is destroyed: "
-                "the log group is left in place (skip_destroy) and Terraform never empties the "
-                "bucket (force_destroy off). The app also refuses to plan the bucket's "
-                "destruction (prevent_destroy). Off: destroy deletes the logs too."
+                "Refuse at plan time every plan that would lose log data: destroying or replacing the log "
+                "bucket (or stripping its policy, public access block, encryption or versioning), the "
+                "access-log bucket, the log group or the KMS key that encrypts them (a guard with "
+                "prevent_destroy per item); the log group keeps skip_destroy and Terraform never empties "
+                "the buckets. Off: destroy deletes the logs too. The module needs one command to turn it off "
+                "(its README)."
             ),
         ),
         ModuleInput(),

@@ -1,7 +1,7 @@
 # The management account baseline from plain Terraform (no cdktf, no Python).
 #
 # Copy this folder, point `source` at the module (a path, or a git URL such as
-# "git::https://github.com/<org>/<repo>.git//modules/management-account-baseline?ref=<tag>"),
+# "git::https://github.com/<org>/<repo>.git//modules/management-account-baseline?ref=v0.6.0"),
 # then: terraform init && terraform plan
 
 terraform {
@@ -10,7 +10,7 @@ terraform {
   required_providers {
     aws = {
       source  = "hashicorp/aws"
-      version = ">= 5.100.0"
+      version = ">= 5.100.0, < 6.0.0" # what the module is tested with
     }
   }
 

@@ -77,8 +77,10 @@ CHANGED_SINCE: dict[str, tuple[set[str], str]] = {
 #: message (constructs_lib/alarm_messages.py) instead.
 ALARM_ARGUMENTS_CHANGED = {"alarm_actions"}
 BILLING_ARGUMENTS_CHANGED = {"alarm_actions", "insufficient_data_actions"}
-#: What the module added since: the alarm-actions topic with its queue, and each alarm's message rule.
+#: What the module added since: the alarm-actions topic with its queue, each alarm's message rule,
+#: and the guards of the log data (0.6.0: terraform_data, nothing in AWS).
 CREATED_SINCE = (
+    "terraform_data.log_data_protection[",
     "aws_sns_topic.alarm_actions",
     "aws_sns_topic_policy.alarm_actions",
     "aws_sns_topic_subscription.alarm_actions",
