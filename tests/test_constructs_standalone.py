@@ -21,9 +21,11 @@ from constructs_lib.encryption_key import EncryptionKey, EncryptionKeyProps
 from constructs_lib.environment import AwsEnvironment
 from constructs_lib.event_rule_alerts import EventRuleAlert, EventRuleAlerts, EventRuleAlertsProps
 from constructs_lib.hardened_bucket import HardenedBucket, HardenedBucketProps
+from constructs_lib.log_data_protection import LogDataProtection, LogDataProtectionProps
 from constructs_lib.log_metric_alarms import LogMetricAlarm, LogMetricAlarms, LogMetricAlarmsProps
 from constructs_lib.notification_topic import NotificationTopic, NotificationTopicProps
 from constructs_lib.organization_trail import OrganizationTrail, OrganizationTrailProps
+from constructs_lib.switch import Switched
 from tools import compare_synth
 
 TOPIC = "arn:aws:sns:us-east-1:111122223333:alerts"
@@ -232,3 +234,20 @@ def test_the_environment_looks_up_the_account_and_refuses_another_region_at_plan
     (region,) = document["data"]["aws_region"].values()
     (postcondition,) = region["lifecycle"]["postcondition"]
     assert postcondition["condition"] == '${self.name == "us-east-1"}'
+
+
+def test_log_data_protection_guards_each_item_with_prevent_destroy_and_its_identities() -> None:
+    items = [
+        Switched("bucket", {"arn": "arn:aws:s3:::acme-logs"}),
+        Switched("key", {"arn": "arn:aws:kms:us-east-1:111122223333:key/k"}),
+    ]
+    document = bare(lambda s: LogDataProtection(s, "guard", props=LogDataProtectionProps(items=items)))
+    assert resource_types(document) == {"terraform_data": 1}
+    guard = only(document, "terraform_data")
+    assert guard["lifecycle"] == {"prevent_destroy": True}
+    assert guard["for_each"] == {
+        "bucket": {"arn": "arn:aws:s3:::acme-logs"},
+        "key": {"arn": "arn:aws:kms:us-east-1:111122223333:key/k"},
+    }
+    assert guard["triggers_replace"] == "${each.value}"
+    assert "provider" not in guard  # Terraform's built-in terraform_data: nothing to install
