@@ -11,7 +11,7 @@ these helpers and stay the same code for both flavours.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeAlias, TypeVar
 
@@ -54,28 +54,24 @@ def negate(flag: Flag) -> Flag:
 
 def both(flag: Flag, other: Flag) -> Flag:
     """``flag and other``, for plain bools or Terraform bool expressions."""
-    if isinstance(flag, bool) and isinstance(other, bool):
-        return flag and other
-    if flag is False or other is False:
-        return False
-    if flag is True:
-        return other
-    if other is True:
-        return flag
-    return Op.and_(flag, other)
+    return _joined(flag, other, absorbing=False, join=Op.and_)
 
 
 def any_of(flag: Flag, other: Flag) -> Flag:
     """``flag or other``, for plain bools or Terraform bool expressions."""
-    if isinstance(flag, bool) and isinstance(other, bool):
-        return flag or other
-    if flag is True or other is True:
-        return True
-    if flag is False:
+    return _joined(flag, other, absorbing=True, join=Op.or_)
+
+
+def _joined(flag: Flag, other: Flag, *, absorbing: bool, join: Callable[[Any, Any], IResolvable]) -> Flag:
+    """``flag`` and ``other`` joined by an operator whose ``absorbing`` plain value decides alone
+    (False for and, True for or) and whose other plain value leaves the other operand as it is."""
+    if flag is absorbing or other is absorbing:
+        return absorbing
+    if isinstance(flag, bool):
         return other
-    if other is False:
+    if isinstance(other, bool):
         return flag
-    return Op.or_(flag, other)
+    return join(flag, other)
 
 
 def either(flag: Flag, when_on: T, when_off: T) -> T:

@@ -61,6 +61,18 @@ def terraform(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.Complete
     return result
 
 
+def applied_plan(cwd: Path, env: dict[str, str], plan_file: Path) -> dict[str, list[str]]:
+    """Plan into ``plan_file``, apply that plan, and return each changed resource's actions by address."""
+    terraform("plan", "-input=false", f"-out={plan_file}", cwd=cwd, env=env)
+    shown = json.loads(terraform("show", "-json", str(plan_file), cwd=cwd, env=env).stdout)
+    terraform("apply", "-input=false", str(plan_file), cwd=cwd, env=env)
+    return {
+        change["address"]: change["change"]["actions"]
+        for change in shown["resource_changes"]
+        if change["mode"] == "managed" and change["change"]["actions"] != ["no-op"]
+    }
+
+
 def terraform_console(expressions: list[str], folder: Path) -> list[Any]:
     """What ``terraform console`` (offline, no provider, in ``folder``: empty, or holding locals) answers for
     each expression, from one call."""

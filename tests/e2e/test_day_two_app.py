@@ -9,7 +9,6 @@ its logs kept and deployed again adopting them, and at last a destroy with prote
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from typing import Any
@@ -18,7 +17,7 @@ import pytest
 
 from tests.e2e.deploy import PREFIX, ROOT, Deployment, apply_with_terraform
 from tests.local_aws import LocalAws
-from tests.terraform import run_terraform, terraform
+from tests.terraform import applied_plan, run_terraform, terraform
 
 LOG_FILE = "AWSLogs/o-example/111122223333/CloudTrail/us-east-1/2026/12/04/a-log-file.json.gz"
 GUARD = "terraform_data.log_data_protection"
@@ -58,17 +57,8 @@ def _plan(deployed: Deployment, *args: str) -> tuple[int, str]:
 
 
 def _apply_plan(deployed: Deployment) -> dict[str, list[str]]:
-    """Plan, apply that plan, and return each changed address's actions."""
     # The plan file outside the synth's output: a synth refuses a folder holding anything it did not write.
-    folder, env, plan = deployed.baseline_dir, deployed.env, str(deployed.workdir / "step.tfplan")
-    terraform("plan", "-input=false", f"-out={plan}", cwd=folder, env=env)
-    shown = json.loads(terraform("show", "-json", plan, cwd=folder, env=env).stdout)
-    terraform("apply", "-input=false", plan, cwd=folder, env=env)
-    return {
-        change["address"]: change["change"]["actions"]
-        for change in shown["resource_changes"]
-        if change["mode"] == "managed" and change["change"]["actions"] != ["no-op"]
-    }
+    return applied_plan(deployed.baseline_dir, deployed.env, deployed.workdir / "step.tfplan")
 
 
 def _log_data_intact(deployed: Deployment, policy: str | None = None) -> None:

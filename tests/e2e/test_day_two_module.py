@@ -20,7 +20,7 @@ import pytest
 
 from tests.e2e.example import MODULE_CALL, Example, copy_example
 from tests.local_aws import LocalAws
-from tests.terraform import run_terraform, terraform, terraform_console
+from tests.terraform import applied_plan, run_terraform, terraform, terraform_console
 from tools.module import MODULE_PATH, REPO_ROOT
 
 README = REPO_ROOT / MODULE_PATH / "README.md"
@@ -71,6 +71,10 @@ def _key_state(aws: LocalAws) -> dict[str, Any]:
 
 def _bucket(aws: LocalAws) -> str:
     return f"{PREFIX}-organization-trail-{aws.account_id}"
+
+
+def _apply_plan(example: Example) -> dict[str, list[str]]:
+    return applied_plan(example.workdir, example.env, example.workdir / "step.tfplan")
 
 
 @pytest.fixture(scope="module")
@@ -124,12 +128,8 @@ def test_a_protected_destroy_is_refused_at_plan_time_and_changes_nothing(deploye
 
 def test_object_lock_turns_on_in_place_over_the_kept_logs(deployed: Example) -> None:
     _set_inputs(deployed, log_bucket={"object_lock_mode": "GOVERNANCE", "object_lock_days": 365})
-    terraform("plan", "-input=false", "-out=lock.tfplan", cwd=deployed.workdir, env=deployed.env)
-    shown = json.loads(terraform("show", "-json", "lock.tfplan", cwd=deployed.workdir, env=deployed.env).stdout)
-    changes = {c["address"]: c["change"]["actions"] for c in shown["resource_changes"] if c["mode"] == "managed"}
-    changed = {address: actions for address, actions in changes.items() if actions != ["no-op"]}
+    changed = _apply_plan(deployed)
     assert changed == {f"{MODULE_CALL}aws_s3_bucket_object_lock_configuration.trail_logs[0]": ["create"]}
-    terraform("apply", "-input=false", "lock.tfplan", cwd=deployed.workdir, env=deployed.env)
     s3 = deployed.aws.client("s3")
     lock = s3.get_object_lock_configuration(Bucket=_bucket(deployed.aws))["ObjectLockConfiguration"]
     retention = lock["Rule"]["DefaultRetention"]
@@ -161,18 +161,6 @@ def test_protection_switches_off_with_the_readmes_command_and_on_again(deployed:
         f'{GUARD}["log-bucket"]',
         f'{GUARD}["log-group"]',
     ]
-
-
-def _apply_plan(example: Example) -> dict[str, list[str]]:
-    """Plan, apply that plan, and return each changed address's actions."""
-    terraform("plan", "-input=false", "-out=step.tfplan", cwd=example.workdir, env=example.env)
-    shown = json.loads(terraform("show", "-json", "step.tfplan", cwd=example.workdir, env=example.env).stdout)
-    terraform("apply", "-input=false", "step.tfplan", cwd=example.workdir, env=example.env)
-    return {
-        change["address"]: change["change"]["actions"]
-        for change in shown["resource_changes"]
-        if change["mode"] == "managed" and change["change"]["actions"] != ["no-op"]
-    }
 
 
 MODULE_BLOCK = re.compile(r'(?ms)^(module "management_baseline" \{.*?^\}|output "[a-z_]+" \{.*?^\})\n')
