@@ -157,13 +157,12 @@ def test_an_apply_that_fails_half_way_leaves_the_trail_its_bucket_policy(applied
 def test_object_lock_turns_on_in_place_over_the_kept_logs(applied: Deployment) -> None:
     _reconfigure(applied, log_bucket=LOCKED)
     changed = _apply_plan(applied)
-    # The failed apply above may have left the lifecycle of both buckets at 120 days: this one sets it back.
-    lifecycles = {
-        "aws_s3_bucket_lifecycle_configuration.trail_logs",
-        "aws_s3_bucket_lifecycle_configuration.access_logs",
-    }
-    assert set(changed) - lifecycles == {"aws_s3_bucket_object_lock_configuration.trail_logs"}
+    # The failed apply above may have left the log group's retention at 400 days: this one sets it back,
+    # and plans the logs role's policy with it (it names the group's ARN; the document stays the same).
+    retention = {"aws_cloudwatch_log_group.organization_trail", "aws_iam_role_policy.cloudtrail_to_cloudwatch"}
+    assert set(changed) - retention == {"aws_s3_bucket_object_lock_configuration.trail_logs"}
     assert changed["aws_s3_bucket_object_lock_configuration.trail_logs"] == ["create"]
+    assert {tuple(actions) for actions in changed.values()} <= {("create",), ("update",)}
     lock = applied.aws.client("s3").get_object_lock_configuration(Bucket=_bucket(applied))["ObjectLockConfiguration"]
     retention = lock["Rule"]["DefaultRetention"]
     assert (lock["ObjectLockEnabled"], retention["Mode"], retention["Days"]) == ("Enabled", "GOVERNANCE", 365)
