@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import NoReturn
 
 import runtime
-from app.config import BaselineConfig
+from app.config import BaselineConfig, deprecation_warnings
 from app.load import ConfigError, load_config
 from app.renames import rename_since_last_synth, rename_warning
 
@@ -153,7 +153,11 @@ def main(argv: list[str] | None = None) -> int:
     except (ConfigError, OutdirError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    for warning in (no_subscriber_warning(config), rename and rename_warning(rename, config)):
+    for warning in (
+        *deprecation_warnings(config),
+        no_subscriber_warning(config),
+        rename and rename_warning(rename, config),
+    ):
         if warning:
             print(warning, file=sys.stderr)
     return 0

@@ -87,6 +87,14 @@ class AppOnly:
     reason: str
 
 
+@dataclass(frozen=True)
+class Renamed:
+    """Marks a config field that was renamed: the app still reads it into ``to`` with a one-line
+    warning, the module refuses it with a message that names ``to`` (a module cannot warn)."""
+
+    to: str
+
+
 IS_BOOL = Rule("must be true or false", lambda v: isinstance(v, bool))
 #: A bool that TOML must spell true or false (no "yes", no 1); Terraform's bool type does the same.
 StrictBool = Annotated[bool, checked(IS_BOOL)]
@@ -615,6 +623,121 @@ DISTINCT_EMAILS = Rule(
 RETENTION = one_of(ALLOWED_LOG_RETENTION_DAYS)
 
 
+#: Cost Anomaly Detection's ThresholdExpression: "Values must be numbers between 0 and
+#: 10,000,000,000" (Billing and Cost Management API Reference, AnomalySubscription).
+MAX_ANOMALY_THRESHOLD = 10_000_000_000
+#: What AWS sets up when it turns Cost Anomaly Detection on with Cost Explorer: alerts about
+#: "any anomalous spend that exceeds $100 and 40% of your expected spend" (Cost Management User
+#: Guide, "Enabling Cost Explorer").
+DEFAULT_ANOMALY_USD, DEFAULT_ANOMALY_PERCENT = 100.0, 40.0
+ANOMALY_MONITOR_ARN_PATTERN = r"^arn:aws[-a-z]*:ce::[0-9]{12}:anomalymonitor/[-0-9a-zA-Z]{1,128}$"
+ANOMALY_MONITOR = Rule(
+    "must be create, off, or the ARN of an anomaly monitor of this account "
+    "(arn:aws:ce::<account id>:anomalymonitor/<id>)",
+    lambda v: v in ("create", "off") or re.fullmatch(ANOMALY_MONITOR_ARN_PATTERN, v) is not None,
+    f'contains(["create", "off"], {{v}}) || can(regex({hcl(ANOMALY_MONITOR_ARN_PATTERN)}, {{v}}))',
+)
+ANOMALY_USD = Rule(
+    f"must be a number of US dollars greater than 0 and at most {MAX_ANOMALY_THRESHOLD}",
+    lambda v: _number(v) and 0 < v <= MAX_ANOMALY_THRESHOLD,
+    f"{{v}} > 0 && {{v}} <= {MAX_ANOMALY_THRESHOLD}",
+)
+ANOMALY_PERCENT = Rule(
+    f"must be a percentage greater than 0 and at most {MAX_ANOMALY_THRESHOLD} (what the API takes)",
+    lambda v: _number(v) and 0 < v <= MAX_ANOMALY_THRESHOLD,
+    f"{{v}} > 0 && {{v}} <= {MAX_ANOMALY_THRESHOLD}",
+)
+_ANOMALY_OFF_RULE = (
+    "anomaly_threshold_usd and anomaly_threshold_percent have no effect while anomaly_monitor is off: "
+    "leave them out or turn the monitor on"
+)
+ANOMALY_THRESHOLDS_WHILE_OFF = ModelRule(
+    _ANOMALY_OFF_RULE,
+    lambda b: (
+        b.anomaly_monitor != "off"
+        or (b.anomaly_threshold_usd == DEFAULT_ANOMALY_USD and b.anomaly_threshold_percent == DEFAULT_ANOMALY_PERCENT)
+    ),
+    f'{{v}}.anomaly_monitor != "off" || (coalesce({{v}}.anomaly_threshold_usd, 0) == {DEFAULT_ANOMALY_USD} '
+    f"&& coalesce({{v}}.anomaly_threshold_percent, 0) == {DEFAULT_ANOMALY_PERCENT})",
+)
+A_THRESHOLD = ModelRule(
+    "set anomaly_threshold_usd, anomaly_threshold_percent or both: an alert subscription needs a threshold",
+    lambda b: (
+        b.anomaly_monitor == "off" or b.anomaly_threshold_usd is not None or b.anomaly_threshold_percent is not None
+    ),
+    '{v}.anomaly_monitor == "off" || {v}.anomaly_threshold_usd != null || {v}.anomaly_threshold_percent != null',
+)
+
+
+class BillingConfig(Checked):
+    """Which bill each alert watches, and its limit.
+
+    In the management account of an organization with consolidated billing, the billing metric
+    and an unfiltered budget read every account's charges; the management account's own are a
+    budget filtered to its account id.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    RULES = (ANOMALY_THRESHOLDS_WHILE_OFF, A_THRESHOLD)
+
+    management_account_limit_usd: Annotated[
+        float,
+        Field(
+            description=(
+                "Monthly limit in USD of the management account's own charges: an AWS Budgets cost budget "
+                "filtered to its account id (LinkedAccount), notified when the actual or forecast cost is above "
+                "it. A management account that holds no workloads should cost little: the default leaves room "
+                "for the trail's CloudWatch Logs ingestion."
+            )
+        ),
+        checked(IS_NUMBER_OF_DOLLARS, BUDGET_RANGE),
+    ] = 50.0
+    organization_limit_usd: Annotated[
+        float | None,
+        Field(
+            description=(
+                "Monthly limit in USD of the whole organization's bill (every account, consolidated): the "
+                "`AWS/Billing` `EstimatedCharges` alarm on the total. Unset (the default): no alarm on the "
+                "total, which only you can size; the anomaly monitor watches every account without a limit."
+            )
+        ),
+        checked(optional(IS_NUMBER_OF_DOLLARS, 1), optional(BUDGET_RANGE, 1)),
+    ] = None
+    anomaly_monitor: Annotated[
+        str,
+        Field(
+            description=(
+                "AWS Cost Anomaly Detection: `create` an AWS services monitor (in the management account it "
+                "reads every account's spend, by service), subscribe an existing monitor by its ARN (an account "
+                "holds one AWS services monitor, and AWS creates one when Cost Explorer is first enabled: "
+                "`./run verify` names it), or `off`. No charge."
+            )
+        ),
+        checked(IS_TEXT, ANOMALY_MONITOR),
+    ] = "create"
+    anomaly_threshold_usd: Annotated[
+        float | None,
+        Field(
+            description=(
+                "Alert at once (SNS, IMMEDIATE) on an anomaly whose total impact is at least this many USD; "
+                "with anomaly_threshold_percent, both must be met. Unset: the percentage alone."
+            )
+        ),
+        checked(optional(ANOMALY_USD, DEFAULT_ANOMALY_USD)),
+    ] = DEFAULT_ANOMALY_USD
+    anomaly_threshold_percent: Annotated[
+        float | None,
+        Field(
+            description=(
+                "Alert at once on an anomaly whose total impact is at least this percentage of the expected "
+                "spend; with anomaly_threshold_usd, both must be met (AWS's own default: 100 USD and 40 %). "
+                "Unset: the amount alone."
+            )
+        ),
+        checked(optional(ANOMALY_PERCENT, DEFAULT_ANOMALY_PERCENT)),
+    ] = DEFAULT_ANOMALY_PERCENT
+
+
 class BaselineConfig(BaseModel):
     """Inputs of the management account baseline.
 
@@ -645,17 +768,17 @@ class BaselineConfig(BaseModel):
         ),
     ] = HOME_REGION
     budget_limit_usd: Annotated[
-        float,
+        float | None,
         Field(
             description=(
-                "Monthly cost limit in USD for the billing alarm and the AWS Budgets budget. "
-                "A management account that holds no workloads should cost little: the default "
-                "leaves room for the organization trail's CloudWatch Logs ingestion."
+                "Deprecated: renamed `billing.management_account_limit_usd` (it limited the consolidated bill "
+                "of every account while claiming the management account's). Still read, with a warning; the "
+                "module refuses it, naming the new input."
             ),
         ),
-        ModuleInput(),
-        checked(IS_NUMBER_OF_DOLLARS, BUDGET_RANGE),
-    ] = 50.0
+        Renamed("billing.management_account_limit_usd"),
+        checked(optional(IS_NUMBER_OF_DOLLARS, 1), optional(BUDGET_RANGE, 1)),
+    ] = None
     alert_emails: Annotated[
         tuple[str, ...],
         Field(
@@ -754,6 +877,13 @@ class BaselineConfig(BaseModel):
         Field(description="Lifecycle, access logging and Object Lock of the trail's bucket."),
         ModuleInput(),
     ] = Field(default_factory=LogBucketConfig)
+    billing: Annotated[
+        BillingConfig,
+        Field(
+            description="Which bill each alert watches: the management account's own, the organization's, anomalies."
+        ),
+        ModuleInput(),
+    ] = Field(default_factory=BillingConfig)
     state: Annotated[
         StateConfig,
         Field(description="Terraform state backend (S3, S3-native locking)."),
@@ -775,6 +905,24 @@ class BaselineConfig(BaseModel):
     def state_bucket(self) -> str:
         """The state bucket's name: ``state.bucket``, else derived from the prefix."""
         return self.state.bucket or f"{self.name_prefix}-terraform-state"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _renamed_budget_limit(cls, data: object) -> object:
+        """The deprecated ``budget_limit_usd`` is the management account's limit now (kept, for the warning)."""
+        if not isinstance(data, dict) or data.get("budget_limit_usd") is None:
+            return data
+        if not all(rule.passes(data["budget_limit_usd"]) for rule in (IS_NUMBER_OF_DOLLARS, BUDGET_RANGE)):
+            return data  # the old field's own rules say what is wrong, once
+        billing = data.get("billing", {})
+        if not isinstance(billing, dict):
+            return data  # the billing table's own check says what is wrong
+        if "management_account_limit_usd" in billing:
+            raise ValueError(
+                "budget_limit_usd and billing.management_account_limit_usd are both set: budget_limit_usd was "
+                "renamed billing.management_account_limit_usd; keep only that one"
+            )
+        return {**data, "billing": {**billing, "management_account_limit_usd": data["budget_limit_usd"]}}
 
     @field_validator("adopt_log_data")
     @classmethod
@@ -844,3 +992,22 @@ def app_only_fields() -> dict[str, str]:
         for marker in field.metadata
         if isinstance(marker, AppOnly)
     }
+
+
+def renamed_fields() -> dict[str, str]:
+    """The config fields that were renamed, with their new path."""
+    return {
+        name: marker.to
+        for name, field in BaselineConfig.model_fields.items()
+        for marker in field.metadata
+        if isinstance(marker, Renamed)
+    }
+
+
+def deprecation_warnings(config: BaselineConfig) -> list[str]:
+    """One line for each renamed field the config still sets."""
+    return [
+        f"warning: {name} is deprecated: it is now {new} (set that instead; the old name is read for now)"
+        for name, new in renamed_fields().items()
+        if getattr(config, name) is not None
+    ]

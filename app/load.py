@@ -48,13 +48,14 @@ def problems_of(error: ValidationError) -> list[str]:
     """Every problem of a failed validation, one ``field: message`` line each."""
     parts = []
     for item in error.errors():
-        field = ".".join(shown_name(part) for part in item["loc"]) or "(root)"
+        field = ".".join(shown_name(part) for part in item["loc"])
         if item["type"] == "extra_forbidden":
             allowed = ", ".join(_model_at(item["loc"][:-1]).model_fields)
             message = f"unknown field; allowed fields are {allowed}"
         else:
             message = str(item["msg"]).removeprefix("Value error, ")
-        parts.append(f"{field}: {message}")
+        # A check across the whole config names its fields itself.
+        parts.append(f"{field}: {message}" if field else message)
     return parts
 
 

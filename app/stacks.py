@@ -13,7 +13,7 @@ from constructs import Construct
 from app.config import BaselineConfig, module_inputs
 from app.moves import add_moved_blocks
 from constructs_lib.addresses import address, check_addresses, plain_addresses
-from constructs_lib.baseline import ManagementAccountBaseline, ManagementAccountBaselineProps
+from constructs_lib.baseline import BillingProps, ManagementAccountBaseline, ManagementAccountBaselineProps
 from constructs_lib.hardened_bucket import BucketLifecycle, HardenedBucket, HardenedBucketProps
 from constructs_lib.organization_trail import LogBucketProps
 
@@ -30,6 +30,7 @@ STATE_HISTORY_DAYS = 365
 #: Services the stacks call; with ``local_aws_endpoint`` each is sent to the local AWS.
 LOCAL_AWS_SERVICES = (
     "budgets",
+    "ce",
     "cloudtrail",
     "cloudwatch",
     "events",
@@ -63,6 +64,15 @@ def baseline_props(config: BaselineConfig) -> ManagementAccountBaselineProps:
     """The construct's props of a validated config: the one place the config meets the constructs."""
     values = {name: getattr(config, name) for name in module_inputs()}
     values["log_bucket"] = LogBucketProps(**config.log_bucket.model_dump())
+    billing = config.billing
+    values["billing"] = BillingProps(
+        management_account_limit_usd=billing.management_account_limit_usd,
+        organization_alarm=billing.organization_limit_usd is not None,
+        organization_limit_usd=billing.organization_limit_usd or 0,
+        anomaly_monitor=billing.anomaly_monitor,
+        anomaly_threshold_usd=billing.anomaly_threshold_usd or 0,
+        anomaly_threshold_percent=billing.anomaly_threshold_percent or 0,
+    )
     return ManagementAccountBaselineProps(**values)
 
 

@@ -24,6 +24,7 @@ from constructs import Construct
 
 from constructs_lib.detections import LOG_ALERT_STATES, alarm_state_change_pattern
 from constructs_lib.event_rule_alerts import rule_to_topic
+from constructs_lib.switch import Flag, count_for
 
 ALARM_EVENTS_DOC = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-eventbridge.html"
 TEMPLATE_DOC = "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-input-transformer-tutorial.html"
@@ -127,6 +128,8 @@ class AlarmMessagesProps:
     topic_arn: str
     #: One rule and target per entry of this iterator (the alarms' own ``for_each``). Default: one.
     for_each: TerraformIterator | None = None
+    #: Build the rule and target (a Terraform expression becomes ``count``). Default: True.
+    enabled: Flag = True
     #: Resources the rule waits for (the alarm). Default: none.
     depends_on: Sequence[Any] = field(default_factory=tuple)
 
@@ -150,6 +153,7 @@ class AlarmMessages(Construct):
             input_template=props.input_template,
             topic_arn=props.topic_arn,
             for_each=props.for_each,
+            count=count_for(props.enabled),
             depends_on=props.depends_on,
         )
         self.rule, self.target = made.rule, made.target

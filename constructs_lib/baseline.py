@@ -12,8 +12,10 @@ from constructs import Construct
 
 from constructs_lib.addresses import address, check_addresses, plain_addresses
 from constructs_lib.alarm_messages import ReadableMessages
-from constructs_lib.budget_alarm import BudgetAlarm, BudgetAlarmProps
+from constructs_lib.billing_alarm import BillingAlarm, BillingAlarmProps
+from constructs_lib.charges_budget import ChargesBudget, ChargesBudgetProps
 from constructs_lib.choice import DetectionChooser
+from constructs_lib.cost_anomaly_alerts import CostAnomalyAlerts, CostAnomalyAlertsProps
 from constructs_lib.detections import CATALOGUE, EventDetection
 from constructs_lib.encryption_key import EncryptionKey, EncryptionKeyProps
 from constructs_lib.environment import AwsEnvironment
@@ -29,7 +31,7 @@ from constructs_lib.organization_trail import (
     OrganizationTrailProps,
     trail_arn,
 )
-from constructs_lib.switch import Flag, Switched, any_of, both, equals, is_off
+from constructs_lib.switch import Flag, Switched, any_of, both, differs, equals, is_off
 
 #: Key of the billing alarm in the ``alarm_arns`` output (the log alarms use their detection's name).
 BILLING_ALARM_KEY = "estimated-charges"
@@ -41,9 +43,13 @@ ADDRESSES: dict[str, str] = {
     "environment": "current",
     "key": "this",
     "key/policy-document": "key",
-    "key/policy-document-without-switched": "key_without_switched",
+    "key/policy-document-without-budgets": "key_without_budgets",
+    "key/policy-document-without-cost-anomalies": "key_without_cost_anomalies",
+    "key/policy-document-without-budgets-cost-anomalies": "key_without_budgets_cost_anomalies",
     "alerts": "alerts",
-    "alerts/policy-document-without-switched": "alerts_without_switched",
+    "alerts/policy-document-without-budgets": "alerts_without_budgets",
+    "alerts/policy-document-without-cost-anomalies": "alerts_without_cost_anomalies",
+    "alerts/policy-document-without-budgets-cost-anomalies": "alerts_without_budgets_cost_anomalies",
     "alarm-actions": "alarm_actions",
     "alarm-actions-kept": "alarm_actions",
     "alarm-actions-kept/policy-document": "alarm_actions_queue",
@@ -60,10 +66,29 @@ ADDRESSES: dict[str, str] = {
     "log-alarms/messages": "log_alarms",
     "event-alerts": "this",
     "event-alerts/detections": "event_detections",
-    "budget": "monthly",
-    "budget/billing-alarm": "estimated_charges",
-    "budget/messages": "estimated_charges",
+    "management-account-budget": "monthly",
+    "organization-charges": "estimated_charges",
+    "organization-charges/messages": "estimated_charges",
+    "cost-anomalies": "this",
+    "cost-anomalies/monitor-arn": "anomaly_monitor_arn",
 }
+
+
+@dataclass(frozen=True, kw_only=True)
+class BillingProps:
+    """Which bill each billing alert watches (the app's config ``[billing]``, or the module's variable)."""
+
+    #: Monthly limit of the management account's own charges (its budget, filtered to its account id).
+    management_account_limit_usd: float
+    #: Build the EstimatedCharges alarm on the organization's total.
+    organization_alarm: Flag
+    #: Its monthly limit (read only while the alarm is built).
+    organization_limit_usd: float
+    #: ``create`` an AWS services anomaly monitor, ``off``, or the ARN of an existing monitor to subscribe.
+    anomaly_monitor: str
+    #: The subscription's thresholds: total impact in USD and in percent (0: any).
+    anomaly_threshold_usd: float
+    anomaly_threshold_percent: float
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -76,7 +101,6 @@ class ManagementAccountBaselineProps:
     """
 
     name_prefix: str
-    budget_limit_usd: float
     alert_emails: Sequence[str]
     log_retention_days: float
     protect_log_data: Flag
@@ -84,6 +108,7 @@ class ManagementAccountBaselineProps:
     detections: DetectionChooser
     kms_encryption: Flag
     log_bucket: LogBucketProps
+    billing: BillingProps
 
 
 @dataclass(frozen=True)
@@ -120,6 +145,8 @@ class ManagementAccountBaseline(Construct):
         names = BaselineNames(props.name_prefix)
         self.environment = env = AwsEnvironment(self, "environment")
         topic_name, trail_name = names.topic, names.trail
+        billing = props.billing
+        anomalies_on = differs(billing.anomaly_monitor, "off")
 
         self.key: EncryptionKey | None = None
         if not is_off(props.kms_encryption):
@@ -132,6 +159,7 @@ class ManagementAccountBaseline(Construct):
                     trail_arn=trail_arn(env, trail_name),
                     log_group_name=log_group_name(trail_name),
                     budgets_publish=props.create_budget,
+                    cost_anomalies_publish=anomalies_on,
                     prevent_destroy=props.protect_log_data is True,
                     enabled=props.kms_encryption,
                 ),
@@ -146,8 +174,9 @@ class ManagementAccountBaseline(Construct):
                 name=topic_name,
                 email_addresses=props.alert_emails,
                 kms_key_arn=key_arn,
-                publishers=(Publisher.EVENTBRIDGE, Publisher.BUDGETS),
+                publishers=(Publisher.EVENTBRIDGE, Publisher.BUDGETS, Publisher.COST_ANOMALIES),
                 budgets_publish=props.create_budget,
+                cost_anomalies_publish=anomalies_on,
             ),
         )
         self.alarm_actions = NotificationTopic(
@@ -230,19 +259,60 @@ class ManagementAccountBaseline(Construct):
         #: Names of the log detections that are on (in the module flavour, those that may be).
         self.log_detection_names = [alarm.detection.name for alarm in log_alarms]
         self.event_detection_names = [alert.detection.name for alert in event_alerts]
-        self.budget = BudgetAlarm(
+        #: The management account's own charges: a budget filtered to its account id (None: not built).
+        self.management_budget: ChargesBudget | None = None
+        if not is_off(props.create_budget):
+            self.management_budget = self._management_budget(props, names, env)
+        #: The organization's total: the EstimatedCharges alarm (None when not asked for).
+        self.billing_alarm: BillingAlarm | None = None
+        if not is_off(billing.organization_alarm):
+            self.billing_alarm = BillingAlarm(
+                self,
+                "organization-charges",
+                props=BillingAlarmProps(
+                    name=names.organization_charges,
+                    limit_usd=billing.organization_limit_usd,
+                    topic_arn=self.topic.topic_arn,
+                    messages=messages,
+                    enabled=billing.organization_alarm,
+                ),
+            )
+        #: Unusual spend in any account: Cost Anomaly Detection (None when off).
+        self.cost_anomalies: CostAnomalyAlerts | None = None
+        if not is_off(anomalies_on):
+            create = equals(billing.anomaly_monitor, "create")
+            self.cost_anomalies = CostAnomalyAlerts(
+                self,
+                "cost-anomalies",
+                props=CostAnomalyAlertsProps(
+                    monitor_name=names.anomaly_monitor,
+                    subscription_name=names.anomaly_subscription,
+                    topic_arn=self.topic.topic_arn,
+                    threshold_usd=billing.anomaly_threshold_usd,
+                    threshold_percent=billing.anomaly_threshold_percent,
+                    create_monitor=create,
+                    existing_monitor_arn=billing.anomaly_monitor,
+                    enabled=anomalies_on,
+                    depends_on=[self.topic.policy],
+                ),
+            )
+        check_addresses(self)
+
+    def _management_budget(
+        self, props: ManagementAccountBaselineProps, names: BaselineNames, env: AwsEnvironment
+    ) -> ChargesBudget:
+        return ChargesBudget(
             self,
-            "budget",
-            props=BudgetAlarmProps(
-                name=names.monthly_charges,
-                limit_usd=props.budget_limit_usd,
+            "management-account-budget",
+            props=ChargesBudgetProps(
+                name=names.management_account_charges,
+                limit_usd=props.billing.management_account_limit_usd,
                 topic_arn=self.topic.topic_arn,
-                messages=messages,
-                create_budget=props.create_budget,
+                linked_accounts=[env.account_id],
+                enabled=props.create_budget,
                 depends_on=[self.topic.policy],
             ),
         )
-        check_addresses(self)
 
     def _protect_log_data(self, props: ManagementAccountBaselineProps) -> LogDataProtection | None:
         """A guard per item of log data while ``protect_log_data`` is on: the log bucket with the
@@ -285,19 +355,20 @@ class ManagementAccountBaseline(Construct):
         return kept
 
     def _alarm_arns(self) -> Any:
-        """Alarm ARNs by name: each log detection's that is built, and the billing alarm's."""
-        billing = self.budget.billing_alarm.arn
-        alarms = self.log_alarms
-        if alarms is None:
-            return {BILLING_ALARM_KEY: billing}
-        if alarms.for_each.switched:
-            billing_entry = f"{json.dumps(BILLING_ALARM_KEY)} = {address(self.budget.billing_alarm)}.arn"
-            return f"${{merge({alarms.arns_expression()}, {{ {billing_entry} }})}}"
-        return {**{name: alarms.arn_of(name) for name in self.log_detection_names}, BILLING_ALARM_KEY: billing}
+        """Alarm ARNs by name: each log detection's that is built, and the billing alarm's if it is."""
+        alarms, billing = self.log_alarms, self.billing_alarm
+        if (alarms is None or not alarms.for_each.switched) and (billing is None or billing.alarm.count is None):
+            found = {name: alarms.arn_of(name) for name in self.log_detection_names} if alarms else {}
+            return {**found, BILLING_ALARM_KEY: billing.alarm.arn} if billing else found
+        parts = [alarms.arns_expression()] if alarms else []
+        if billing is not None:
+            parts.append(f"{{ for alarm in {address(billing.alarm)} : {json.dumps(BILLING_ALARM_KEY)} => alarm.arn }}")
+        return f"${{merge({', '.join(parts)})}}"
 
     def outputs(self) -> dict[str, BaselineOutput]:
         """The stable outputs: names are an interface of the module flavour, never renamed."""
         root_sign_in = self.event_alerts if "root-sign-in" in self.event_detection_names else None
+        anomalies = self.cost_anomalies
         return {
             "alert_topic_arn": BaselineOutput(self.topic.topic_arn, "ARN of the SNS topic every alert goes to."),
             "alarm_actions_topic_arn": BaselineOutput(
@@ -320,6 +391,10 @@ class ManagementAccountBaseline(Construct):
             "alarm_arns": BaselineOutput(
                 self._alarm_arns(),
                 f"ARNs of the CloudWatch alarms by name: each log detection, and {BILLING_ALARM_KEY!r} "
-                "for the billing alarm.",
+                "for the billing alarm on the organization's total (when billing.organization_limit_usd is set).",
+            ),
+            "anomaly_monitor_arn": BaselineOutput(
+                anomalies.monitor_arn if anomalies else None,
+                "ARN of the Cost Anomaly Detection monitor the alert subscription watches (null when off).",
             ),
         }

@@ -12,6 +12,7 @@ from constructs import Construct
 from constructs_lib.addresses import addressed
 from constructs_lib.environment import AwsEnvironment
 from constructs_lib.policy import (
+    SwitchedStatements,
     arn_equals,
     arn_like,
     if_exists,
@@ -25,6 +26,8 @@ from constructs_lib.switch import Flag, attribute, count_for
 #: The days KMS waits before it deletes a key scheduled for deletion (the maximum).
 DELETION_WINDOW_DAYS = 30
 CLOUDTRAIL = "cloudtrail.amazonaws.com"
+#: The service principal of AWS Cost Anomaly Detection's notifications.
+COST_ANOMALY_DETECTION = "costalerts.amazonaws.com"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -40,6 +43,8 @@ class EncryptionKeyProps:
     log_group_name: str
     #: Let AWS Budgets use the key for the topic (a budget notifies it). Default: True.
     budgets_publish: Flag = True
+    #: Let Cost Anomaly Detection use the key for the topic (a subscription notifies it). Default: True.
+    cost_anomalies_publish: Flag = True
     #: Refuse to plan the key's destruction (``prevent_destroy``). Default: True.
     prevent_destroy: bool = True
     #: Build the key (a Terraform expression becomes its ``count``). Default: True.
@@ -131,16 +136,42 @@ class EncryptionKey(Construct):
                 ),
             ],
             switched=[
-                statement(
-                    sid="BudgetsPublishToTheTopic",
-                    service="budgets.amazonaws.com",
-                    actions=publish,
-                    resources=["*"],
-                    # None: the Cost Management guide's key policy statement has none, and the
-                    # SNS guide does not list Budgets.
+                SwitchedStatements(
+                    "budgets",
+                    [
+                        statement(
+                            sid="BudgetsPublishToTheTopic",
+                            service="budgets.amazonaws.com",
+                            actions=publish,
+                            resources=["*"],
+                            # None: the Cost Management guide's key policy statement has none, and the
+                            # SNS guide does not list Budgets.
+                        ),
+                    ],
+                    props.budgets_publish,
+                ),
+                SwitchedStatements(
+                    "cost-anomalies",
+                    [
+                        statement(
+                            sid="CostAnomalyDetectionPublishesToTheTopic",
+                            service=COST_ANOMALY_DETECTION,
+                            actions=publish,
+                            resources=["*"],
+                            # Cost Management User Guide, "Creating an Amazon SNS topic for anomaly
+                            # notifications": the key statement with aws:SourceAccount; aws:SourceArn
+                            # (the subscription) is only said to be possible, so IfExists.
+                            conditions=[
+                                string_equals("aws:SourceAccount", env.account_id),
+                                if_exists(
+                                    arn_like("aws:SourceArn", env.arn("ce", "anomalysubscription/*", region=False))
+                                ),
+                            ],
+                        ),
+                    ],
+                    props.cost_anomalies_publish,
                 ),
             ],
-            when=props.budgets_publish,
         )
         count = count_for(props.enabled)
         self.key = addressed(

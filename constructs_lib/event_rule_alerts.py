@@ -38,18 +38,20 @@ def rule_to_topic(
     input_template: str,
     topic_arn: str,
     for_each: TerraformIterator | None = None,
+    count: float | None = None,
     depends_on: Sequence[Any] = (),
 ) -> TopicRule:
     """The rule ``name`` (``rule`` in ``scope``) matching ``event_pattern``, and its target
     (``target``): ``topic_arn``, sent the text ``input_template`` writes from the event's
     ``input_paths``. Each argument may be a token of ``for_each``'s entry (one rule and target
-    per entry). The target names its rule by name (``depends_on`` orders them); the rule
-    waits for ``depends_on``."""
+    per entry; or ``count`` of each). The target names its rule by name (``depends_on`` orders
+    them); the rule waits for ``depends_on``."""
     rule = addressed(
         CloudwatchEventRule(
             scope,
             "rule",
             for_each=for_each,
+            count=count,
             name=name,
             description=description,
             event_pattern=event_pattern,
@@ -62,6 +64,7 @@ def rule_to_topic(
             scope,
             "target",
             for_each=for_each,
+            count=count,
             rule=name,
             target_id="alert-topic",
             arn=topic_arn,

@@ -48,9 +48,24 @@ class BaselineNames:
         return f"{self.prefix}-baseline"
 
     @property
-    def monthly_charges(self) -> str:
-        """The billing alarm and the AWS Budgets budget."""
-        return f"{self.prefix}-monthly-charges"
+    def management_account_charges(self) -> str:
+        """The AWS Budgets budget of the management account's own charges."""
+        return f"{self.prefix}-management-account-charges"
+
+    @property
+    def organization_charges(self) -> str:
+        """The billing alarm on the organization's total (every account's charges)."""
+        return f"{self.prefix}-organization-charges"
+
+    @property
+    def anomaly_monitor(self) -> str:
+        """The Cost Anomaly Detection monitor the baseline creates (AWS services)."""
+        return f"{self.prefix}-aws-services"
+
+    @property
+    def anomaly_subscription(self) -> str:
+        """The Cost Anomaly Detection alert subscription of the alert topic."""
+        return f"{self.prefix}-cost-anomalies"
 
     def detection(self, name: str) -> str:
         """A detection's metric filter, alarm and the rule of its messages, or its EventBridge rule."""

@@ -17,6 +17,7 @@ from constructs_lib.addresses import addressed
 from constructs_lib.environment import AwsEnvironment
 from constructs_lib.policy import (
     Condition,
+    SwitchedStatements,
     arn_like,
     deny_insecure_transport,
     statement,
@@ -32,6 +33,7 @@ class Publisher(StrEnum):
     EVENTBRIDGE = "AllowEventBridgeRules"
     CLOUDWATCH_ALARMS = "AllowCloudWatchAlarms"
     BUDGETS = "AllowBudgets"
+    COST_ANOMALIES = "AllowCostAnomalyDetection"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -53,14 +55,18 @@ class NotificationTopicProps:
     publishers: Sequence[Publisher] = tuple(Publisher)
     #: Switches AWS Budgets' statement, if it is a publisher (a budget notifies the topic). Default: True.
     budgets_publish: Flag = True
+    #: Switches Cost Anomaly Detection's statement, if it is a publisher (a subscription notifies
+    #: the topic). Default: True.
+    cost_anomalies_publish: Flag = True
 
 
 class NotificationTopic(Construct):
     """An SNS topic that only the baseline's alert sources may publish to.
 
-    The topic policy lets the ``publishers`` publish (of EventBridge, CloudWatch alarms and AWS
-    Budgets), and refuses publishing without TLS. Alarms and budgets must be this account's
-    (``aws:SourceAccount`` and ``aws:SourceArn``); EventBridge's statement can carry no
+    The topic policy lets the ``publishers`` publish (of EventBridge, CloudWatch alarms, AWS
+    Budgets and Cost Anomaly Detection), and refuses publishing without TLS. Alarms, budgets and
+    anomaly subscriptions must be this account's (``aws:SourceAccount`` and ``aws:SourceArn``);
+    EventBridge's statement can carry no
     condition (AWS documents that it sends none to SNS), so it names only the service. People
     and roles of the account reach the topic through their IAM policies as usual.
     """
@@ -92,6 +98,16 @@ class NotificationTopic(Construct):
                     arn_like("aws:SourceArn", env.arn("budgets", "*", region=False)),
                 ],
             ),
+            # Cost Management User Guide, "Creating an Amazon SNS topic for anomaly notifications":
+            # aws:SourceAccount, and aws:SourceArn "to interact with the topic only when performing
+            # operations on behalf of a specific subscription".
+            Publisher.COST_ANOMALIES: (
+                "costalerts.amazonaws.com",
+                [
+                    string_equals("aws:SourceAccount", env.account_id),
+                    arn_like("aws:SourceArn", env.arn("ce", "anomalysubscription/*", region=False)),
+                ],
+            ),
         }
 
         def publish(publisher: Publisher) -> DataAwsIamPolicyDocumentStatement:
@@ -104,7 +120,12 @@ class NotificationTopic(Construct):
                 conditions=conditions,
             )
 
-        always = [publisher for publisher in props.publishers if publisher is not Publisher.BUDGETS]
+        # The publishers that may not be built, each with its switch and the name of the documents without it.
+        switches = {
+            Publisher.BUDGETS: ("budgets", props.budgets_publish),
+            Publisher.COST_ANOMALIES: ("cost-anomalies", props.cost_anomalies_publish),
+        }
+        always = [publisher for publisher in props.publishers if publisher not in switches]
         policy_json = switched_policy_json(
             self,
             "policy-document",
@@ -112,8 +133,11 @@ class NotificationTopic(Construct):
                 *(publish(publisher) for publisher in always),
                 deny_insecure_transport(actions=["sns:Publish"], resources=[self.topic_arn]),
             ],
-            switched=[publish(Publisher.BUDGETS)],
-            when=props.budgets_publish if Publisher.BUDGETS in props.publishers else False,
+            switched=[
+                SwitchedStatements(name, [publish(publisher)], when)
+                for publisher, (name, when) in switches.items()
+                if publisher in props.publishers
+            ],
         )
         self.policy = addressed(SnsTopicPolicy(self, "policy", arn=self.topic_arn, policy=policy_json))
 

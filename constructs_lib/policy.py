@@ -98,25 +98,45 @@ def deny_insecure_transport(*, actions: Sequence[str], resources: Sequence[str])
     )
 
 
+@dataclass(frozen=True)
+class SwitchedStatements:
+    """Statements of a policy that exist only while ``when`` is on (a grant for a publisher that
+    may not be built); ``name`` names the documents made without them."""
+
+    name: str
+    statements: Sequence[DataAwsIamPolicyDocumentStatement]
+    when: Flag
+
+
 def switched_policy_json(
     scope: Construct,
     id_: str,
     statements: Sequence[DataAwsIamPolicyDocumentStatement],
     *,
-    switched: Sequence[DataAwsIamPolicyDocumentStatement],
-    when: Flag,
+    switched: Sequence[SwitchedStatements] = (),
 ) -> str:
-    """The JSON of a policy with ``statements``, plus ``switched`` while ``when`` is on.
+    """The JSON of a policy with ``statements``, plus each group of ``switched`` while it is on.
 
     A grant for a publisher that is not built is a statement no request ever uses. A plain
-    bool picks the statements now; a Terraform expression (the module flavour) renders both
-    documents and chooses between them when Terraform plans.
+    bool picks the statements now; for the groups switched by a Terraform expression (the module
+    flavour) a document is rendered for each combination (``<id_>-without-<names>``), and
+    Terraform chooses between them when it plans.
     """
-    if isinstance(when, bool):
-        return policy_document(scope, id_, [*statements, *(switched if when else ())]).json
-    with_switched = policy_document(scope, id_, [*statements, *switched])
-    without = policy_document(scope, f"{id_}-without-switched", statements)
-    return either(when, with_switched.json, without.json)
+    fixed = [*statements, *(s for group in switched if group.when is True for s in group.statements)]
+    planned = [group for group in switched if not isinstance(group.when, bool)]
+
+    def document(left_out: tuple[SwitchedStatements, ...]) -> str:
+        kept = [s for group in planned if group not in left_out for s in group.statements]
+        suffix = f"-without-{'-'.join(group.name for group in left_out)}" if left_out else ""
+        return policy_document(scope, f"{id_}{suffix}", [*fixed, *kept]).json
+
+    def choose(index: int, left_out: tuple[SwitchedStatements, ...]) -> str:
+        if index == len(planned):
+            return document(left_out)
+        group = planned[index]
+        return either(group.when, choose(index + 1, left_out), choose(index + 1, (*left_out, group)))
+
+    return choose(0, ())
 
 
 def policy_document(

@@ -22,7 +22,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from rich.console import Console
 from rich.table import Table
 
-from app.config import BaselineConfig
+from app.config import BaselineConfig, deprecation_warnings
 from app.load import ConfigError, config_problems, load_config
 from app.renames import rename_since_last_synth, rename_warning
 from app.template import config_template
@@ -229,7 +229,8 @@ def config_check(
     if not problems:
         config = load_config(path)
         rename = rename_since_last_synth(config, outdir)
-        warnings = [rename_warning(rename, config).removeprefix("warning: ")] if rename else []
+        found = [*deprecation_warnings(config), *([rename_warning(rename, config)] if rename else [])]
+        warnings = [warning.removeprefix("warning: ") for warning in found]
     if json_output:
         report = {"command": "config check", "file": str(path), "ok": not problems, "problems": problems}
         print(json.dumps({**report, "warnings": warnings}))

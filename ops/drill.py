@@ -111,7 +111,7 @@ class Drill:
             )
         )
         results.append(Result("topic", planned, f"would publish one test message marked {self.marker}"))
-        results.append(self._budget_result())
+        results += self._manual_results()
         return results
 
     # -- run ------------------------------------------------------------------------------
@@ -144,7 +144,7 @@ class Drill:
                 results += step()
             except (ClientError, BotoCoreError) as error:
                 results.append(failed(label, aws_error(error), "check the credentials' permissions"))
-        results.append(self._budget_result())
+        results += self._manual_results()
         return results
 
     def _message(self, what: str) -> str:
@@ -335,15 +335,31 @@ class Drill:
         )
         return [passed("topic", f"published test message {answer['MessageId']} marked {self.marker}")]
 
-    def _budget_result(self) -> Result:
-        if not self.expected.config.create_budget:
-            return Result("budget", Status.SKIP, "create_budget is off")
-        return Result(
-            "budget",
-            Status.MANUAL,
-            "AWS Budgets notifications cannot be triggered on demand: check in the Billing console that "
-            f"budget {self.expected.names.monthly_charges} notifies the alert topic",
+    def _manual_results(self) -> list[Result]:
+        """What no API can fire on demand, for a person to check: the budget, and anomaly alerts."""
+        config, names = self.expected.config, self.expected.names
+        budget = (
+            Result("budget", Status.SKIP, "create_budget is off")
+            if not config.create_budget
+            else Result(
+                "budget",
+                Status.MANUAL,
+                "AWS Budgets notifications cannot be triggered on demand: check in the Billing console that "
+                f"budget {names.management_account_charges} notifies the alert topic",
+            )
         )
+        anomalies = (
+            Result("anomaly alerts", Status.SKIP, "billing.anomaly_monitor is off")
+            if config.billing.anomaly_monitor == "off"
+            else Result(
+                "anomaly alerts",
+                Status.MANUAL,
+                "Cost Anomaly Detection cannot be made to find an anomaly on demand: check in the Cost "
+                f"Management console that subscription {names.anomaly_subscription} notifies the alert topic "
+                "(./run verify checks its settings)",
+            )
+        )
+        return [budget, anomalies]
 
     def clean_up(self) -> None:
         """Set back every alarm the drill touched and delete its rule (idempotent).

@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -52,8 +53,10 @@ class Expected:
 
     @cached_property
     def alarms(self) -> list[str]:
-        """Every alarm: the log detections that are on, and the billing alarm."""
-        return [*self._enabled(event=False), self.names.monthly_charges]
+        """Every alarm: the log detections that are on, and the billing alarm on the organization's
+        total when its limit is set."""
+        billing = [self.names.organization_charges] if self.config.billing.organization_limit_usd is not None else []
+        return [*self._enabled(event=False), *billing]
 
     @cached_property
     def rules(self) -> list[str]:
@@ -70,7 +73,7 @@ class Expected:
             if isinstance(detection, EventDetection) and self.config.detections.choice_for(detection).enabled
         }
         for alarm in self.alarms:
-            states = BILLING_ALERT_STATES if alarm == self.names.monthly_charges else LOG_ALERT_STATES
+            states = BILLING_ALERT_STATES if alarm == self.names.organization_charges else LOG_ALERT_STATES
             patterns[alarm] = alarm_state_change_pattern(alarm, states)
         return patterns
 
@@ -314,32 +317,111 @@ def check_subscriptions(ctx: Context) -> Iterator[Result]:
 
 
 def check_billing_metric(ctx: Context) -> Iterator[Result]:
+    """The billing metric exists, and which of its series CloudWatch publishes here: the total, and a
+    ``LinkedAccount`` series per account ("included only for accounts that are linked to a separate
+    paying account"; whether the payer's own account has one is not documented, so it is reported)."""
     item = "billing metric"
-    metrics = ctx.aws.client("cloudwatch").list_metrics(Namespace="AWS/Billing", MetricName="EstimatedCharges")[
-        "Metrics"
+    pages = ctx.aws.client("cloudwatch").get_paginator("list_metrics")
+    metrics = [
+        metric
+        for page in pages.paginate(Namespace="AWS/Billing", MetricName="EstimatedCharges")
+        for metric in page["Metrics"]
     ]
-    if metrics:
-        yield passed(item, "AWS/Billing EstimatedCharges exists: billing alerts are on")
-    else:
+    if not metrics:
         yield failed(
             item,
-            "AWS/Billing EstimatedCharges does not exist: the billing alarm cannot fire",
+            "AWS/Billing EstimatedCharges does not exist: billing alerts are off, so the billing alarm and "
+            "the metric's series cannot be read",
             f"turn on 'Receive CloudWatch Billing Alerts' in the Billing preferences ({MANUAL}, step 1); "
             "the metric appears within hours",
         )
+        return
+    dimensions = [{d["Name"]: d["Value"] for d in metric.get("Dimensions", [])} for metric in metrics]
+    total = any(set(found) == {"Currency"} for found in dimensions)
+    linked = sorted({found["LinkedAccount"] for found in dimensions if "LinkedAccount" in found})
+    own = "with" if ctx.aws.account_id in linked else "without"
+    detail = (
+        f"AWS/Billing EstimatedCharges exists: {'the total' if total else 'no total'}; LinkedAccount series for "
+        f"{len(linked)} accounts, {own} this account's own"
+    )
+    yield passed(item, detail)
 
 
 def check_budget(ctx: Context) -> Iterator[Result]:
-    item, name = "budget", ctx.expected.names.monthly_charges
+    """The management account's budget exists and counts only its own charges."""
+    item, name = "budget", ctx.expected.names.management_account_charges
     if not ctx.expected.config.create_budget:
         yield Result(item, Status.SKIP, "create_budget is off")
         return
     try:
-        ctx.aws.client("budgets").describe_budget(AccountId=ctx.aws.account_id, BudgetName=name)
+        budget = ctx.aws.client("budgets").describe_budget(AccountId=ctx.aws.account_id, BudgetName=name)["Budget"]
     except ClientError as error:
         yield failed(item, f"{name}: {aws_error(error)}", DEPLOY)
         return
-    yield passed(item, f"{name} exists")
+    accounts = budget.get("CostFilters", {}).get("LinkedAccount", [])
+    if accounts != [ctx.aws.account_id]:
+        yield failed(
+            item,
+            f"{name} counts {accounts or 'every account'}, not this account alone ({ctx.aws.account_id})",
+            DEPLOY,
+        )
+        return
+    yield passed(item, f"{name} counts this account's own charges")
+
+
+def check_anomaly_alerts(ctx: Context) -> Iterator[Result]:
+    """The anomaly monitor exists, and its subscription sends the alert topic each anomaly at once."""
+    billing, names = ctx.expected.config.billing, ctx.expected.names
+    if billing.anomaly_monitor == "off":
+        yield Result("anomaly monitor", Status.SKIP, "billing.anomaly_monitor is off")
+        return
+    ce = ctx.aws.client("ce")
+    monitors = [m for page in _pages(ce.get_anomaly_monitors, "AnomalyMonitors") for m in page]
+    wanted = [
+        m
+        for m in monitors
+        if (billing.anomaly_monitor == "create" and m["MonitorName"] == names.anomaly_monitor)
+        or m["MonitorArn"] == billing.anomaly_monitor
+    ]
+    services = [m["MonitorArn"] for m in monitors if m.get("MonitorDimension") == "SERVICE"]
+    if not wanted:
+        hint = (
+            f"; this account's AWS services monitor is {services[0]}: set billing.anomaly_monitor to it"
+            if services
+            else ""
+        )
+        yield failed("anomaly monitor", f"no monitor {billing.anomaly_monitor!r}{hint}", DEPLOY)
+        return
+    monitor_arn = wanted[0]["MonitorArn"]
+    yield passed("anomaly monitor", f"{wanted[0]['MonitorName']} ({monitor_arn})")
+    item, topic = "anomaly subscription", topic_arn(ctx.aws, names.topic)
+    subscriptions = [s for page in _pages(ce.get_anomaly_subscriptions, "AnomalySubscriptions") for s in page]
+    mine = [s for s in subscriptions if s["SubscriptionName"] == names.anomaly_subscription]
+    if not mine:
+        yield failed(item, f"no subscription {names.anomaly_subscription}", DEPLOY)
+        return
+    subscription = mine[0]
+    sns = [s["Address"] for s in subscription["Subscribers"] if s["Type"] == "SNS"]
+    problems = [
+        *([] if subscription["Frequency"] == "IMMEDIATE" else [f"frequency {subscription['Frequency']}"]),
+        *([] if monitor_arn in subscription["MonitorArnList"] else ["does not watch the monitor"]),
+        *([] if topic in sns else ["does not notify the alert topic"]),
+    ]
+    if problems:
+        yield failed(item, f"{names.anomaly_subscription}: {', '.join(problems)}", DEPLOY)
+    else:
+        yield passed(item, f"{names.anomaly_subscription} sends each anomaly to the alert topic at once")
+
+
+def _pages(call: Callable[..., dict[str, Any]], key: str) -> Iterator[list[dict[str, Any]]]:
+    """Every page of a Cost Explorer list call (NextPageToken; boto3 has no paginator for them)."""
+    token: str | None = None
+    while True:
+        answer = call(**({"NextPageToken": token} if token else {}))
+        yield answer[key]
+        token = answer.get("NextPageToken")
+        if not token:
+            return
 
 
 def check_trusted_access(ctx: Context) -> Iterator[Result]:
@@ -388,6 +470,7 @@ CHECKS: tuple[tuple[str, Check], ...] = (
     ("alarm-actions topic subscription", check_alarm_actions_kept),
     ("billing metric", check_billing_metric),
     ("budget", check_budget),
+    ("anomaly alerts", check_anomaly_alerts),
     ("trusted access for CloudTrail", check_trusted_access),
     ("KMS key", check_key),
 )

@@ -4,15 +4,22 @@ from __future__ import annotations
 
 from app.config import BaselineConfig
 
-#: Every switch away from its default: CIS pack, Object Lock, overrides (KMS and access logging are on by default).
+#: Every switch away from its default: CIS pack, Object Lock, overrides, the organization's billing alarm (KMS,
+#: access logging and anomaly alerts are on by default).
 EVERY_OPTION = BaselineConfig.model_validate(
     {
         "alert_emails": ["secops@example.com"],
         "detections": {"cis_pack": "exact", "overrides": {"access-denied": {"threshold": 3}}},
         "log_bucket": {"object_lock_mode": "COMPLIANCE", "access_logging": True},
+        "billing": {"organization_limit_usd": 5000},
     }
 )
-#: Every switch that removes resources off: no KMS key, no access-log bucket, no budget.
+#: Every switch that removes resources off: no KMS key, no access-log bucket, no budget, no anomaly alerts.
 MINIMAL = BaselineConfig.model_validate(
-    {"kms_encryption": False, "create_budget": False, "log_bucket": {"access_logging": False}}
+    {
+        "kms_encryption": False,
+        "create_budget": False,
+        "log_bucket": {"access_logging": False},
+        "billing": {"anomaly_monitor": "off"},
+    }
 )

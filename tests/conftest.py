@@ -5,7 +5,7 @@ from collections.abc import Iterator
 import pytest
 from cdktf import Testing
 
-from app.config import BaselineConfig
+from app.config import BaselineConfig, BillingConfig
 from tests.local_aws import CREDENTIALS, REAL_AWS_VARIABLES, LocalAws, MotoServer, moto_server
 from tests.synth import Synthesized, synth
 
@@ -14,7 +14,7 @@ Testing.__test__ = False
 
 CUSTOM_CONFIG = BaselineConfig(
     name_prefix="acme-root",
-    budget_limit_usd=250,
+    billing=BillingConfig(management_account_limit_usd=250, organization_limit_usd=4000),
     alert_emails=("secops@example.com", "cfo@example.org"),
     log_retention_days=731,
     protect_log_data=False,

@@ -40,6 +40,9 @@ it, each as AWS documents it:
   buckets"); moto 5.2.5 still refuses a bucket with objects, as S3 did before November 2023.
   A bucket without versioning is still refused.
 
+- Cost Anomaly Detection's monitors and subscriptions (``tests/moto_cost_anomalies.py``): moto
+  5.2.5 has no anomaly API.
+
 For the tests only, a refusal they stage: while the JSON file named by ``LOCAL_AWS_REFUSALS``
 maps an S3 operation to a bucket name (``{"PutObjectLockConfiguration": ["bucket"]}``), that
 operation on that bucket answers ``AccessDenied``, as S3 does for a role without the permission.
@@ -68,6 +71,8 @@ from moto.s3.exceptions import InvalidBucketState, S3ClientError
 from moto.s3.models import FakeBucket, S3Backend
 from moto.server import main
 from moto.sns.models import sns_backends
+
+from tests import moto_cost_anomalies
 
 TLS_ONLY_CONDITION = {"Bool": {"aws:SecureTransport": "false"}}
 
@@ -264,4 +269,5 @@ if __name__ == "__main__":
     Rule.send_to_targets = _send_to_targets_and_topics  # type: ignore[method-assign]
     CloudTrailBackend.delete_trail = _delete_trail  # type: ignore[method-assign]
     S3Backend.put_object_lock_configuration = _put_object_lock_configuration  # type: ignore[method-assign]
+    moto_cost_anomalies.install()
     main(sys.argv[1:])

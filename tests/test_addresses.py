@@ -27,6 +27,8 @@ from tools.module import module_json
 #: its config leaves out, and no locals).
 MODULE_ADDRESSES = [
     "aws_budgets_budget.monthly",
+    "aws_ce_anomaly_monitor.this",
+    "aws_ce_anomaly_subscription.this",
     "aws_cloudtrail.organization_trail",
     "aws_cloudwatch_event_rule.estimated_charges",
     "aws_cloudwatch_event_rule.log_alarms",
@@ -71,15 +73,20 @@ MODULE_ADDRESSES = [
     "data.aws_iam_policy_document.alarm_actions",
     "data.aws_iam_policy_document.alarm_actions_queue",
     "data.aws_iam_policy_document.alerts",
-    "data.aws_iam_policy_document.alerts_without_switched",
+    "data.aws_iam_policy_document.alerts_without_budgets",
+    "data.aws_iam_policy_document.alerts_without_budgets_cost_anomalies",
+    "data.aws_iam_policy_document.alerts_without_cost_anomalies",
     "data.aws_iam_policy_document.cloudtrail_to_cloudwatch",
     "data.aws_iam_policy_document.cloudtrail_to_cloudwatch_trust",
     "data.aws_iam_policy_document.key",
-    "data.aws_iam_policy_document.key_without_switched",
+    "data.aws_iam_policy_document.key_without_budgets",
+    "data.aws_iam_policy_document.key_without_budgets_cost_anomalies",
+    "data.aws_iam_policy_document.key_without_cost_anomalies",
     "data.aws_iam_policy_document.trail_logs",
     "data.aws_organizations_organization.current",
     "data.aws_partition.current",
     "data.aws_region.current",
+    "local.anomaly_monitor_arn",
     "local.event_detections",
     "local.ignored_clauses",
     "local.log_data_protection",
@@ -148,12 +155,17 @@ def test_the_app_builds_the_module_addresses_and_keys_the_detections_by_name(eve
     # The every-option config builds all the module can, but the module-only locals and the
     # policy documents the module switches at plan time.
     module_only = {
+        "local.anomaly_monitor_arn",
         "local.event_detections",
         "local.ignored_clauses",
         "local.log_data_protection",
         "local.log_detections",
-        "data.aws_iam_policy_document.alerts_without_switched",
-        "data.aws_iam_policy_document.key_without_switched",
+        "data.aws_iam_policy_document.alerts_without_budgets",
+        "data.aws_iam_policy_document.alerts_without_budgets_cost_anomalies",
+        "data.aws_iam_policy_document.alerts_without_cost_anomalies",
+        "data.aws_iam_policy_document.key_without_budgets",
+        "data.aws_iam_policy_document.key_without_budgets_cost_anomalies",
+        "data.aws_iam_policy_document.key_without_cost_anomalies",
     }
     assert addresses(baseline) == sorted(set(MODULE_ADDRESSES) - module_only)
     assert addresses(state) == STATE_STACK_ADDRESSES
@@ -175,6 +187,8 @@ def test_every_hashed_address_moves_to_a_resource_that_exists(module: Json, ever
 
 #: Resources that came after the plain addresses (issue 15's readable messages): nothing to move.
 BORN_PLAIN = {
+    "aws_ce_anomaly_monitor.this",
+    "aws_ce_anomaly_subscription.this",
     "terraform_data.log_data_protection",
     "aws_sns_topic.alarm_actions",
     "aws_sns_topic_policy.alarm_actions",

@@ -24,7 +24,7 @@ import pytest
 
 from app.config import BaselineConfig
 from constructs_lib.alarm_messages import ALARM_EVENT_FIELDS, LINK_LABEL, LINK_WINDOW_HOURS
-from constructs_lib.budget_alarm import BILLING_SEVERITY, BILLS_URL
+from constructs_lib.billing_alarm import BILLING_ALARM_LABEL, BILLING_SEVERITY, BILLS_URL
 from constructs_lib.detections import BILLING_ALERT_STATES, CATALOGUE, LogDetection
 from tests.configs import EVERY_OPTION, MINIMAL
 from tests.synth import app_documents, baseline_stack
@@ -115,7 +115,7 @@ def test_every_alarm_has_one_message_rule_on_its_own_changes_to_an_alert_state(s
     for name, (rule, target) in messages.items():
         assert rule["name"] == name  # the rule is named after its alarm
         assert rule["state"] == "ENABLED"
-        states = list(BILLING_ALERT_STATES) if name.endswith("-monthly-charges") else ["ALARM"]
+        states = list(BILLING_ALERT_STATES) if name.endswith("-organization-charges") else ["ALARM"]
         assert json.loads(rule["event_pattern"]) == {
             "source": ["aws.cloudwatch"],
             "detail-type": ["CloudWatch Alarm State Change"],
@@ -145,7 +145,7 @@ def test_alarms_notify_only_the_topic_people_do_not_read(stack: str) -> None:
 def test_a_log_alarms_message_says_what_happened_where_and_when(stack: str) -> None:
     resolved = _stack(stack)
     for name, (_rule, target) in _messages(resolved).items():
-        if name.endswith("-monthly-charges"):
+        if name.endswith("-organization-charges"):
             continue
         detection = _detection(name)
         lines = message_lines(_transform(target, _event(name)))
@@ -165,7 +165,7 @@ def test_the_link_searches_the_alarms_log_group_with_the_alarms_own_pattern(stac
     log_group = resolved.attribute("resource", "aws_cloudwatch_log_group", "organization_trail", "name")
     links = 0
     for name, (_rule, target) in _messages(resolved).items():
-        if name.endswith("-monthly-charges"):
+        if name.endswith("-organization-charges"):
             continue
         link = console_link(_transform(target, _event(name)))
         assert link == {
@@ -200,16 +200,30 @@ def _module_text() -> str:
     return (Path(__file__).parents[1] / "modules" / "management-account-baseline" / "main.tf.json").read_text()
 
 
-@pytest.mark.parametrize("stack", STACKS)
-def test_the_billing_message_names_the_limit_and_where_to_look(stack: str) -> None:
+#: The stacks whose config sets billing.organization_limit_usd: the billing alarm is built.
+BILLED_STACKS = [stack for stack in STACKS if CONFIGS[stack.split("-", 1)[1]].billing.organization_limit_usd]
+
+
+def test_the_billing_alarm_is_built_only_with_its_limit() -> None:
+    assert BILLED_STACKS == ["app-cis-exact", "module-cis-exact"]
+    for stack in STACKS:
+        names = [name for name in _messages(_stack(stack)) if name.endswith("-organization-charges")]
+        assert len(names) == (stack in BILLED_STACKS)
+
+
+@pytest.mark.parametrize("stack", BILLED_STACKS)
+def test_the_billing_message_names_the_bill_the_limit_and_where_to_look(stack: str) -> None:
     resolved = _stack(stack)
-    (name,) = (name for name in _messages(resolved) if name.endswith("-monthly-charges"))
+    (name,) = (name for name in _messages(resolved) if name.endswith("-organization-charges"))
     _rule, target = _messages(resolved)[name]
     (billing,) = resolved.arguments("aws_cloudwatch_metric_alarm", "estimated_charges", "threshold").values()
     limit = billing["threshold"]
     for state in BILLING_ALERT_STATES:
         lines = message_lines(_transform(target, _event(name, state)))
-        assert lines[0] == f"[{BILLING_SEVERITY}] billing: Estimated charges of the month are above {limit:.2f} USD."
+        assert lines[0] == (
+            f"[{BILLING_SEVERITY}] {BILLING_ALARM_LABEL}: The organization's estimated charges of the month "
+            f"(every account, consolidated billing) are above {limit:.2f} USD."
+        )
         assert lines[1] == f"Account {ENV.account_id}, region {ENV.region}, at {ALARM_TIME}: alarm {name} is {state}."
         assert lines[2] == f"Why: {REASON}"
         assert lines[3].startswith("If it is INSUFFICIENT_DATA, no billing data arrived for a day")

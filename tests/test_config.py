@@ -15,7 +15,9 @@ def test_defaults_need_no_file() -> None:
     config = load_config(None)
     assert config == BaselineConfig()
     assert config.region == "us-east-1"
-    assert config.budget_limit_usd == 50
+    assert config.billing.management_account_limit_usd == 50
+    assert config.billing.organization_limit_usd is None
+    assert config.budget_limit_usd is None
     assert config.log_retention_days == 365
     assert config.alert_emails == ()
     assert config.protect_log_data is True
@@ -24,12 +26,12 @@ def test_defaults_need_no_file() -> None:
 def test_a_toml_file_overrides_some_fields(tmp_path: Path) -> None:
     file = tmp_path / "baseline.toml"
     file.write_text(
-        'name_prefix = "acme"\nbudget_limit_usd = 120\nalert_emails = ["ops@example.com"]\n'
-        'log_retention_days = 1827\n[tags]\nOwner = "secops"\n'
+        'name_prefix = "acme"\nalert_emails = ["ops@example.com"]\n'
+        'log_retention_days = 1827\n[tags]\nOwner = "secops"\n[billing]\nmanagement_account_limit_usd = 120\n'
     )
     config = load_config(file)
     assert config.name_prefix == "acme"
-    assert config.budget_limit_usd == 120.0
+    assert config.billing.management_account_limit_usd == 120.0
     assert config.alert_emails == ("ops@example.com",)
     assert config.log_retention_days == 1827
     assert config.tags == {"Owner": "secops"}

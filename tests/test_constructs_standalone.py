@@ -15,7 +15,9 @@ import pytest
 from cdktf import TerraformStack, Testing
 from cdktf_cdktf_provider_aws.provider import AwsProvider
 
-from constructs_lib.budget_alarm import BudgetAlarm, BudgetAlarmProps
+from constructs_lib.billing_alarm import BillingAlarm, BillingAlarmProps
+from constructs_lib.charges_budget import ChargesBudget, ChargesBudgetProps
+from constructs_lib.cost_anomaly_alerts import CostAnomalyAlerts, CostAnomalyAlertsProps
 from constructs_lib.detections import ACCESS_DENIED, CONSOLE_SIGN_IN, ROOT_SIGN_IN
 from constructs_lib.encryption_key import EncryptionKey, EncryptionKeyProps
 from constructs_lib.environment import AwsEnvironment
@@ -100,6 +102,7 @@ def test_a_notification_topic_without_subscribers_lets_only_the_alert_services_p
         "AllowEventBridgeRules": "events.amazonaws.com",
         "AllowCloudWatchAlarms": "cloudwatch.amazonaws.com",
         "AllowBudgets": "budgets.amazonaws.com",
+        "AllowCostAnomalyDetection": "costalerts.amazonaws.com",
     }
 
 
@@ -210,16 +213,50 @@ def test_event_rule_alerts_send_matches_to_the_topic_as_a_sentence() -> None:
     assert json.loads(target["input_transformer"]["input_template"]).startswith("[CRITICAL]")
 
 
-def test_a_budget_alarm_watches_charges_and_budgets_the_limit_by_default() -> None:
-    document = bare(lambda s: BudgetAlarm(s, "b", props=BudgetAlarmProps(name="acme", limit_usd=25, topic_arn=TOPIC)))
-    assert resource_types(document) == {"aws_cloudwatch_metric_alarm": 1, "aws_budgets_budget": 1}
+def test_a_billing_alarm_watches_the_total_and_never_reads_ok_without_data() -> None:
+    document = bare(lambda s: BillingAlarm(s, "b", props=BillingAlarmProps(name="acme", limit_usd=25, topic_arn=TOPIC)))
+    assert resource_types(document) == {"aws_cloudwatch_metric_alarm": 1}
     alarm = only(document, "aws_cloudwatch_metric_alarm")
-    assert (alarm["metric_name"], alarm["threshold"], alarm["treat_missing_data"]) == (
+    assert (alarm["metric_name"], alarm["dimensions"], alarm["threshold"], alarm["treat_missing_data"]) == (
         "EstimatedCharges",
+        {"Currency": "USD"},
         25,
         "missing",
     )
-    assert only(document, "aws_budgets_budget")["limit_amount"] == "25.00"
+    assert alarm["alarm_actions"] == alarm["insufficient_data_actions"] == [TOPIC]
+
+
+def test_a_charges_budget_reads_the_whole_bill_unless_given_accounts() -> None:
+    whole = only(
+        bare(lambda s: ChargesBudget(s, "b", props=ChargesBudgetProps(name="acme", limit_usd=25, topic_arn=TOPIC))),
+        "aws_budgets_budget",
+    )
+    assert (whole["limit_amount"], whole["budget_type"], whole["time_unit"]) == ("25.00", "COST", "MONTHLY")
+    assert "cost_filter" not in whole
+    one = only(
+        bare(
+            lambda s: ChargesBudget(
+                s, "b", props=ChargesBudgetProps(name="acme", limit_usd=25, topic_arn=TOPIC, linked_accounts=["1"])
+            )
+        ),
+        "aws_budgets_budget",
+    )
+    assert one["cost_filter"] == [{"name": "LinkedAccount", "values": ["1"]}]
+
+
+def test_cost_anomaly_alerts_create_a_services_monitor_and_notify_the_topic_at_once() -> None:
+    props = CostAnomalyAlertsProps(
+        monitor_name="m", subscription_name="s", topic_arn=TOPIC, threshold_usd=250, threshold_percent=0
+    )
+    document = bare(lambda s: CostAnomalyAlerts(s, "a", props=props))
+    assert resource_types(document) == {"aws_ce_anomaly_monitor": 1, "aws_ce_anomaly_subscription": 1}
+    monitor = only(document, "aws_ce_anomaly_monitor")
+    assert (monitor["monitor_type"], monitor["monitor_dimension"]) == ("DIMENSIONAL", "SERVICE")
+    subscription = only(document, "aws_ce_anomaly_subscription")
+    assert subscription["frequency"] == "IMMEDIATE"
+    assert subscription["subscriber"] == [{"type": "SNS", "address": TOPIC}]
+    values = [item["dimension"]["values"] for item in subscription["threshold_expression"]["and"]]
+    assert values == [["250"], ["0"]]
 
 
 def test_the_environment_looks_up_the_account_and_refuses_another_region_at_plan_time() -> None:

@@ -55,6 +55,7 @@ def test_key_policy_names_exactly_the_services_that_need_it(default_stack: Synth
         "CloudWatchLogsEncryptsThisLogGroup": {("Service", f"logs.{default_stack.env.region}.amazonaws.com")},
         "CloudWatchAlarmsPublishToTheTopic": {("Service", "cloudwatch.amazonaws.com")},
         "BudgetsPublishToTheTopic": {("Service", "budgets.amazonaws.com")},
+        "CostAnomalyDetectionPublishesToTheTopic": {("Service", "costalerts.amazonaws.com")},
         "EventBridgePublishesToTheTopic": {("Service", "events.amazonaws.com")},
     }
 

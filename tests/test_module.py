@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from app.config import BaselineConfig, app_only_fields, module_inputs
+from app.config import BaselineConfig, app_only_fields, module_inputs, renamed_fields
 from app.rules import hcl_validations
 from constructs_lib.baseline import ManagementAccountBaselineProps
 from constructs_lib.detections import LOG_DETECTION_NAMES
@@ -27,6 +27,7 @@ STABLE_OUTPUTS = {
     "root_sign_in_rule_arn",
     "alarm_arns",
     "kms_key_arn",
+    "anomaly_monitor_arn",
 }
 
 
@@ -87,7 +88,7 @@ def test_module_requires_terraform_with_generally_available_s3_locking(document:
 def test_variables_are_the_config_fields_marked_as_module_inputs(document: dict[str, Any]) -> None:
     defaults = BaselineConfig().model_dump(mode="json")
     variables = document["variable"]
-    assert set(variables) == set(module_inputs())
+    assert set(variables) == set(module_inputs()) | set(renamed_fields())
     for name, (field, _marker) in module_inputs().items():
         assert variables[name]["description"] == field.description
         assert variables[name]["default"] == defaults[name]
@@ -112,10 +113,20 @@ def test_variable_types_follow_the_config_types(document: dict[str, Any], name: 
     assert document["variable"][name]["type"] == terraform_type
 
 
+def test_a_renamed_input_is_refused_by_the_module_naming_its_new_name(document: dict[str, Any]) -> None:
+    for name, new_name in renamed_fields().items():
+        variable = document["variable"][name]
+        assert (variable["default"], variable["nullable"]) == (None, True)  # optional: a caller may not set it
+        (validation,) = variable["validation"]
+        assert validation["condition"] == f"${{var.{name} == null}}"
+        assert validation["error_message"] == f"{name} was renamed {new_name}: set that input instead."
+
+
 def test_every_config_field_is_a_module_input_or_left_to_the_caller_with_a_reason() -> None:
-    inputs, left_out = set(module_inputs()), app_only_fields()
+    inputs, left_out, renamed = set(module_inputs()), app_only_fields(), set(renamed_fields())
     assert inputs.isdisjoint(left_out)
-    assert inputs | set(left_out) == set(BaselineConfig.model_fields)
+    assert not renamed & (inputs | set(left_out))
+    assert inputs | set(left_out) | renamed == set(BaselineConfig.model_fields)
     assert all(len(reason) > 20 for reason in left_out.values())
 
 
@@ -136,7 +147,10 @@ def test_variables_drive_the_resources(document: dict[str, Any]) -> None:
     # Terraform cannot take prevent_destroy from a variable: the guards of log_data_protection protect instead.
     assert bucket["lifecycle"] == {"prevent_destroy": False, "ignore_changes": ["object_lock_enabled"]}
     assert budget["count"] == "${var.create_budget ? 1 : 0}"
-    assert budget["limit_amount"] == '${format("%.2f", var.budget_limit_usd)}'
+    assert budget["limit_amount"] == '${format("%.2f", var.billing.management_account_limit_usd)}'
+    assert budget["cost_filter"] == [
+        {"name": "LinkedAccount", "values": ["${data.aws_caller_identity.current.account_id}"]}
+    ]
     assert resources["aws_sns_topic_subscription"]["alerts"]["for_each"] == "${toset(var.alert_emails)}"
 
 
@@ -146,7 +160,7 @@ def test_outputs_keep_their_stable_names_and_say_what_they_are(document: dict[st
     # Every alarm the for_each builds (switched-off detections are not), and the billing alarm.
     assert document["output"]["alarm_arns"]["value"] == (
         "${merge({ for name, alarm in aws_cloudwatch_metric_alarm.this : name => alarm.arn }, "
-        '{ "estimated-charges" = aws_cloudwatch_metric_alarm.estimated_charges.arn })}'
+        '{ for alarm in aws_cloudwatch_metric_alarm.estimated_charges : "estimated-charges" => alarm.arn })}'
     )
     assert document["output"]["root_sign_in_rule_arn"]["value"] == (
         '${try(aws_cloudwatch_event_rule.this["root-sign-in"].arn, null)}'

@@ -21,12 +21,14 @@ PUBLISHERS = {
     "AllowEventBridgeRules": ("events.amazonaws.com", None),
     "AllowCloudWatchAlarms": ("cloudwatch.amazonaws.com", "cloudwatch:{region}:{account}:alarm:*"),
     "AllowBudgets": ("budgets.amazonaws.com", "budgets::{account}:*"),
+    # Cost Management User Guide, "Creating an Amazon SNS topic for anomaly notifications".
+    "AllowCostAnomalyDetection": ("costalerts.amazonaws.com", "ce::{account}:anomalysubscription/*"),
 }
 
 
 #: Each topic's construct (an attribute of the baseline) and the publishers it admits.
 TOPICS = {
-    "topic": ("AllowEventBridgeRules", "AllowBudgets"),
+    "topic": ("AllowEventBridgeRules", "AllowBudgets", "AllowCostAnomalyDetection"),
     "alarm_actions": ("AllowCloudWatchAlarms",),
 }
 
@@ -104,7 +106,7 @@ def test_every_configured_address_gets_an_email_subscription(custom_stack: Synth
 
 def test_without_a_budget_neither_topic_nor_key_lets_budgets_in() -> None:
     s = synth(BaselineConfig(create_budget=False))
-    assert set(_topic_statements(s)) == {"AllowEventBridgeRules", "DenyInsecureTransport"}
+    assert set(_topic_statements(s)) == {"AllowEventBridgeRules", "AllowCostAnomalyDetection", "DenyInsecureTransport"}
     (key,) = s.resources("aws_kms_key").values()
     assert "BudgetsPublishToTheTopic" not in s.policy_statements(key["policy"])
     assert "CloudWatchAlarmsPublishToTheTopic" in s.policy_statements(key["policy"])

@@ -82,8 +82,7 @@ CHECK_CASES: list[tuple[str, str, list[str]]] = [
         [
             "budget: unknown field; allowed fields are name_prefix, region, budget_limit_usd, alert_emails, "
             "log_retention_days, protect_log_data, remove_keeping_log_data, adopt_log_data, tags, create_budget, "
-            "detections, kms_encryption, "
-            "log_bucket, state, local_aws_endpoint"
+            "detections, kms_encryption, log_bucket, billing, state, local_aws_endpoint"
         ],
     ),
     ("not TOML", "name_prefix = \n", ["not valid TOML (Invalid value (at line 1, column 15))"]),
@@ -137,7 +136,7 @@ def test_config_check_of_a_missing_file_is_one_problem(tmp_path: Path) -> None:
 
 def test_drill_dry_run_lists_the_steps_as_json_without_aws(tmp_path: Path) -> None:
     path = tmp_path / "baseline.toml"
-    path.write_text('[detections]\ncis_pack = "exact"\n')
+    path.write_text('[detections]\ncis_pack = "exact"\n\n[billing]\norganization_limit_usd = 5000\n')
     result = runner.invoke(app, ["drill", "--config", str(path), "--dry-run", "--json", "--marker", "m1"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
@@ -145,8 +144,9 @@ def test_drill_dry_run_lists_the_steps_as_json_without_aws(tmp_path: Path) -> No
     assert all(set(entry) == {"item", "status", "detail", "fix"} for entry in report["results"])
     items = {entry["item"]: entry["status"] for entry in report["results"]}
     assert items["alarm mgmt-baseline-cis-root-usage"] == "planned"
-    assert items["alarm mgmt-baseline-monthly-charges"] == "planned"
+    assert items["alarm mgmt-baseline-organization-charges"] == "planned"
     assert items["budget"] == "manual"  # AWS Budgets cannot be exercised: never a pass
+    assert items["anomaly alerts"] == "manual"  # nor can Cost Anomaly Detection
     assert "rule mgmt-baseline-drill-m1 " in next(e["detail"] for e in report["results"] if e["item"] == "EventBridge")
 
 

@@ -17,7 +17,15 @@ from app.config import BaselineConfig
 from constructs_lib.detections import BILLING_ALERT_STATES, ROOT_SIGN_IN, alarm_state_change_pattern
 from ops.aws import Aws
 from ops.report import Result, Status
-from ops.verify import Context, Expected, check_alarms, check_key, check_rules, check_subscriptions
+from ops.verify import (
+    Context,
+    Expected,
+    check_alarms,
+    check_anomaly_alerts,
+    check_key,
+    check_rules,
+    check_subscriptions,
+)
 
 ACCOUNT = "111122223333"
 TOPIC = f"arn:aws:sns:us-east-1:{ACCOUNT}:mgmt-baseline-alerts"
@@ -51,6 +59,10 @@ def aws() -> Iterator[RecordedAws]:
         stubber.assert_no_pending_responses()
 
 
+#: A config with the billing alarm on the organization's total (off by default).
+BILLED = {"organization_limit_usd": 5000}
+
+
 def _context(aws: Aws, **config: Any) -> Context:
     return Context(aws, Expected.of(BaselineConfig.model_validate(config)), DAY)
 
@@ -60,26 +72,26 @@ def _alarm(name: str) -> dict[str, Any]:
 
 
 def test_an_alarm_whose_notification_failed_fails_and_names_the_policy_check(aws: RecordedAws) -> None:
-    context = _context(aws, detections={"disabled": ["console-sign-in", "access-denied"]})
+    context = _context(aws, detections={"disabled": ["console-sign-in", "access-denied"]}, billing=BILLED)
     cloudwatch = aws.stub("cloudwatch")
     cloudwatch.add_response(
         "describe_alarms",
-        {"MetricAlarms": [_alarm("mgmt-baseline-monthly-charges")]},
-        {"AlarmNames": ["mgmt-baseline-monthly-charges"]},
+        {"MetricAlarms": [_alarm("mgmt-baseline-organization-charges")]},
+        {"AlarmNames": ["mgmt-baseline-organization-charges"]},
     )
     summary = f"Failed to execute action {ALARM_TOPIC}. Received error: KMS key is disabled"
     cloudwatch.add_response(
         "describe_alarm_history",
-        {"AlarmHistoryItems": [{"AlarmName": "mgmt-baseline-monthly-charges", "HistorySummary": summary}]},
+        {"AlarmHistoryItems": [{"AlarmName": "mgmt-baseline-organization-charges", "HistorySummary": summary}]},
         {
-            "AlarmName": "mgmt-baseline-monthly-charges",
+            "AlarmName": "mgmt-baseline-organization-charges",
             "HistoryItemType": "Action",
             "StartDate": ANY,
             "MaxRecords": 100,
         },
     )
     (result,) = check_alarms(context)
-    assert (result.item, result.status) == ("alarm mgmt-baseline-monthly-charges", Status.FAIL)
+    assert (result.item, result.status) == ("alarm mgmt-baseline-organization-charges", Status.FAIL)
     assert summary in result.detail
     assert result.fix
     assert "./run aws-check-policies" in result.fix
@@ -121,9 +133,9 @@ def _rule_answers(
 
 def test_a_rule_with_failed_invocations_fails(aws: RecordedAws) -> None:
     # The event detection's rule, then each alarm's message rule (here only the billing alarm's).
-    context = _context(aws, detections={"disabled": ["console-sign-in", "access-denied"]})
+    context = _context(aws, detections={"disabled": ["console-sign-in", "access-denied"]}, billing=BILLED)
     _rule_answers(aws, "mgmt-baseline-root-sign-in", [2.0, 1.0], pattern=ROOT_SIGN_IN.event_pattern)
-    _rule_answers(aws, "mgmt-baseline-monthly-charges", [], pattern=_billing_pattern())
+    _rule_answers(aws, "mgmt-baseline-organization-charges", [], pattern=_billing_pattern())
     failing, passing = check_rules(context)
     assert failing == Result(
         "rule mgmt-baseline-root-sign-in",
@@ -131,20 +143,20 @@ def test_a_rule_with_failed_invocations_fails(aws: RecordedAws) -> None:
         "3 failed invocations in the last 3 days",
         "the topic or its KMS key policy refuses EventBridge: re-apply the baseline and run ./run aws-check-policies",
     )
-    assert (passing.item, passing.status) == ("rule mgmt-baseline-monthly-charges", Status.PASS)
+    assert (passing.item, passing.status) == ("rule mgmt-baseline-organization-charges", Status.PASS)
 
 
 def _billing_pattern() -> dict[str, Any]:
-    return alarm_state_change_pattern("mgmt-baseline-monthly-charges", BILLING_ALERT_STATES)
+    return alarm_state_change_pattern("mgmt-baseline-organization-charges", BILLING_ALERT_STATES)
 
 
 def test_a_message_rule_changed_by_hand_fails(aws: RecordedAws) -> None:
     # The billing alarm's rule now matches ALARM only (an INSUFFICIENT_DATA alert would be lost),
     # and the root sign-in rule's target sends the raw event.
-    context = _context(aws, detections={"disabled": ["console-sign-in", "access-denied"]})
+    context = _context(aws, detections={"disabled": ["console-sign-in", "access-denied"]}, billing=BILLED)
     _rule_answers(aws, "mgmt-baseline-root-sign-in", None, pattern=ROOT_SIGN_IN.event_pattern, transformer=False)
-    narrowed = alarm_state_change_pattern("mgmt-baseline-monthly-charges", ("ALARM",))
-    _rule_answers(aws, "mgmt-baseline-monthly-charges", None, pattern=narrowed)
+    narrowed = alarm_state_change_pattern("mgmt-baseline-organization-charges", ("ALARM",))
+    _rule_answers(aws, "mgmt-baseline-organization-charges", None, pattern=narrowed)
     raw, changed = check_rules(context)
     assert (raw.status, raw.detail) == (Status.FAIL, "sends the topic the raw event, not the message")
     assert (changed.status, changed.detail) == (Status.FAIL, "its event pattern is not the baseline's")
@@ -183,3 +195,49 @@ def test_a_key_pending_deletion_fails(aws: RecordedAws) -> None:
     (result,) = check_key(context)
     assert result.status is Status.FAIL
     assert result.detail.startswith("alias/mgmt-baseline-baseline is PendingDeletion")
+
+
+SERVICES_MONITOR = f"arn:aws:ce::{ACCOUNT}:anomalymonitor/0a1b2c3d-1111-2222-3333-444455556666"
+
+
+def test_a_missing_anomaly_monitor_names_the_services_monitor_the_account_already_has(aws: RecordedAws) -> None:
+    # AWS creates an AWS services monitor when Cost Explorer is first enabled, and an account holds one:
+    # the baseline's could not be created, so verify names the one to subscribe instead.
+    existing = {
+        "MonitorArn": SERVICES_MONITOR,
+        "MonitorName": "Default-Services-Monitor",
+        "MonitorType": "DIMENSIONAL",
+        "MonitorDimension": "SERVICE",
+    }
+    aws.stub("ce").add_response("get_anomaly_monitors", {"AnomalyMonitors": [existing]}, {})
+    (result,) = check_anomaly_alerts(_context(aws))
+    assert (result.item, result.status) == ("anomaly monitor", Status.FAIL)
+    assert f"this account's AWS services monitor is {SERVICES_MONITOR}: set billing.anomaly_monitor to it" in (
+        result.detail
+    )
+
+
+def test_an_anomaly_subscription_that_does_not_reach_the_topic_at_once_fails(aws: RecordedAws) -> None:
+    monitor = {
+        "MonitorArn": SERVICES_MONITOR,
+        "MonitorName": "x",
+        "MonitorType": "DIMENSIONAL",
+        "MonitorDimension": "SERVICE",
+    }
+    subscription = {
+        "SubscriptionName": "mgmt-baseline-cost-anomalies",
+        "MonitorArnList": [SERVICES_MONITOR],
+        "Subscribers": [{"Address": "secops@example.com", "Type": "EMAIL"}],
+        "Frequency": "DAILY",
+    }
+    ce = aws.stub("ce")
+    ce.add_response("get_anomaly_monitors", {"AnomalyMonitors": [monitor]}, {})
+    ce.add_response("get_anomaly_subscriptions", {"AnomalySubscriptions": [subscription]}, {})
+    monitor_result, subscription_result = check_anomaly_alerts(
+        _context(aws, billing={"anomaly_monitor": SERVICES_MONITOR})
+    )
+    assert monitor_result.status == Status.PASS
+    assert (subscription_result.item, subscription_result.status) == ("anomaly subscription", Status.FAIL)
+    assert subscription_result.detail == (
+        "mgmt-baseline-cost-anomalies: frequency DAILY, does not notify the alert topic"
+    )

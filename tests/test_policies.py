@@ -102,7 +102,7 @@ def test_calls_missing_from_a_stack_are_the_ones_its_switches_remove(proofs: dic
     module_only_lacks = {call.name for call in proofs["module-default"].not_applicable}
     assert module_only_lacks == {call.name for call in MODEL if "{state_bucket_arn}" in call.resource}
     minimal_lacks = {call.name for call in proofs["app-minimal"].not_applicable}
-    switched_off = {"key_arn", "access_log_bucket_arn", "budget_arn"}
+    switched_off = {"key_arn", "access_log_bucket_arn", "budget_arn", "anomaly_subscription_arn"}
     assert all(switched_off & (placeholders(call) | set(call.requires)) for call in MODEL if call.name in minimal_lacks)
     no_budget_lacks = {call.name for call in proofs["app-no-budget"].not_applicable}
     assert no_budget_lacks == {

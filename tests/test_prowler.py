@@ -61,8 +61,8 @@ def test_the_cis_checks_are_the_fifteen_controls() -> None:
 def test_every_cis_check_passes_with_the_pack_on(verdicts: dict[str, dict[str, list[str]]], stack: str) -> None:
     found = verdicts[stack]
     assert {check: found[check] for check in CIS_CHECKS} == {check: ["PASS"] for check in CIS_CHECKS}
-    # One finding per alarm (17 detections and the billing alarm), all passing.
-    assert _others(found) == _all_passing(alarms=18)
+    # One finding per alarm (17 detections; no billing alarm without billing.organization_limit_usd), all passing.
+    assert _others(found) == _all_passing(alarms=17)
 
 
 @pytest.mark.parametrize("stack", [s for s in STACKS if s.endswith("cis-off")])
@@ -71,8 +71,8 @@ def test_without_the_pack_no_cis_check_passes_and_the_rest_do(
 ) -> None:
     found = verdicts[stack]
     assert {check: found[check] for check in CIS_CHECKS} == {check: ["FAIL"] for check in CIS_CHECKS}
-    # One finding per alarm (the seed's two and the billing alarm), one per log group.
-    assert _others(found) == _all_passing(alarms=3)
+    # One finding per alarm (the seed's two), one per log group.
+    assert _others(found) == _all_passing(alarms=2)
 
 
 def test_prowler_reads_the_stack_as_deployed(verdicts: dict[str, dict[str, list[str]]]) -> None:

@@ -59,4 +59,5 @@ def test_the_baseline_stack_has_the_module_outputs(default_stack: Synthesized) -
     outputs = default_stack.doc["output"]
     topic = default_stack.stack.baseline.topic.topic
     assert outputs["alert_topic_arn"]["value"] == default_stack.ref(topic, "arn")
-    assert set(outputs["alarm_arns"]["value"]) == {"console-sign-in", "access-denied", "estimated-charges"}
+    # No billing alarm on the organization's total by default (billing.organization_limit_usd unset).
+    assert set(outputs["alarm_arns"]["value"]) == {"console-sign-in", "access-denied"}

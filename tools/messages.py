@@ -3,8 +3,9 @@
 python -m tools.messages     # prints them; ./run generate writes them into docs/alerts.md
 
 The rule, log-alarm and billing messages are the module's own input transformers (default
-config, resolved for an example account) fed the events AWS documents; the AWS Budgets
-message is AWS's own text, which the baseline cannot reshape.
+config with the organization's limit set, resolved for an example account) fed the events AWS
+documents; the AWS Budgets and Cost Anomaly Detection messages are AWS's own, which the
+baseline cannot reshape.
 """
 
 from __future__ import annotations
@@ -27,9 +28,11 @@ LOG_ALARM_REASON = (
     "threshold (0.0) (minimum 1 datapoint for OK -> ALARM transition)."
 )
 BILLING_REASON = (
-    "Threshold Crossed: 1 out of the last 4 datapoints [63.12 (30/11/26 00:08:00)] was greater than the "
-    "threshold (50.0) (minimum 1 datapoint for OK -> ALARM transition)."
+    "Threshold Crossed: 1 out of the last 4 datapoints [5312.77 (30/11/26 00:08:00)] was greater than the "
+    "threshold (5000.0) (minimum 1 datapoint for OK -> ALARM transition)."
 )
+#: The organization's limit of the billing alarm's example (the alarm exists only with one set).
+ORGANIZATION_LIMIT_USD = 5000
 
 #: What AWS Budgets sends (its own format; the amounts are this example's).
 BUDGET_MESSAGE = """AWS Budget Notification November 30, 2026
@@ -37,11 +40,12 @@ AWS Account 111122223333
 
 Dear AWS Customer,
 
-You requested that we alert you when the ACTUAL Cost associated with your mgmt-baseline-monthly-charges \
-budget is greater than $50.00 for the current month. The ACTUAL Cost associated with this budget is $63.12. \
-You can find additional details below and by accessing the AWS Budgets dashboard [1].
+You requested that we alert you when the ACTUAL Cost associated with your \
+mgmt-baseline-management-account-charges budget is greater than $50.00 for the current month. The ACTUAL \
+Cost associated with this budget is $63.12. You can find additional details below and by accessing the AWS \
+Budgets dashboard [1].
 
-Budget Name: mgmt-baseline-monthly-charges
+Budget Name: mgmt-baseline-management-account-charges
 Budget Type: Cost
 Budgeted Amount: $50.00
 Alert Type: ACTUAL
@@ -49,6 +53,19 @@ Alert Threshold: > $50.00
 ACTUAL Amount: $63.12
 
 [1] https://console.aws.amazon.com/billing/home#/budgets"""
+
+#: What Cost Anomaly Detection publishes to the topic (its own JSON, as the Cost Management User Guide,
+#: "Getting started with AWS Cost Anomaly Detection", shows it; this example's values).
+ANOMALY_MESSAGE = """{"accountId":"111122223333","anomalyDetailsLink":"https://console.aws.amazon.com/cost-management/\
+home#/anomaly-detection/monitors/abcdef12-1234-4ea0-84cc-918a97d736ef/anomalies/12345678-abcd-ef12-3456-987654321a12",\
+"anomalyEndDate":"2026-11-29T00:00:00Z","anomalyId":"12345678-abcd-ef12-3456-987654321a12","anomalyScore":\
+{"currentScore":0.47,"maxScore":0.47},"anomalyStartDate":"2026-11-29T00:00:00Z","dimensionalValue":"ServiceName",\
+"impact":{"maxImpact":151,"totalActualSpend":1301,"totalExpectedSpend":300,"totalImpact":1001,\
+"totalImpactPercentage":333.67},"monitorArn":"arn:aws:ce::111122223333:anomalymonitor/\
+abcdef12-1234-4ea0-84cc-918a97d736ef","rootCauses":[{"linkedAccount":"444455556666","linkedAccountName":"workloads",\
+"region":"us-east-1","service":"Amazon Elastic Compute Cloud - Compute","usageType":"BoxUsage:p4d.24xlarge",\
+"impact":{"contribution":601}}],"subscriptionId":"874c100c-59a6-4abb-a10a-4682bc3f2d69",\
+"subscriptionName":"mgmt-baseline-cost-anomalies"}"""
 
 
 def _target(stack: TerraformJson, name: str, key: str = "") -> dict[str, Any]:
@@ -79,11 +96,12 @@ def _root_sign_in_event() -> dict[str, Any]:
 
 
 def examples() -> list[tuple[str, str]]:
-    """``(kind, message)`` for an EventBridge rule, a log alarm, the billing alarm and a budget."""
-    stack = module_stack(ENV, BaselineConfig())
-    prefix = BaselineConfig().name_prefix
+    """``(kind, message)`` for an EventBridge rule, a log alarm, the billing alarm, a budget and an anomaly."""
+    config = BaselineConfig.model_validate({"billing": {"organization_limit_usd": ORGANIZATION_LIMIT_USD}})
+    stack = module_stack(ENV, config)
+    prefix = config.name_prefix
     access_denied = f"{prefix}-access-denied"
-    billing = f"{prefix}-monthly-charges"
+    billing = f"{prefix}-organization-charges"
     return [
         (
             f"EventBridge rule ({ROOT_SIGN_IN.name})",
@@ -99,13 +117,14 @@ def examples() -> list[tuple[str, str]]:
             ),
         ),
         (
-            "Billing alarm",
+            "Billing alarm (the organization's total, with billing.organization_limit_usd)",
             _message(
                 _target(stack, "estimated_charges"),
                 alarm_event(ENV.account_id, ENV.region, billing, state="ALARM", reason=BILLING_REASON, time=TIME),
             ),
         ),
-        ("AWS Budgets (AWS's own text)", BUDGET_MESSAGE),
+        ("AWS Budgets, the management account's budget (AWS's own text)", BUDGET_MESSAGE),
+        ("AWS Cost Anomaly Detection (AWS's own JSON)", ANOMALY_MESSAGE),
     ]
 
 

@@ -42,15 +42,17 @@ from pydantic.fields import FieldInfo
 
 from app.config import (
     BaselineConfig,
+    BillingConfig,
     DetectionsConfig,
     LogBucketConfig,
     app_only_fields,
     module_inputs,
+    renamed_fields,
 )
 from app.moves import add_moved_blocks
 from app.rules import hcl_validations
 from app.stacks import TERRAFORM_VERSION, add_outputs
-from constructs_lib.baseline import ManagementAccountBaseline, ManagementAccountBaselineProps
+from constructs_lib.baseline import BillingProps, ManagementAccountBaseline, ManagementAccountBaselineProps
 from constructs_lib.choice import DetectionChoice
 from constructs_lib.detections import (
     ALARM_DEFAULTS,
@@ -179,6 +181,17 @@ def input_value(variable: TerraformVariable, field: FieldInfo) -> Any:
     annotation = field.annotation
     if annotation is DetectionsConfig:
         return TerraformDetections(variable.value, TerraformStack.of(variable))
+    if annotation is BillingConfig:
+        setting = {name: Fn.lookup_nested(variable.value, [name]) for name in annotation.model_fields}
+        organization = setting["organization_limit_usd"]
+        return BillingProps(
+            management_account_limit_usd=Token.as_number(setting["management_account_limit_usd"]),
+            organization_alarm=Op.neq(organization, Token.null_value()),
+            organization_limit_usd=Token.as_number(Fn.coalesce([organization, 0])),
+            anomaly_monitor=Token.as_string(setting["anomaly_monitor"]),
+            anomaly_threshold_usd=Token.as_number(Fn.coalesce([setting["anomaly_threshold_usd"], 0])),
+            anomaly_threshold_percent=Token.as_number(Fn.coalesce([setting["anomaly_threshold_percent"], 0])),
+        )
     if annotation is LogBucketConfig:
         # The construct's props, each field a Terraform expression (no validation: Terraform's).
         return LogBucketProps(
@@ -207,6 +220,8 @@ class BaselineModuleStack(TerraformStack):
         for name, (field, _marker) in module_inputs().items():
             variable = self._variable(name, field, defaults[name])
             values[name] = input_value(variable, field)
+        for name, new_name in renamed_fields().items():
+            self._renamed_variable(name, new_name, BaselineConfig.model_fields[name])
         self.baseline = ManagementAccountBaseline(self, "baseline", props=ManagementAccountBaselineProps(**values))
         add_outputs(self, self.baseline)
         # The module's detections had ``count`` before they had plain addresses.
@@ -223,6 +238,24 @@ class BaselineModuleStack(TerraformStack):
             validation=[
                 TerraformVariableValidationConfig(condition=f"${{{condition}}}", error_message=message)
                 for condition, message in hcl_validations(name, field.annotation, list(field.metadata), f"var.{name}")
+            ],
+        )
+
+    def _renamed_variable(self, name: str, new_name: str, field: FieldInfo) -> TerraformVariable:
+        """A variable kept for a renamed input, refused when set: its message names the new input
+        (Terraform has no deprecation warning for a variable)."""
+        return TerraformVariable(
+            self,
+            name,
+            type=terraform_type(field.annotation),
+            description=field.description,
+            default=None,
+            nullable=True,
+            validation=[
+                TerraformVariableValidationConfig(
+                    condition=f"${{var.{name} == null}}",
+                    error_message=f"{name} was renamed {new_name}: set that input instead.",
+                )
             ],
         )
 
@@ -243,6 +276,13 @@ def synthesized_module() -> tuple[dict[str, Any], list[KeptAddress]]:
         kept = kept_in_module(stack, stack.baseline)
         app.synth()
         document: dict[str, Any] = json.loads(Path(outdir, "stacks", MODULE_NAME, "cdk.tf.json").read_text())
+        defaults = BaselineConfig().model_dump(mode="json")
+        for name in module_inputs():
+            # As the config has it, nulls included: cdktf leaves null attributes out of a default.
+            document["variable"][name]["default"] = defaults[name]
+        for name in renamed_fields():
+            # Optional, and null unless set: cdktf writes no null default, which would make it required.
+            document["variable"][name]["default"] = None
         return document, kept
 
 

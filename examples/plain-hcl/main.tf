@@ -1,7 +1,7 @@
 # The management account baseline from plain Terraform (no cdktf, no Python).
 #
 # Copy this folder, point `source` at the module (a path, or a git URL such as
-# "git::https://github.com/<org>/<repo>.git//modules/management-account-baseline?ref=v0.6.0"),
+# "git::https://github.com/<org>/<repo>.git//modules/management-account-baseline?ref=v0.7.0"),
 # then: terraform init && terraform plan
 
 terraform {
@@ -40,9 +40,13 @@ module "management_baseline" {
   source = "../../modules/management-account-baseline"
 
   name_prefix        = "acme-mgmt"
-  budget_limit_usd   = 120
   alert_emails       = ["secops@example.com", "finance@example.com"]
   log_retention_days = 731
+
+  billing = {
+    management_account_limit_usd = 120  # the management account's own charges (a filtered budget)
+    organization_limit_usd       = 2000 # every account's: the EstimatedCharges alarm on the total
+  }
 
   detections = {
     cis_pack  = "management-only" # CIS monitoring pack, scoped to this account

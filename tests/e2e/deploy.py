@@ -20,6 +20,8 @@ ROOT = Path(__file__).resolve().parents[2]
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
 #: The default name prefix, as the e2e runs use it.
 PREFIX = "mgmt-baseline"
+#: The organization's limit the e2e runs set: the billing alarm exists only with one.
+ORGANIZATION_LIMIT_USD = 5000
 
 
 def local_settings(aws: LocalAws, workdir: Path, **overrides: Any) -> dict[str, Any]:
@@ -28,6 +30,8 @@ def local_settings(aws: LocalAws, workdir: Path, **overrides: Any) -> dict[str, 
         "local_aws_endpoint": aws.endpoint,
         "create_budget": False,
         "alert_emails": ["secops@example.com"],
+        # The billing alarm on the organization's total too (off by default), so that it is deployed.
+        "billing": {"organization_limit_usd": ORGANIZATION_LIMIT_USD},
         "state": {"bootstrap_state_path": str(workdir / "bootstrap.tfstate")},
         **overrides,
     }

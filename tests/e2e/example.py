@@ -44,6 +44,12 @@ class Example:
         assert result.returncode == 1, result.stdout
         return " ".join(result.stderr.split())
 
+    def upgrade(self, module: Path = REPO_ROOT / MODULE_PATH, caller: Path = REPO_ROOT / EXAMPLE) -> None:
+        """Call ``module`` from ``caller``'s main.tf, as a caller upgrading both does (override files stay)."""
+        shutil.rmtree(self.module_dir)
+        shutil.copytree(module, self.module_dir)
+        shutil.copy(caller / "main.tf", self.workdir / "main.tf")
+
     def point_at_local_aws(self) -> None:
         """Send the example's provider to the local AWS (override files; the example is untouched).
 
@@ -65,10 +71,13 @@ class Example:
         )
 
 
-def copy_example(root: Path, local_aws: LocalAws, *, module: Path = REPO_ROOT / MODULE_PATH) -> Example:
-    """A copy of the example calling a copy of ``module`` (same relative layout), initialized offline."""
+def copy_example(
+    root: Path, local_aws: LocalAws, *, module: Path = REPO_ROOT / MODULE_PATH, caller: Path = REPO_ROOT / EXAMPLE
+) -> Example:
+    """A copy of the example (or of an earlier ``caller``) calling a copy of ``module`` (same relative
+    layout), initialized offline."""
     shutil.copytree(module, root / MODULE_PATH)
-    shutil.copytree(REPO_ROOT / EXAMPLE, root / EXAMPLE, ignore=shutil.ignore_patterns(".terraform*", "*.tfstate*"))
+    shutil.copytree(caller, root / EXAMPLE, ignore=shutil.ignore_patterns(".terraform*", "*.tfstate*"))
     example = Example(root / EXAMPLE, terraform_env(root), local_aws)
     terraform("init", "-input=false", cwd=example.workdir, env=example.env)
     return example

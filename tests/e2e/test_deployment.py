@@ -19,7 +19,7 @@ from botocore.exceptions import ClientError
 
 from app.stacks import BASELINE_STACK, BOOTSTRAP_STACK
 from constructs_lib.detections import ACCESS_DENIED
-from tests.e2e.deploy import PREFIX, Deployment, deploy_with_cdktf
+from tests.e2e.deploy import ORGANIZATION_LIMIT_USD, PREFIX, Deployment, deploy_with_cdktf
 from tests.e2e.policies import live_document, local_environment, normalized
 from tests.local_aws import LocalAws
 from tests.synth import app_documents
@@ -112,21 +112,40 @@ def _topic_arn(deployed: Deployment, name: str = "alerts") -> str:
 
 def test_deploy_creates_alarms_that_notify_the_alarm_actions_topic(deployed: Deployment) -> None:
     cloudwatch = deployed.aws.client("cloudwatch")
-    names = [f"{PREFIX}-console-sign-in", f"{PREFIX}-access-denied", f"{PREFIX}-monthly-charges"]
+    names = [f"{PREFIX}-console-sign-in", f"{PREFIX}-access-denied", f"{PREFIX}-organization-charges"]
     alarms = {a["AlarmName"]: a for a in cloudwatch.describe_alarms(AlarmNames=names)["MetricAlarms"]}
     assert set(alarms) == set(names)
     for alarm in alarms.values():
         assert alarm["ActionsEnabled"] is True
         assert alarm["AlarmActions"] == [_topic_arn(deployed, "alarm-actions")]
         assert alarm["ComparisonOperator"] == "GreaterThanThreshold"
-    billing = alarms[f"{PREFIX}-monthly-charges"]
+    billing = alarms[f"{PREFIX}-organization-charges"]
     assert (billing["Namespace"], billing["MetricName"], billing["Threshold"]) == (
         "AWS/Billing",
         "EstimatedCharges",
-        50,
+        ORGANIZATION_LIMIT_USD,
     )
     assert billing["Dimensions"] == [{"Name": "Currency", "Value": "USD"}]
     assert alarms[f"{PREFIX}-console-sign-in"]["Threshold"] == 0
+
+
+def test_deploy_creates_the_anomaly_monitor_and_its_immediate_subscription(deployed: Deployment) -> None:
+    ce = deployed.aws.client("ce")
+    (monitor,) = ce.get_anomaly_monitors()["AnomalyMonitors"]
+    assert (monitor["MonitorName"], monitor["MonitorType"], monitor["MonitorDimension"]) == (
+        f"{PREFIX}-aws-services",
+        "DIMENSIONAL",
+        "SERVICE",
+    )
+    (subscription,) = ce.get_anomaly_subscriptions()["AnomalySubscriptions"]
+    assert subscription["SubscriptionName"] == f"{PREFIX}-cost-anomalies"
+    assert (subscription["Frequency"], subscription["MonitorArnList"]) == ("IMMEDIATE", [monitor["MonitorArn"]])
+    assert subscription["Subscribers"] == [{"Address": _topic_arn(deployed), "Type": "SNS"}]
+    impacts = [item["Dimensions"] for item in subscription["ThresholdExpression"]["And"]]
+    assert [(d["Key"], d["Values"]) for d in impacts] == [
+        ("ANOMALY_TOTAL_IMPACT_ABSOLUTE", ["100"]),
+        ("ANOMALY_TOTAL_IMPACT_PERCENTAGE", ["40"]),
+    ]
 
 
 def test_deploy_creates_the_root_sign_in_rule_and_its_target(deployed: Deployment) -> None:
@@ -144,7 +163,9 @@ def test_deploy_creates_the_topic_policy_and_email_subscription(deployed: Deploy
     attributes = sns.get_topic_attributes(TopicArn=_topic_arn(deployed))["Attributes"]
     statements = {s["Sid"]: s for s in json.loads(attributes["Policy"])["Statement"]}
     # No budget on the local AWS (create_budget = false), so AWS Budgets gets no grant either.
-    assert set(statements) == {"AllowEventBridgeRules", "DenyInsecureTransport"}
+    assert set(statements) == {"AllowEventBridgeRules", "AllowCostAnomalyDetection", "DenyInsecureTransport"}
+    anomalies = statements["AllowCostAnomalyDetection"]
+    assert anomalies["Condition"]["StringEquals"] == {"aws:SourceAccount": deployed.aws.account_id}
     (subscription,) = sns.list_subscriptions_by_topic(TopicArn=_topic_arn(deployed))["Subscriptions"]
     assert (subscription["Protocol"], subscription["Endpoint"]) == ("email", "secops@example.com")
     # The alarms' own notifications go to a topic only CloudWatch alarms of this account may

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from app.config import AlarmOverride, BaselineConfig, DetectionsConfig
+from app.config import AlarmOverride, BaselineConfig, BillingConfig, DetectionsConfig
 from constructs_lib.detections import CATALOGUE, LOG_DETECTION_NAMES, Scope
 from tests.e2e.example import MODULE_CALL, Example, copy_example
 from tests.e2e.policies import live_document, local_environment, normalized
@@ -19,7 +19,7 @@ from tools.policies.proof import prove
 #: The inputs examples/plain-hcl/main.tf passes, and the budget switch the local AWS needs.
 EXAMPLE_INPUTS = BaselineConfig(
     name_prefix="acme-mgmt",
-    budget_limit_usd=120,
+    billing=BillingConfig(management_account_limit_usd=120, organization_limit_usd=2000),
     alert_emails=("secops@example.com", "finance@example.com"),
     log_retention_days=731,
     detections=DetectionsConfig(cis_pack="management-only", overrides={"access-denied": AlarmOverride(threshold=3)}),
@@ -58,9 +58,24 @@ def test_example_validates_offline(example: Example) -> None:
 BAD_INPUTS: list[tuple[str, dict[str, object], str]] = [
     ("name_prefix", {"name_prefix": "Acme_Mgmt"}, "name_prefix must be 2-24 characters of lowercase letters"),
     (
-        "budget_limit_usd",
-        {"budget_limit_usd": 0},
-        "budget_limit_usd must be greater than 0 and at most 1000000000 USD.",
+        "billing-limit",
+        {"billing": {"management_account_limit_usd": 0}},
+        "billing.management_account_limit_usd must be greater than 0 and at most 1000000000 USD.",
+    ),
+    (
+        "billing-anomaly-percent",
+        {"billing": {"anomaly_threshold_percent": 20000000000}},
+        "billing.anomaly_threshold_percent must be a percentage greater than 0 and at most 10000000000",
+    ),
+    (
+        "billing-thresholds-while-off",
+        {"billing": {"anomaly_monitor": "off", "anomaly_threshold_usd": 5}},
+        "billing: anomaly_threshold_usd and anomaly_threshold_percent have no effect while anomaly_monitor is off",
+    ),
+    (
+        "budget_limit_usd-renamed",
+        {"budget_limit_usd": 80},
+        "budget_limit_usd was renamed billing.management_account_limit_usd: set that input instead.",
     ),
     ("alert_emails", {"alert_emails": ["not-an-address"]}, "alert_emails must contain only valid email addresses."),
     (
@@ -238,10 +253,10 @@ def test_inputs_reach_the_created_resources(applied: Example) -> None:
     logs = applied.aws.client("logs")
     (group,) = logs.describe_log_groups(logGroupNamePrefix=f"/aws/cloudtrail/{prefix}-organization-trail")["logGroups"]
     assert group["retentionInDays"] == EXAMPLE_INPUTS.log_retention_days
-    (billing,) = applied.aws.client("cloudwatch").describe_alarms(AlarmNames=[f"{prefix}-monthly-charges"])[
+    (billing,) = applied.aws.client("cloudwatch").describe_alarms(AlarmNames=[f"{prefix}-organization-charges"])[
         "MetricAlarms"
     ]
-    assert billing["Threshold"] == EXAMPLE_INPUTS.budget_limit_usd
+    assert billing["Threshold"] == EXAMPLE_INPUTS.billing.organization_limit_usd
     topic_arn = f"arn:aws:sns:us-east-1:{applied.aws.account_id}:{prefix}-alerts"
     subscriptions = applied.aws.client("sns").list_subscriptions_by_topic(TopicArn=topic_arn)["Subscriptions"]
     assert sorted(s["Endpoint"] for s in subscriptions) == sorted(EXAMPLE_INPUTS.alert_emails)
@@ -277,5 +292,5 @@ def test_outputs_reach_the_caller(applied: Example) -> None:
     by_name = {alarm["AlarmName"]: alarm["AlarmArn"] for alarm in alarms}
     assert outputs["alarm_arns"]["value"] == {
         **{name: by_name[f"{prefix}-{name}"] for name in LOG_DETECTION_NAMES},
-        "estimated-charges": by_name[f"{prefix}-monthly-charges"],
+        "estimated-charges": by_name[f"{prefix}-organization-charges"],
     }

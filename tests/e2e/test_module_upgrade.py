@@ -11,7 +11,6 @@ create only what was added since (``CREATED_SINCE``) and destroy nothing.
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -21,19 +20,20 @@ from app.moves import HASHED_TO_PLAIN
 from tests.e2e.example import MODULE_CALL, Example, copy_example
 from tests.local_aws import LocalAws
 from tests.terraform import terraform
-from tools.module import MODULE_PATH, REPO_ROOT
 
 BEFORE = Path(__file__).parent / "fixtures" / "module-before-plain-addresses"
+#: The example as it called that module (examples/plain-hcl/main.tf at 6efd93b).
+BEFORE_CALLER = Path(__file__).parent / "fixtures" / "module-before-plain-addresses-caller"
 
 
 @pytest.fixture(scope="module")
 def upgrade_plan(local_aws: LocalAws, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """The JSON plan of today's module over the state the old module applied."""
-    example: Example = copy_example(tmp_path_factory.mktemp("module-upgrade"), local_aws, module=BEFORE)
+    root = tmp_path_factory.mktemp("module-upgrade")
+    example: Example = copy_example(root, local_aws, module=BEFORE, caller=BEFORE_CALLER)
     example.point_at_local_aws()
     terraform("apply", "-auto-approve", "-input=false", cwd=example.workdir, env=example.env)
-    shutil.rmtree(example.module_dir)
-    shutil.copytree(REPO_ROOT / MODULE_PATH, example.module_dir)
+    example.upgrade()
     terraform("plan", "-input=false", "-out=upgrade.tfplan", cwd=example.workdir, env=example.env)
     shown = terraform("show", "-json", "upgrade.tfplan", cwd=example.workdir, env=example.env)
     plan: dict[str, Any] = json.loads(shown.stdout)
@@ -70,17 +70,24 @@ CHANGED_SINCE: dict[str, tuple[set[str], str]] = {
     ),
     "aws_sns_topic_policy.alerts": (
         {"policy"},
-        "CloudWatch alarms no longer publish to the alert topic: their readable messages come through EventBridge",
+        "CloudWatch alarms no longer publish to the alert topic (their readable messages come through "
+        "EventBridge), and Cost Anomaly Detection does (0.7.0)",
     ),
+    "aws_kms_key.this": ({"policy"}, "Cost Anomaly Detection may use the key for the alert topic (0.7.0)"),
+}
+#: What the module replaces on purpose since the fixture, with the reason (upgrade notes of 0.7.0).
+REPLACED_SINCE = {
+    "aws_cloudwatch_metric_alarm.estimated_charges": "named after the bill it reads: <prefix>-organization-charges",
 }
 #: Every alarm's own notification moved to the alarm-actions topic: people get the readable
 #: message (constructs_lib/alarm_messages.py) instead.
 ALARM_ARGUMENTS_CHANGED = {"alarm_actions"}
-BILLING_ARGUMENTS_CHANGED = {"alarm_actions", "insufficient_data_actions"}
 #: What the module added since: the alarm-actions topic with its queue, each alarm's message rule,
 #: and the guards of the log data (0.6.0: terraform_data, nothing in AWS).
 CREATED_SINCE = (
     "terraform_data.log_data_protection[",
+    "aws_ce_anomaly_monitor.this",
+    "aws_ce_anomaly_subscription.this",
     "aws_sns_topic.alarm_actions",
     "aws_sns_topic_policy.alarm_actions",
     "aws_sns_topic_subscription.alarm_actions",
@@ -97,8 +104,6 @@ def _expected_changes(address: str) -> set[str] | None:
     """The arguments ``address`` changes on purpose (None: none)."""
     if address in CHANGED_SINCE:
         return CHANGED_SINCE[address][0]
-    if address == "aws_cloudwatch_metric_alarm.estimated_charges":
-        return BILLING_ARGUMENTS_CHANGED
     if address.startswith("aws_cloudwatch_metric_alarm.this["):
         return ALARM_ARGUMENTS_CHANGED
     return None
@@ -112,7 +117,9 @@ def test_the_upgrade_plan_destroys_nothing_and_changes_and_creates_only_what_cha
     acted = {address: change["actions"] for address, change in changes.items() if change["actions"] != ["no-op"]}
     created = {address for address, actions in acted.items() if actions == ["create"]}
     assert created == {address for address in changes if address.startswith(CREATED_SINCE)}
-    updated = {address: actions for address, actions in acted.items() if address not in created}
+    replaced = {address for address, actions in acted.items() if sorted(actions) == ["create", "delete"]}
+    assert replaced == set(REPLACED_SINCE)
+    updated = {address: actions for address, actions in acted.items() if address not in created | replaced}
     assert updated == {address: ["update"] for address in changes if _expected_changes(address) is not None}
     for address in updated:
         before, after = changes[address]["before"], changes[address]["after"]

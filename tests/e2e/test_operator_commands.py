@@ -123,7 +123,8 @@ def test_verify_after_the_manual_steps_passes_every_item(operated: Deployment) -
     assert failures(report) == {}
     assert code == 0
     items = statuses(report)
-    assert items["alarm mgmt-baseline-monthly-charges"] == "pass"
+    assert items["alarm mgmt-baseline-organization-charges"] == "pass"
+    assert (items["anomaly monitor"], items["anomaly subscription"]) == ("pass", "pass")
     assert items["rule mgmt-baseline-root-sign-in"] == "pass"
     assert items["trusted access for CloudTrail"] == "pass"
     assert items["budget"] == "skip"

@@ -121,6 +121,10 @@ BUDGETS_SNS = Source(
     "AWS Cost Management User Guide: Creating an Amazon SNS topic for budget notifications",
     "https://docs.aws.amazon.com/cost-management/latest/userguide/budgets-sns-policy.html",
 )
+COST_ANOMALY_SNS = Source(
+    "AWS Cost Management User Guide: Creating an Amazon SNS topic for anomaly notifications",
+    "https://docs.aws.amazon.com/cost-management/latest/userguide/ad-SNS.html",
+)
 SNS_KMS_SERVICES = Source(
     "Amazon SNS Developer Guide: Enable compatibility between event sources from AWS services and encrypted topics",
     "https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services",
@@ -378,6 +382,33 @@ ALLOWED: tuple[ModelledCall, ...] = (
         )
         for verb, action in (("generates-a-data-key", "kms:GenerateDataKey"), ("decrypts", "kms:Decrypt"))
     ),
+    ModelledCall(
+        name="an-anomaly-subscription-publishes-to-the-topic",
+        caller="costalerts.amazonaws.com",
+        action="sns:Publish",
+        resource="{topic_arn}",
+        grant=Grant.RESOURCE_POLICY,
+        context=_frozen({**TLS, "aws:SourceAccount": "{account}", "aws:SourceArn": "{anomaly_subscription_arn}"}),
+        sources=(COST_ANOMALY_SNS,),
+        note="The guide's topic statement conditions aws:SourceAccount, and says aws:SourceArn restricts it "
+        "'to interact with the topic only when performing operations on behalf of a specific subscription' "
+        "(arn:aws:ce::<account id>:anomalysubscription/<id>).",
+    ),
+    *(
+        ModelledCall(
+            name=f"sns-{verb}-for-an-anomaly-subscription",
+            caller="costalerts.amazonaws.com",
+            action=action,
+            resource="{key_arn}",
+            grant=Grant.RESOURCE_POLICY,
+            context=_frozen({**TLS, "aws:SourceAccount": "{account}"}),
+            uncertain=_frozen({"aws:SourceArn": "{anomaly_subscription_arn}"}),
+            sources=(COST_ANOMALY_SNS, SNS_KMS_SERVICES),
+            note="The guide's key statement conditions aws:SourceAccount; aws:SourceArn only 'the same' as for "
+            "the topic, with no example: evaluated absent and present.",
+        )
+        for verb, action in (("generates-a-data-key", "kms:GenerateDataKey"), ("decrypts", "kms:Decrypt"))
+    ),
     # The alarm-actions topic -> its queue (SSE-SQS: SQS holds the keys, no KMS call is SNS's)
     ModelledCall(
         name="sns-delivers-an-alarm-notification-to-the-queue",
@@ -543,6 +574,48 @@ DENIED: tuple[ModelledCall, ...] = (
         grant=Grant.RESOURCE_POLICY,
         context=_frozen({**TLS, "aws:SourceArn": "{other_budget_arn}", "aws:SourceAccount": "{other_account}"}),
         sources=(BUDGETS_SNS,),
+        expect="denied",
+    ),
+    ModelledCall(
+        name="another-accounts-anomaly-subscription-publishes",
+        caller="costalerts.amazonaws.com",
+        action="sns:Publish",
+        resource="{topic_arn}",
+        grant=Grant.RESOURCE_POLICY,
+        context=_frozen(
+            {**TLS, "aws:SourceAccount": "{other_account}", "aws:SourceArn": "{other_anomaly_subscription_arn}"}
+        ),
+        sources=(COST_ANOMALY_SNS,),
+        requires=("anomaly_subscription_arn",),
+        expect="denied",
+    ),
+    ModelledCall(
+        name="another-accounts-anomaly-subscription-uses-the-key",
+        caller="costalerts.amazonaws.com",
+        action="kms:GenerateDataKey",
+        resource="{key_arn}",
+        grant=Grant.RESOURCE_POLICY,
+        context=_frozen(
+            {**TLS, "aws:SourceAccount": "{other_account}", "aws:SourceArn": "{other_anomaly_subscription_arn}"}
+        ),
+        sources=(COST_ANOMALY_SNS,),
+        requires=("anomaly_subscription_arn",),
+        expect="denied",
+    ),
+    ModelledCall(
+        name="an-anomaly-publish-without-tls",
+        caller="costalerts.amazonaws.com",
+        action="sns:Publish",
+        resource="{topic_arn}",
+        grant=Grant.RESOURCE_POLICY,
+        context=_frozen(
+            {
+                "aws:SecureTransport": "false",
+                "aws:SourceAccount": "{account}",
+                "aws:SourceArn": "{anomaly_subscription_arn}",
+            }
+        ),
+        sources=(COST_ANOMALY_SNS,),
         expect="denied",
     ),
     ModelledCall(

@@ -85,6 +85,10 @@ def facts(stacks: Iterable[TerraformJson]) -> dict[str, str | list[str]]:
         found["other_budget_arn"] = other.arn("budgets", "budget/charges", region=False)
         if budgets:
             found["budget_arn"] = [env.arn("budgets", f"budget/{name}", region=False) for name in budgets]
+        # A subscription's ARN is AWS's (a generated id): one of the right shape stands for it.
+        found["other_anomaly_subscription_arn"] = other.arn("ce", f"anomalysubscription/{ANOMALY_ID}", region=False)
+        if values("aws_ce_anomaly_subscription", "name"):
+            found["anomaly_subscription_arn"] = env.arn("ce", f"anomalysubscription/{ANOMALY_ID}", region=False)
         backend = stack.doc.get("terraform", {}).get("backend", {}).get("s3")
         if backend:
             found["state_bucket_arn"] = bucket_arn(backend["bucket"])
@@ -127,6 +131,10 @@ class Outcome:
 
 def _fill(template: str, values: Mapping[str, str]) -> str:
     return _PLACEHOLDER.sub(lambda match: values[match.group(1)], template)
+
+
+#: The id of the anomaly subscription the requests stand for (AWS generates the real one).
+ANOMALY_ID = "874c100c-59a6-4abb-a10a-4682bc3f2d69"
 
 
 def placeholders(call: ModelledCall) -> set[str]:

@@ -205,8 +205,8 @@ class _Parser:
             return self.resolver.value(literal, self.scope) if "${" in literal else literal
         if token[0].isdigit():
             return float(token) if "." in token else int(token)
-        if token in ("true", "false"):
-            return token == "true"
+        if token in _KEYWORDS:
+            return _KEYWORDS[token]
         if self.peek() == "(":
             return self.call(token)
         return self.reference(token)
@@ -366,6 +366,9 @@ def _format(spec: str, *values: Any) -> str:
     return spec % values
 
 
+#: HCL's literal keywords.
+_KEYWORDS: dict[str, Any] = {"true": True, "false": False, "null": None}
+
 #: Terraform's string functions the alert messages and the module's patterns use. ``urlencode`` is Go's
 #: ``url.QueryEscape``: letters, digits and ``-_.~`` stay, a space is ``+``, the rest ``%XX``
 #: of its UTF-8 bytes; Python's ``quote_plus`` with nothing safe does the same
@@ -375,6 +378,8 @@ _STRING_FUNCTIONS: dict[str, Any] = {
     "replace": _replace,
     "join": lambda separator, items: separator.join(items),
     "format": _format,
+    # Not a string function, but as plain: the first argument that is not null (the module's optional inputs).
+    "coalesce": lambda *values: next(value for value in values if value is not None),
 }
 
 
