@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from app.moves import HASHED_TO_PLAIN
+from app.moves import COUNTED_SINCE, HASHED_TO_PLAIN
 from tests.e2e.example import MODULE_CALL, Example, copy_example
 from tests.local_aws import LocalAws
 from tests.terraform import terraform
@@ -50,6 +50,8 @@ def _plain(old: str) -> str:
     resource, bracket, key = old.partition("[")
     resource_type, name = resource.split(".")
     new = HASHED_TO_PLAIN[resource_type][name]
+    if f"{resource_type}.{new}" in COUNTED_SINCE:  # no count then, count now: on to instance [0]
+        return f"{resource_type}.{new}[0]"
     return f"{resource_type}.{new}" if "[" in new else f"{resource_type}.{new}{bracket}{key}"
 
 
@@ -73,11 +75,12 @@ CHANGED_SINCE: dict[str, tuple[set[str], str]] = {
         "CloudWatch alarms no longer publish to the alert topic (their readable messages come through "
         "EventBridge), and Cost Anomaly Detection does (0.7.0)",
     ),
-    "aws_kms_key.this": ({"policy"}, "Cost Anomaly Detection may use the key for the alert topic (0.7.0)"),
+    "aws_kms_key.this[0]": ({"policy"}, "Cost Anomaly Detection may use the key for the alert topic (0.7.0)"),
 }
 #: What the module replaces on purpose since the fixture, with the reason (upgrade notes of 0.7.0).
 REPLACED_SINCE = {
-    "aws_cloudwatch_metric_alarm.estimated_charges": "named after the bill it reads: <prefix>-organization-charges",
+    # Counted since (billing.organization_limit_usd), so instance [0].
+    "aws_cloudwatch_metric_alarm.estimated_charges[0]": "named after the bill it reads: <prefix>-organization-charges",
 }
 #: Every alarm's own notification moved to the alarm-actions topic: people get the readable
 #: message (constructs_lib/alarm_messages.py) instead.
@@ -95,8 +98,8 @@ CREATED_SINCE = (
     "aws_sqs_queue_policy.alarm_actions",
     "aws_cloudwatch_event_rule.log_alarms[",
     "aws_cloudwatch_event_target.log_alarms[",
-    "aws_cloudwatch_event_rule.estimated_charges",
-    "aws_cloudwatch_event_target.estimated_charges",
+    "aws_cloudwatch_event_rule.estimated_charges[0]",
+    "aws_cloudwatch_event_target.estimated_charges[0]",
 )
 
 

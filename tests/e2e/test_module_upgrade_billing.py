@@ -24,16 +24,17 @@ BEFORE, BEFORE_CALLER = FIXTURES / "module-0.6.0", FIXTURES / "module-0.6.0-call
 
 #: Replaced on purpose, with the reason (CHANGELOG.md, 0.7.0, upgrade notes).
 REPLACED = {
-    "aws_cloudwatch_metric_alarm.estimated_charges": "named after the bill it reads: <prefix>-organization-charges",
-    "aws_cloudwatch_event_rule.estimated_charges": "the alarm's message rule is named after the alarm",
-    "aws_cloudwatch_event_target.estimated_charges": "its target names the rule",
+    # Counted since (billing.organization_limit_usd): Terraform moves each to instance [0] by itself.
+    "aws_cloudwatch_metric_alarm.estimated_charges[0]": "named after the bill it reads: <prefix>-organization-charges",
+    "aws_cloudwatch_event_rule.estimated_charges[0]": "the alarm's message rule is named after the alarm",
+    "aws_cloudwatch_event_target.estimated_charges[0]": "its target names the rule",
 }
 #: Changed in place on purpose: the arguments, and why.
 CHANGED = {
     "aws_sns_topic_policy.alerts": ({"policy"}, "Cost Anomaly Detection publishes to the alert topic"),
-    "aws_kms_key.this": ({"policy"}, "Cost Anomaly Detection may use the key for the alert topic"),
+    "aws_kms_key.this[0]": ({"policy"}, "Cost Anomaly Detection may use the key for the alert topic"),
 }
-CREATED = {"aws_ce_anomaly_monitor.this", "aws_ce_anomaly_subscription.this"}
+CREATED = {"aws_ce_anomaly_monitor.this[0]", "aws_ce_anomaly_subscription.this[0]"}
 
 
 @pytest.fixture(scope="module")
