@@ -14,7 +14,7 @@ from typing import Any, Literal, get_args, get_origin
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from app.config import BaselineConfig
+from app.config import BaselineConfig, Renamed
 from app.rules import field_rules
 
 HEADER = """\
@@ -61,6 +61,8 @@ def _fields(model: type[BaseModel], values: dict[str, Any]) -> tuple[list[str], 
     examples: list[str] = []
     tables = []
     for name, field in model.model_fields.items():
+        if any(isinstance(marker, Renamed) for marker in field.metadata):
+            continue  # a new config does not start with a deprecated name
         if isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel):
             tables.append((name, field, values[name]))
             continue

@@ -27,6 +27,8 @@ def test_config_init_writes_every_field_at_its_default_and_the_file_checks_and_s
     text = path.read_text()
     for field in ("name_prefix", "alert_emails", "cis_pack", "object_lock_days", "bootstrap_state_path"):
         assert f"\n{field} = " in text
+    assert "management_account_limit_usd = 50.0" in text
+    assert "budget_limit_usd" not in text  # a new config does not start with a renamed field
     assert "# Rules: must be one of 365, 400, 545" in text  # what is allowed, next to the field
     assert runner.invoke(app, ["config", "check", str(path)]).exit_code == 0
     assert load_config(path) == BaselineConfig()
