@@ -7,6 +7,7 @@ Errors are reported as one line that names the field and what is allowed.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import unicodedata
@@ -539,6 +540,86 @@ LOCK_WITHIN_EXPIRATION = ModelRule(
 )
 
 
+#: CloudWatch Logs log group names: "between 1 and 512 characters long ... a-z, A-Z, 0-9, '_'
+#: (underscore), '-' (hyphen), '/' (forward slash), '.' (period), and '#' (number sign)"
+#: (CloudWatch Logs API Reference, CreateLogGroup).
+LOG_GROUP_NAME_PATTERN = r"^[.\-_/#A-Za-z0-9]{1,512}$"
+TRAIL_ARN_PATTERN = r"^arn:aws[-a-z]*:cloudtrail:[a-z0-9-]+:[0-9]{12}:trail/[A-Za-z0-9._-]{3,128}$"
+TRAIL_MODES = ("create", "existing")
+LOGS_SCOPES = ("organization", "management-account")
+LOG_GROUP_NAME = Rule(
+    "must be a CloudWatch Logs log group name: 1-512 characters of letters, digits and _ - / . #",
+    lambda v: isinstance(v, str) and re.fullmatch(LOG_GROUP_NAME_PATTERN, v) is not None,
+    f"can(regex({hcl(LOG_GROUP_NAME_PATTERN)}, {{v}}))",
+)
+TRAIL_ARN = Rule(
+    "must be a trail's ARN (arn:aws:cloudtrail:<region>:<account id>:trail/<name>)",
+    lambda v: isinstance(v, str) and re.fullmatch(TRAIL_ARN_PATTERN, v) is not None,
+    f"can(regex({hcl(TRAIL_ARN_PATTERN)}, {{v}}))",
+)
+EXISTING_NEEDS_LOG_GROUP = ModelRule(
+    "mode existing needs log_group_name: the log group the existing organization trail delivers to "
+    "(AWS Control Tower's is aws-controltower/CloudTrailLogs)",
+    lambda t: t.mode != "existing" or t.log_group_name is not None,
+    '{v}.mode != "existing" || {v}.log_group_name != null',
+)
+CREATE_NAMES_NOTHING = ModelRule(
+    "log_group_name and trail_arn have no effect while mode is create (the baseline names its own trail and "
+    "log group): leave them out or set mode = existing",
+    lambda t: t.mode != "create" or (t.log_group_name is None and t.trail_arn is None),
+    '{v}.mode != "create" || ({v}.log_group_name == null && {v}.trail_arn == null)',
+)
+EXISTING_HAS_NO_SCOPE = ModelRule(
+    "cloudwatch_logs_scope has no effect while mode is existing (the existing trail decides what its log group "
+    "receives): leave it out or set mode = create",
+    lambda t: t.mode != "existing" or t.cloudwatch_logs_scope == "organization",
+    '{v}.mode != "existing" || {v}.cloudwatch_logs_scope == "organization"',
+)
+
+
+class TrailConfig(Checked):
+    """Which trail the detections read: the baseline's own, or one the organization already has."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    RULES = (EXISTING_NEEDS_LOG_GROUP, CREATE_NAMES_NOTHING, EXISTING_HAS_NO_SCOPE)
+
+    mode: Annotated[
+        Literal["create", "existing"],
+        Field(
+            description=(
+                "`create` the baseline's organization trail, or use the `existing` one (AWS Control Tower and "
+                "other landing zones create one): every copy of management events after the first costs "
+                "$2.00 per 100,000 events in every account, so a second organization trail makes each member "
+                "account's events a paid copy. With `existing`, the baseline creates no trail, bucket or logs "
+                "role and attaches its detections to `log_group_name`."
+            )
+        ),
+        checked(one_of(TRAIL_MODES)),
+    ] = "create"
+    cloudwatch_logs_scope: Annotated[
+        Literal["organization", "management-account"],
+        Field(
+            description=(
+                "What the baseline's log group receives (mode create): `organization`, every account's "
+                "events from the organization trail, or `management-account`, the management account's alone "
+                "from a multi-region trail of its own (a paid copy of its events only), while the organization "
+                "trail keeps the archive in S3. The detections read the management account either way."
+            )
+        ),
+        checked(one_of(LOGS_SCOPES)),
+    ] = "organization"
+    log_group_name: Annotated[
+        str | None,
+        Field(description="Mode existing: the log group the existing organization trail delivers to."),
+        checked(optional(LOG_GROUP_NAME, "x")),
+    ] = None
+    trail_arn: Annotated[
+        str | None,
+        Field(description="Mode existing, optional: the existing trail's ARN, for `./run verify` to check it."),
+        checked(optional(TRAIL_ARN, "arn:aws:cloudtrail:us-east-1:111122223333:trail/org")),
+    ] = None
+
+
 class LogBucketConfig(Checked):
     """Lifecycle, access logging and Object Lock of the trail's S3 bucket."""
 
@@ -738,6 +819,42 @@ class BillingConfig(Checked):
     ] = DEFAULT_ANOMALY_PERCENT
 
 
+ACCOUNTS = Rule(
+    "must be a whole number of accounts, at least 1 (the management account counts)",
+    lambda v: _whole(v) and v >= 1,
+    "{v} >= 1 && floor({v}) == {v}",
+)
+EVENTS = Rule("must be a finite number of events greater than 0", lambda v: _number(v) and 0 < v < math.inf, "{v} > 0")
+
+
+class CostConfig(Checked):
+    """The volumes of the cost model (``./run cost``): with them, ``config check`` and the synth
+    warn when the management account's budget is below the baseline's own estimated cost."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    accounts: Annotated[
+        int | None,
+        Field(description="Accounts of the organization, the management account included. Unset: unknown."),
+        checked(optional(ACCOUNTS, 1)),
+    ] = None
+    events_per_account: Annotated[
+        float | None,
+        Field(
+            description=(
+                "Management events a month of each member account (`./run cost --from-account` measures them). "
+                "Unset: unknown, and the estimate covers only the key, the alarms and their metrics."
+            )
+        ),
+        checked(optional(EVENTS, 1)),
+    ] = None
+    management_account_events: Annotated[
+        float | None,
+        Field(description="Management events a month of the management account itself. Unset: events_per_account."),
+        checked(optional(EVENTS, 1)),
+    ] = None
+
+
 class BaselineConfig(BaseModel):
     """Inputs of the management account baseline.
 
@@ -877,6 +994,16 @@ class BaselineConfig(BaseModel):
         Field(description="Lifecycle, access logging and Object Lock of the trail's bucket."),
         ModuleInput(),
     ] = Field(default_factory=LogBucketConfig)
+    trail: Annotated[
+        TrailConfig,
+        Field(
+            description=(
+                "The trail the detections read (the baseline's own or an existing one), and what reaches "
+                "CloudWatch Logs."
+            )
+        ),
+        ModuleInput(),
+    ] = Field(default_factory=TrailConfig)
     billing: Annotated[
         BillingConfig,
         Field(
@@ -884,6 +1011,11 @@ class BaselineConfig(BaseModel):
         ),
         ModuleInput(),
     ] = Field(default_factory=BillingConfig)
+    cost: Annotated[
+        CostConfig,
+        Field(description="The cost model's volumes: accounts and management events a month."),
+        AppOnly("the cost model's volumes: ./run cost and config check read them"),
+    ] = Field(default_factory=CostConfig)
     state: Annotated[
         StateConfig,
         Field(description="Terraform state backend (S3, S3-native locking)."),
@@ -923,6 +1055,13 @@ class BaselineConfig(BaseModel):
                 "renamed billing.management_account_limit_usd; keep only that one"
             )
         return {**data, "billing": {**billing, "management_account_limit_usd": data["budget_limit_usd"]}}
+
+    @field_validator("trail")
+    @classmethod
+    def _check_trail(cls, value: TrailConfig, info: ValidationInfo) -> TrailConfig:
+        if value.mode == "existing" and (changed := _settings_of_own_trail(info.data)):
+            raise ValueError(f"{EXISTING_TRAIL_KEEPS_DEFAULTS} (got {', '.join(changed)})")
+        return value
 
     @field_validator("adopt_log_data")
     @classmethod
@@ -1002,6 +1141,38 @@ def renamed_fields() -> dict[str, str]:
         for marker in field.metadata
         if isinstance(marker, Renamed)
     }
+
+
+#: Settings of the baseline's own trail: with an existing trail they would do nothing.
+OWN_TRAIL_SETTINGS = ("log_retention_days", "log_bucket")
+EXISTING_TRAIL_KEEPS_DEFAULTS = (
+    f"{' and '.join(OWN_TRAIL_SETTINGS)} have no effect while trail.mode is existing (the baseline makes no "
+    "log group or bucket; the existing trail's owner sets their retention): leave them out or set trail.mode = create"
+)
+
+
+def _settings_of_own_trail(values: dict[str, Any]) -> list[str]:
+    """The settings of the baseline's own trail in ``values`` that differ from their defaults, as ``name = value``."""
+    defaults = BaselineConfig.model_fields
+    changed = []
+    for name in OWN_TRAIL_SETTINGS:
+        if name in values and values[name] != defaults[name].get_default(call_default_factory=True):
+            value = values[name]
+            changed.append(
+                f"{name} = {shown(value.model_dump(exclude_defaults=True) if isinstance(value, BaseModel) else value)}"
+            )
+    return changed
+
+
+def cross_field_validations() -> dict[str, list[tuple[str, str]]]:
+    """``(condition, message)`` of the checks across top-level fields, by the module variable they
+    go on (a validation may read other variables since Terraform 1.9)."""
+    defaults = BaselineConfig().model_dump(mode="json")
+    unchanged = [f"var.log_retention_days == {json.dumps(defaults['log_retention_days'])}"] + [
+        f"var.log_bucket.{name} == {json.dumps(value)}" for name, value in defaults["log_bucket"].items()
+    ]
+    condition = f'var.trail.mode != "existing" || ({" && ".join(unchanged)})'
+    return {"trail": [(condition, f"trail: {EXISTING_TRAIL_KEEPS_DEFAULTS}.")]}
 
 
 def deprecation_warnings(config: BaselineConfig) -> list[str]:

@@ -145,6 +145,23 @@ COUNTED_SINCE = frozenset(
     {
         # 0.7.0: the alarm on the organization's total exists only with billing.organization_limit_usd.
         "aws_cloudwatch_metric_alarm.estimated_charges",
+        # 0.8.0: the trail, its bucket, log group and logs role exist only with trail.mode create.
+        "aws_cloudtrail.organization_trail",
+        "aws_cloudwatch_log_group.organization_trail",
+        "aws_iam_role.cloudtrail_to_cloudwatch",
+        "aws_iam_role_policy.cloudtrail_to_cloudwatch",
+        *(
+            f"{resource_type}.trail_logs"
+            for resource_type in (
+                "aws_s3_bucket",
+                "aws_s3_bucket_lifecycle_configuration",
+                "aws_s3_bucket_ownership_controls",
+                "aws_s3_bucket_policy",
+                "aws_s3_bucket_public_access_block",
+                "aws_s3_bucket_server_side_encryption_configuration",
+                "aws_s3_bucket_versioning",
+            )
+        ),
     }
 )
 

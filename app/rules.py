@@ -99,12 +99,13 @@ def each(rule: Rule, message: str) -> Rule:
 def optional(rule: Rule, default: Any) -> Rule:
     """``rule`` for a value that may be unset (None in Python, null in HCL), which means ``default``.
 
-    In HCL the rule checks ``coalesce(value, default)``: Terraform's ``||`` evaluates both
-    sides, so ``value == null || ...`` would fail on null instead of passing.
+    In HCL the rule checks ``(value == null ? default : value)``: Terraform's ``||`` evaluates
+    both sides, so ``value == null || ...`` would fail on null instead of passing, and
+    ``coalesce`` would take an empty string for unset.
     """
     condition = None
     if rule.condition is not None:
-        condition = rule.condition.replace("{v}", "coalesce({v}, " + hcl(default) + ")")
+        condition = rule.condition.replace("{v}", "({v} == null ? " + hcl(default) + " : {v})")
     return Rule(rule.message, lambda value: value is None or rule.passes(value), condition, rule.echo)
 
 

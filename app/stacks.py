@@ -13,7 +13,7 @@ from constructs import Construct
 from app.config import BaselineConfig, module_inputs
 from app.moves import add_moved_blocks
 from constructs_lib.addresses import address, check_addresses, plain_addresses
-from constructs_lib.baseline import BillingProps, ManagementAccountBaseline, ManagementAccountBaselineProps
+from constructs_lib.baseline import BillingProps, ManagementAccountBaseline, ManagementAccountBaselineProps, TrailProps
 from constructs_lib.hardened_bucket import BucketLifecycle, HardenedBucket, HardenedBucketProps
 from constructs_lib.organization_trail import LogBucketProps
 
@@ -64,6 +64,13 @@ def baseline_props(config: BaselineConfig) -> ManagementAccountBaselineProps:
     """The construct's props of a validated config: the one place the config meets the constructs."""
     values = {name: getattr(config, name) for name in module_inputs()}
     values["log_bucket"] = LogBucketProps(**config.log_bucket.model_dump())
+    trail = config.trail
+    values["trail"] = TrailProps(
+        create=trail.mode == "create",
+        cloudwatch_logs_scope=trail.cloudwatch_logs_scope,
+        existing_log_group_name=trail.log_group_name or "",
+        existing_trail_arn=trail.trail_arn,
+    )
     billing = config.billing
     values["billing"] = BillingProps(
         management_account_limit_usd=billing.management_account_limit_usd,

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from cdktf import TerraformResource
+from cdktf import TerraformResource, Token
 from constructs import Construct
 
 from constructs_lib.addresses import address, check_addresses, plain_addresses
@@ -22,19 +23,42 @@ from constructs_lib.environment import AwsEnvironment
 from constructs_lib.event_rule_alerts import EventRuleAlert, EventRuleAlerts, EventRuleAlertsProps
 from constructs_lib.log_data_protection import LogDataProtection, LogDataProtectionProps
 from constructs_lib.log_metric_alarms import LogMetricAlarm, LogMetricAlarms, LogMetricAlarmsProps
-from constructs_lib.names import BaselineNames, log_group_name
+from constructs_lib.names import BaselineNames
 from constructs_lib.notification_queue import NotificationQueue, NotificationQueueProps
 from constructs_lib.notification_topic import NotificationTopic, NotificationTopicProps, Publisher
 from constructs_lib.organization_trail import (
     LogBucketProps,
     OrganizationTrail,
     OrganizationTrailProps,
-    trail_arn,
+    account_logs_flag,
+    writing_trail_arns,
 )
-from constructs_lib.switch import Flag, Switched, any_of, both, differs, equals, is_off
+from constructs_lib.switch import (
+    Flag,
+    Switched,
+    any_of,
+    attribute,
+    attribute_or,
+    both,
+    differs,
+    equals,
+    is_off,
+)
 
 #: Key of the billing alarm in the ``alarm_arns`` output (the log alarms use their detection's name).
 BILLING_ALARM_KEY = "estimated-charges"
+
+
+def switched_document_addresses(path: str, name: str, groups: Sequence[str]) -> dict[str, str]:
+    """The plain names of a switched policy's documents (:func:`constructs_lib.policy.switched_policy_json`):
+    ``name``, and ``name_without_<groups>`` for each combination of its groups left out."""
+    found = {}
+    for size in range(len(groups) + 1):
+        for left_out in itertools.combinations(groups, size):
+            suffix = f"-without-{'-'.join(left_out)}" if left_out else ""
+            found[f"{path}{suffix}"] = f"{name}{suffix}".replace("-", "_")
+    return found
+
 
 #: The plain Terraform name of everything the baseline builds, by construct path (an element
 #: takes its own path's entry, else its nearest enclosing construct's). These are the
@@ -42,14 +66,9 @@ BILLING_ALARM_KEY = "estimated-charges"
 ADDRESSES: dict[str, str] = {
     "environment": "current",
     "key": "this",
-    "key/policy-document": "key",
-    "key/policy-document-without-budgets": "key_without_budgets",
-    "key/policy-document-without-cost-anomalies": "key_without_cost_anomalies",
-    "key/policy-document-without-budgets-cost-anomalies": "key_without_budgets_cost_anomalies",
+    **switched_document_addresses("key/policy-document", "key", ("trail", "budgets", "cost-anomalies")),
     "alerts": "alerts",
-    "alerts/policy-document-without-budgets": "alerts_without_budgets",
-    "alerts/policy-document-without-cost-anomalies": "alerts_without_cost_anomalies",
-    "alerts/policy-document-without-budgets-cost-anomalies": "alerts_without_budgets_cost_anomalies",
+    **switched_document_addresses("alerts/policy-document", "alerts", ("budgets", "cost-anomalies")),
     "alarm-actions": "alarm_actions",
     "alarm-actions-kept": "alarm_actions",
     "alarm-actions-kept/policy-document": "alarm_actions_queue",
@@ -60,6 +79,7 @@ ADDRESSES: dict[str, str] = {
     "organization-trail/logs-role-trust": "cloudtrail_to_cloudwatch_trust",
     "organization-trail/storage": "trail_logs",
     "organization-trail/access-logs": "access_logs",
+    "organization-trail/account-trail": "management_account_trail",
     "log-data-protection": "log_data_protection",
     "log-alarms": "this",
     "log-alarms/detections": "log_detections",
@@ -71,7 +91,23 @@ ADDRESSES: dict[str, str] = {
     "organization-charges/messages": "estimated_charges",
     "cost-anomalies": "this",
     "cost-anomalies/monitor-arn": "anomaly_monitor_arn",
+    "log-group-name": "log_group_name",
+    "trail-arn": "organization_trail_arn",
 }
+
+
+@dataclass(frozen=True, kw_only=True)
+class TrailProps:
+    """Which trail the detections read (the app's config ``[trail]``, or the module's variable)."""
+
+    #: Build the baseline's organization trail, bucket, log group and logs role; off: read an existing trail's group.
+    create: Flag
+    #: What the baseline's log group receives: ``organization`` or ``management-account`` (while ``create``).
+    cloudwatch_logs_scope: str
+    #: The existing trail's log group (read while not ``create``; anything while ``create``).
+    existing_log_group_name: str
+    #: The existing trail's ARN, when known (an output; None or null otherwise).
+    existing_trail_arn: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -108,6 +144,7 @@ class ManagementAccountBaselineProps:
     detections: DetectionChooser
     kms_encryption: Flag
     log_bucket: LogBucketProps
+    trail: TrailProps
     billing: BillingProps
 
 
@@ -142,11 +179,17 @@ class ManagementAccountBaseline(Construct):
     def __init__(self, scope: Construct, id_: str, *, props: ManagementAccountBaselineProps) -> None:
         super().__init__(scope, id_)
         plain_addresses(self, ADDRESSES)
+        self._trail_props = props.trail
         names = BaselineNames(props.name_prefix)
         self.environment = env = AwsEnvironment(self, "environment")
         topic_name, trail_name = names.topic, names.trail
-        billing = props.billing
+        billing, trail = props.billing, props.trail
         anomalies_on = differs(billing.anomaly_monitor, "off")
+        create_trail = trail.create
+        #: The management account's own trail feeds the log group (scope ``management-account``).
+        account_logs = account_logs_flag(create_trail, trail.cloudwatch_logs_scope)
+        # The key guards log data only where the baseline keeps some (its own trail's).
+        protect = both(props.protect_log_data, create_trail)
 
         self.key: EncryptionKey | None = None
         if not is_off(props.kms_encryption):
@@ -156,11 +199,12 @@ class ManagementAccountBaseline(Construct):
                 props=EncryptionKeyProps(
                     environment=env,
                     alias=names.key_alias,
-                    trail_arn=trail_arn(env, trail_name),
-                    log_group_name=log_group_name(trail_name),
+                    trail_arns=writing_trail_arns(env, trail_name, names.management_account_trail, account_logs),
+                    log_group_name=names.log_group,
+                    trail_encrypts=create_trail,
                     budgets_publish=props.create_budget,
                     cost_anomalies_publish=anomalies_on,
-                    prevent_destroy=props.protect_log_data is True,
+                    prevent_destroy=protect is True,
                     enabled=props.kms_encryption,
                 ),
             )
@@ -199,19 +243,38 @@ class ManagementAccountBaseline(Construct):
             props=NotificationQueueProps(name=names.alarm_actions_topic, topic_arn=self.alarm_actions.topic_arn),
         )
         messages = ReadableMessages(alarm_actions_topic_arn=self.alarm_actions.topic_arn, region=env.region)
-        self.trail = OrganizationTrail(
-            self,
-            "organization-trail",
-            props=OrganizationTrailProps(
-                environment=env,
-                name=trail_name,
-                log_retention_days=props.log_retention_days,
-                protect_log_data=props.protect_log_data,
-                kms_key_arn=key_arn,
-                log_bucket=props.log_bucket,
-                access_log_bucket_name=names.access_log_bucket(env.account_id),
-            ),
-        )
+        #: The baseline's organization trail, bucket and log group (None when it reads an existing trail's).
+        self.trail: OrganizationTrail | None = None
+        if not is_off(create_trail):
+            self.trail = OrganizationTrail(
+                self,
+                "organization-trail",
+                props=OrganizationTrailProps(
+                    environment=env,
+                    name=trail_name,
+                    log_retention_days=props.log_retention_days,
+                    protect_log_data=props.protect_log_data,
+                    kms_key_arn=key_arn,
+                    log_bucket=props.log_bucket,
+                    access_log_bucket_name=names.access_log_bucket(env.account_id),
+                    cloudwatch_logs_scope=trail.cloudwatch_logs_scope,
+                    account_trail_name=names.management_account_trail,
+                    enabled=create_trail,
+                ),
+            )
+        #: The log group the detections read: the baseline's (a reference: the filters wait for it),
+        #: or the existing trail's.
+        self.log_group_name: str = trail.existing_log_group_name
+        if self.trail is not None:
+            self.log_group_name = attribute_or(
+                self,
+                "log-group-name",
+                self.trail.log_group,
+                "name",
+                flag=create_trail,
+                otherwise=trail.existing_log_group_name,
+            )
+        self.log_group_arn: str = env.arn("logs", f"log-group:{self.log_group_name}")
         #: The guards that refuse a plan losing log data (None while protect_log_data is off).
         self.protection = self._protect_log_data(props)
         log_alarms: list[LogMetricAlarm] = []
@@ -244,7 +307,7 @@ class ManagementAccountBaseline(Construct):
                 "log-alarms",
                 props=LogMetricAlarmsProps(
                     alarms=log_alarms,
-                    log_group_name=self.trail.log_group.name,
+                    log_group_name=self.log_group_name,
                     management_account_id=env.account_id,
                     topic_arn=self.topic.topic_arn,
                     messages=messages,
@@ -319,16 +382,20 @@ class ManagementAccountBaseline(Construct):
         settings that keep it private, the access-log bucket, the log group, and the key that
         encrypts them (:mod:`constructs_lib.log_data_protection`); and, whatever the protection,
         the log bucket while it holds COMPLIANCE-locked log files."""
-        protect = props.protect_log_data
+        trail = self.trail
+        if trail is None:
+            return None  # an existing trail's log data is its owner's to keep
+        # Only while the baseline builds its trail: an existing trail's data is its owner's to keep.
+        protect = both(props.protect_log_data, props.trail.create)
         # Log files under COMPLIANCE Object Lock cannot be deleted by anyone before their lock
         # ends: a destroy would strip the bucket's settings, then fail on it. Always refused.
-        locked = equals(props.log_bucket.object_lock_mode, "COMPLIANCE")
+        locked = both(equals(props.log_bucket.object_lock_mode, "COMPLIANCE"), props.trail.create)
         if is_off(protect) and is_off(locked):
             return None
-        trail = self.trail
         items = [
             Switched("log-bucket", trail.storage.identities, any_of(protect, locked)),
-            Switched("log-group", {"log_group": trail.log_group.arn}, protect),
+            # The log group's own ARN attribute: a plan replacing it leaves the value unknown.
+            Switched("log-group", {"log_group": attribute(trail.log_group, "arn")}, protect),
         ]
         if trail.access_log_bucket is not None:
             enabled = both(protect, props.log_bucket.access_logging)
@@ -348,6 +415,8 @@ class ManagementAccountBaseline(Construct):
                 KeptResource(self.key.key, key_id),
                 KeptResource(self.key.alias, self.key.alias_name),
             ]
+        if self.trail is None:
+            return kept
         for bucket in (self.trail.storage, self.trail.access_log_bucket):
             if bucket is not None:
                 kept += [KeptResource(resource, bucket.given_name) for resource in bucket.resources]
@@ -365,6 +434,16 @@ class ManagementAccountBaseline(Construct):
             parts.append(f"{{ for alarm in {address(billing.alarm)} : {json.dumps(BILLING_ALARM_KEY)} => alarm.arn }}")
         return f"${{merge({', '.join(parts)})}}"
 
+    def _trail_arn(self) -> str | None:
+        """The organization trail's ARN: the baseline's own, or the existing one's when named."""
+        existing = self._trail_props.existing_trail_arn
+        if self.trail is None:
+            return existing
+        create = self._trail_props.create
+        return attribute_or(
+            self, "trail-arn", self.trail.trail, "arn", flag=create, otherwise=Token.as_string(existing)
+        )
+
     def outputs(self) -> dict[str, BaselineOutput]:
         """The stable outputs: names are an interface of the module flavour, never renamed."""
         root_sign_in = self.event_alerts if "root-sign-in" in self.event_detection_names else None
@@ -376,10 +455,16 @@ class ManagementAccountBaseline(Construct):
                 "ARN of the SNS topic the alarms' actions notify (only its queue reads it: people get the readable "
                 "messages on alert_topic_arn).",
             ),
-            "organization_trail_arn": BaselineOutput(self.trail.trail.arn, "ARN of the organization trail."),
-            "log_bucket_name": BaselineOutput(self.trail.bucket_name, "Name of the trail's S3 bucket."),
-            "log_group_name": BaselineOutput(self.trail.log_group.name, "Name of the trail's log group."),
-            "log_group_arn": BaselineOutput(self.trail.log_group.arn, "ARN of the trail's log group."),
+            "organization_trail_arn": BaselineOutput(
+                self._trail_arn(), "ARN of the organization trail (the existing one's, when trail.trail_arn names it)."
+            ),
+            "log_bucket_name": BaselineOutput(
+                # Null when not built: a counted bucket's name reads one(...), null without instances.
+                self.trail.bucket_name if self.trail else None,
+                "Name of the trail's S3 bucket (null when the baseline reads an existing trail).",
+            ),
+            "log_group_name": BaselineOutput(self.log_group_name, "Name of the log group the detections read."),
+            "log_group_arn": BaselineOutput(self.log_group_arn, "ARN of the log group the detections read."),
             "kms_key_arn": BaselineOutput(
                 self.key.key_arn if self.key else None,
                 "ARN of the KMS key of the trail, log group and topic (null when kms_encryption is off).",

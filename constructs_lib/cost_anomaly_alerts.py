@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from cdktf import Fn, ITerraformDependable, TerraformLocal, Token
+from cdktf import ITerraformDependable, Token
 from cdktf_cdktf_provider_aws.ce_anomaly_monitor import CeAnomalyMonitor
 from cdktf_cdktf_provider_aws.ce_anomaly_subscription import (
     CeAnomalySubscription,
@@ -29,7 +29,7 @@ from cdktf_cdktf_provider_aws.ce_anomaly_subscription import (
 from constructs import Construct
 
 from constructs_lib.addresses import addressed
-from constructs_lib.switch import Flag, attribute, count_for, is_off
+from constructs_lib.switch import Flag, attribute_or, count_for, is_off
 
 #: The subscription's dimensions (AnomalySubscription, ThresholdExpression).
 ABSOLUTE_IMPACT = "ANOMALY_TOTAL_IMPACT_ABSOLUTE"
@@ -85,14 +85,14 @@ class CostAnomalyAlerts(Construct):
                     monitor_dimension="SERVICE",
                 )
             )
-            created = attribute(self.monitor, "arn")
-            if isinstance(props.create_monitor, bool):
-                self.monitor_arn = created
-            else:
-                # Created (its ARN), or not (null, so the existing one's): a local holds the counted
-                # monitor's ARN, which a function's argument cannot name directly.
-                local = addressed(TerraformLocal(self, "monitor-arn", created))
-                self.monitor_arn = Token.as_string(Fn.coalesce([local.as_string, props.existing_monitor_arn]))
+            self.monitor_arn = attribute_or(
+                self,
+                "monitor-arn",
+                self.monitor,
+                "arn",
+                flag=props.create_monitor,
+                otherwise=props.existing_monitor_arn,
+            )
 
         def impact(key: str, value: float) -> CeAnomalySubscriptionThresholdExpressionAnd:
             return CeAnomalySubscriptionThresholdExpressionAnd(

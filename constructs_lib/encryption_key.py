@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cdktf import TerraformResourceLifecycle
@@ -37,10 +38,12 @@ class EncryptionKeyProps:
     environment: AwsEnvironment
     #: The key's alias, without ``alias/``.
     alias: str
-    #: ARN of the trail that encrypts its log files with the key.
-    trail_arn: str
+    #: ARNs of the trails that encrypt their log files with the key.
+    trail_arns: Sequence[str]
     #: Name of the log group that CloudWatch Logs encrypts with the key.
     log_group_name: str
+    #: Let CloudTrail and CloudWatch Logs use the key (the baseline builds its trail). Default: True.
+    trail_encrypts: Flag = True
     #: Let AWS Budgets use the key for the topic (a budget notifies it). Default: True.
     budgets_publish: Flag = True
     #: Let Cost Anomaly Detection use the key for the topic (a subscription notifies it). Default: True.
@@ -82,37 +85,49 @@ class EncryptionKey(Construct):
                     actions=["kms:*"],
                     resources=["*"],
                 ),
-                statement(
-                    sid="CloudTrailEncryptsThisTrailsLogs",
-                    service=CLOUDTRAIL,
-                    actions=["kms:GenerateDataKey*"],
-                    resources=["*"],
-                    conditions=[
-                        string_like(
-                            "kms:EncryptionContext:aws:cloudtrail:arn",
-                            f"arn:{env.partition}:cloudtrail:*:{env.account_id}:trail/*",
+                SwitchedStatements(
+                    "trail",
+                    [
+                        statement(
+                            sid="CloudTrailEncryptsThisTrailsLogs",
+                            service=CLOUDTRAIL,
+                            actions=["kms:GenerateDataKey*"],
+                            resources=["*"],
+                            conditions=[
+                                string_like(
+                                    "kms:EncryptionContext:aws:cloudtrail:arn",
+                                    f"arn:{env.partition}:cloudtrail:*:{env.account_id}:trail/*",
+                                ),
+                                string_equals("aws:SourceArn", *props.trail_arns),
+                            ],
                         ),
-                        string_equals("aws:SourceArn", props.trail_arn),
+                        statement(
+                            sid="CloudTrailDescribesTheKey",
+                            service=CLOUDTRAIL,
+                            actions=["kms:DescribeKey"],
+                            resources=["*"],
+                            conditions=[string_equals("aws:SourceArn", *props.trail_arns)],
+                        ),
+                        statement(
+                            sid="CloudWatchLogsEncryptsThisLogGroup",
+                            service=f"logs.{env.region}.amazonaws.com",
+                            actions=[
+                                "kms:Encrypt*",
+                                "kms:Decrypt*",
+                                "kms:ReEncrypt*",
+                                "kms:GenerateDataKey*",
+                                "kms:Describe*",
+                            ],
+                            resources=["*"],
+                            conditions=[
+                                arn_equals(
+                                    "kms:EncryptionContext:aws:logs:arn",
+                                    env.arn("logs", f"log-group:{props.log_group_name}"),
+                                )
+                            ],
+                        ),
                     ],
-                ),
-                statement(
-                    sid="CloudTrailDescribesTheKey",
-                    service=CLOUDTRAIL,
-                    actions=["kms:DescribeKey"],
-                    resources=["*"],
-                    conditions=[string_equals("aws:SourceArn", props.trail_arn)],
-                ),
-                statement(
-                    sid="CloudWatchLogsEncryptsThisLogGroup",
-                    service=f"logs.{env.region}.amazonaws.com",
-                    actions=["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-                    resources=["*"],
-                    conditions=[
-                        arn_equals(
-                            "kms:EncryptionContext:aws:logs:arn",
-                            env.arn("logs", f"log-group:{props.log_group_name}"),
-                        )
-                    ],
+                    props.trail_encrypts,
                 ),
                 statement(
                     sid="CloudWatchAlarmsPublishToTheTopic",

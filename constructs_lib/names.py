@@ -38,6 +38,11 @@ class BaselineNames:
         return f"{self.prefix}-organization-trail"
 
     @property
+    def management_account_trail(self) -> str:
+        """The management account's own multi-region trail (``trail.cloudwatch_logs_scope`` management-account)."""
+        return f"{self.prefix}-management-account-trail"
+
+    @property
     def log_group(self) -> str:
         """The trail's CloudWatch Logs log group."""
         return log_group_name(self.trail)

@@ -27,7 +27,18 @@ from constructs_lib.policy import (
     statement,
     string_equals,
 )
-from constructs_lib.switch import Flag, is_off, negate
+from constructs_lib.switch import (
+    Flag,
+    attribute,
+    both,
+    count_for,
+    either,
+    equals,
+    is_off,
+    negate,
+    or_null,
+    switched_list,
+)
 
 CLOUDTRAIL = "cloudtrail.amazonaws.com"
 
@@ -35,6 +46,24 @@ CLOUDTRAIL = "cloudtrail.amazonaws.com"
 def trail_arn(environment: AwsEnvironment, name: str) -> str:
     """The ARN of the trail called ``name``, known before the trail exists (policies name it)."""
     return environment.arn("cloudtrail", f"trail/{name}")
+
+
+def default_account_trail_name(name: str) -> str:
+    """The management account's own trail next to the organization trail called ``name``."""
+    return f"{name}-management-account"
+
+
+def writing_trail_arns(
+    environment: AwsEnvironment, name: str, account_trail_name: str, account_logs: Flag
+) -> list[str]:
+    """The ARNs of the trails that write log files: the organization trail called ``name``, and
+    the management account's own, ``account_trail_name``, while ``account_logs`` is on."""
+    return switched_list(account_logs, [trail_arn(environment, name)], [trail_arn(environment, account_trail_name)])
+
+
+def account_logs_flag(enabled: Flag, cloudwatch_logs_scope: str) -> Flag:
+    """The management account's own trail feeds the log group (scope ``management-account``)."""
+    return both(enabled, equals(cloudwatch_logs_scope, "management-account"))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -82,6 +111,17 @@ class OrganizationTrailProps:
     #: Default: ``<name>-access-logs-<account id>`` (S3 allows 63 characters: pass a shorter
     #: name for a long trail name, as the baseline does).
     access_log_bucket_name: str | None = None
+    #: What the log group receives: ``organization`` (the organization trail delivers every
+    #: account's events) or ``management-account`` (a multi-region trail of this account alone,
+    #: ``account_trail_name``, delivers its events; the organization trail keeps only the S3
+    #: archive). A plain value or a Terraform expression. Default: ``organization``.
+    cloudwatch_logs_scope: str = "organization"
+    #: Name of the management account's own trail, for the ``management-account`` scope.
+    #: Default: ``<name>-management-account``.
+    account_trail_name: str | None = None
+    #: Build the trail, its buckets, log group and role (a Terraform expression becomes ``count``
+    #: on each). Default: True.
+    enabled: Flag = True
 
 
 class OrganizationTrail(Construct):
@@ -96,37 +136,43 @@ class OrganizationTrail(Construct):
     def __init__(self, scope: Construct, id_: str, *, props: OrganizationTrailProps) -> None:
         super().__init__(scope, id_)
         env = props.environment
-        # The trail's ARN is built from its name: the bucket policy must name it before the
-        # trail exists (CloudTrail checks the policy when the trail is created).
+        enabled = props.enabled
+        #: The organization trail delivers to the log group (every account's events).
+        self.organization_logs: Flag = both(enabled, equals(props.cloudwatch_logs_scope, "organization"))
+        #: The management account's own trail delivers to the log group (its events alone).
+        self.account_logs: Flag = account_logs_flag(enabled, props.cloudwatch_logs_scope)
+        # The trails' ARNs are built from their names: the bucket policy must name them before the
+        # trails exist (CloudTrail checks the policy when a trail is created).
         self.trail_arn: str = trail_arn(env, props.name)
-        source_is_this_trail = string_equals("aws:SourceArn", self.trail_arn)
+        account_trail_name = props.account_trail_name or default_account_trail_name(props.name)
+        #: The trails that write to the bucket: the organization trail, and the account trail when built.
+        self.trail_arns: list[str] = writing_trail_arns(env, props.name, account_trail_name, self.account_logs)
+        from_a_trail = string_equals("aws:SourceArn", *self.trail_arns)
 
         def cloudtrail_statements(bucket_arn: str) -> list[DataAwsIamPolicyDocumentStatement]:
-            put_conditions = [
-                string_equals("s3:x-amz-acl", "bucket-owner-full-control"),
-                source_is_this_trail,
-            ]
+            acl = string_equals("s3:x-amz-acl", "bucket-owner-full-control")
             return [
                 statement(
                     sid="AWSCloudTrailAclCheck",
                     service=CLOUDTRAIL,
                     actions=["s3:GetBucketAcl"],
                     resources=[bucket_arn],
-                    conditions=[source_is_this_trail],
+                    conditions=[from_a_trail],
                 ),
                 statement(
                     sid="AWSCloudTrailWriteManagementAccount",
                     service=CLOUDTRAIL,
                     actions=["s3:PutObject"],
                     resources=[f"{bucket_arn}/AWSLogs/{env.account_id}/*"],
-                    conditions=put_conditions,
+                    conditions=[acl, from_a_trail],
                 ),
                 statement(
                     sid="AWSCloudTrailWriteOrganization",
                     service=CLOUDTRAIL,
                     actions=["s3:PutObject"],
                     resources=[f"{bucket_arn}/AWSLogs/{env.organization_id}/*"],
-                    conditions=put_conditions,
+                    # Only the organization trail writes the member accounts' files.
+                    conditions=[acl, string_equals("aws:SourceArn", self.trail_arn)],
                 ),
             ]
 
@@ -140,12 +186,13 @@ class OrganizationTrail(Construct):
         access_logging: AccessLogging | None = None
         #: The bucket of the log bucket's S3 server access logs (None while access logging is off).
         self.access_log_bucket: HardenedBucket | None = None
-        if not is_off(settings.access_logging):
+        access_on = both(enabled, settings.access_logging)
+        if not is_off(access_on):
             self.access_log_bucket = self._access_log_bucket(
-                props, settings.access_logging, env.arn("s3", bucket_name, region=False, account=False), lifecycle
+                props, access_on, env.arn("s3", bucket_name, region=False, account=False), lifecycle
             )
             access_logging = AccessLogging(
-                enabled=settings.access_logging,
+                enabled=access_on,
                 target_bucket=self.access_log_bucket.bucket_name,
                 target_prefix="s3-access-logs/",
                 target_policy=self.access_log_bucket.policy,
@@ -161,18 +208,22 @@ class OrganizationTrail(Construct):
                 lifecycle=lifecycle,
                 object_lock=ObjectLock(mode=settings.object_lock_mode, days=settings.object_lock_days),
                 access_logging=access_logging,
+                enabled=enabled,
             ),
         )
         self.bucket = storage.bucket
         self.bucket_name: str = storage.bucket_name
         self.bucket_policy = storage.policy
 
-        #: The log group's name.
+        count = count_for(enabled)
+        #: The log group's name, and its ARN (both known before it exists).
         self.log_group_name = log_group_name(props.name)
+        self.log_group_arn: str = env.arn("logs", f"log-group:{self.log_group_name}")
         self.log_group = addressed(
             CloudwatchLogGroup(
                 self,
                 "log-group",
+                count=count,
                 name=self.log_group_name,
                 retention_in_days=props.log_retention_days,
                 skip_destroy=props.protect_log_data,
@@ -190,19 +241,28 @@ class OrganizationTrail(Construct):
                 # send would stop delivery to the log group, and every log alarm with it.
                 statement(sid="CloudTrailAssumeRole", service=CLOUDTRAIL, actions=["sts:AssumeRole"])
             ],
+            count=count,
         )
+        role_name = f"{props.name}-cloudwatch-logs"
         self.logs_role = addressed(
             IamRole(
                 self,
                 "logs-role",
-                name=f"{props.name}-cloudwatch-logs",
-                description="Lets CloudTrail deliver the organization trail to CloudWatch Logs.",
-                assume_role_policy=assume_role_document.json,
+                count=count,
+                name=role_name,
+                description=either(
+                    self.organization_logs,
+                    "Lets CloudTrail deliver the organization trail to CloudWatch Logs.",
+                    "Lets CloudTrail deliver the management account's trail to CloudWatch Logs.",
+                ),
+                assume_role_policy=attribute(assume_role_document, "json"),
             )
         )
+        role_arn = f"arn:{env.partition}:iam::{env.account_id}:role/{role_name}"
         # CloudTrail names the streams <account id>_CloudTrail_<region> for the management
-        # account and <organization id>_<account id>_CloudTrail_<region> for the members.
-        streams = f"{self.log_group.arn}:log-stream"
+        # account and <organization id>_<account id>_CloudTrail_<region> for the members; the
+        # members' reach the log group only from the organization trail.
+        streams = f"{self.log_group_arn}:log-stream"
         logs_role_document = policy_document(
             self,
             "logs-role-permissions",
@@ -210,20 +270,23 @@ class OrganizationTrail(Construct):
                 statement(
                     sid="CloudTrailWriteLogStreams",
                     actions=["logs:CreateLogStream", "logs:PutLogEvents"],
-                    resources=[
-                        f"{streams}:{env.account_id}_CloudTrail_*",
-                        f"{streams}:{env.organization_id}_*",
-                    ],
+                    resources=switched_list(
+                        self.organization_logs,
+                        [f"{streams}:{env.account_id}_CloudTrail_*"],
+                        [f"{streams}:{env.organization_id}_*"],
+                    ),
                 )
             ],
+            count=count,
         )
         logs_role_policy = addressed(
             IamRolePolicy(
                 self,
                 "logs-role-policy",
+                count=count,
                 name="cloudtrail-to-cloudwatch-logs",
-                role=self.logs_role.id,
-                policy=logs_role_document.json,
+                role=attribute(self.logs_role, "id"),
+                policy=attribute(logs_role_document, "json"),
             )
         )
 
@@ -231,8 +294,9 @@ class OrganizationTrail(Construct):
             Cloudtrail(
                 self,
                 "trail",
+                count=count,
                 name=props.name,
-                s3_bucket_name=self.bucket.id,
+                s3_bucket_name=bucket_name,
                 is_organization_trail=True,
                 is_multi_region_trail=True,
                 include_global_service_events=True,
@@ -240,11 +304,32 @@ class OrganizationTrail(Construct):
                 enable_logging=True,
                 kms_key_id=props.kms_key_arn,
                 # CloudTrail wants the log group ARN with the ":*" stream suffix.
-                cloud_watch_logs_group_arn=f"{self.log_group.arn}:*",
-                cloud_watch_logs_role_arn=self.logs_role.arn,
-                depends_on=[self.bucket_policy, logs_role_policy],
+                cloud_watch_logs_group_arn=or_null(self.organization_logs, f"{self.log_group_arn}:*"),
+                cloud_watch_logs_role_arn=or_null(self.organization_logs, role_arn),
+                depends_on=[self.bucket_policy, logs_role_policy, self.log_group],
             )
         )
+        #: The management account's own trail (None unless the log group receives its events alone).
+        self.account_trail: Cloudtrail | None = None
+        if not is_off(self.account_logs):
+            self.account_trail = addressed(
+                Cloudtrail(
+                    self,
+                    "account-trail",
+                    count=count_for(self.account_logs),
+                    name=account_trail_name,
+                    s3_bucket_name=bucket_name,
+                    is_organization_trail=False,
+                    is_multi_region_trail=True,
+                    include_global_service_events=True,
+                    enable_log_file_validation=True,
+                    enable_logging=True,
+                    kms_key_id=props.kms_key_arn,
+                    cloud_watch_logs_group_arn=f"{self.log_group_arn}:*",
+                    cloud_watch_logs_role_arn=role_arn,
+                    depends_on=[self.bucket_policy, logs_role_policy, self.log_group],
+                )
+            )
 
     def _access_log_bucket(
         self, props: OrganizationTrailProps, enabled: Flag, source_bucket_arn: str, lifecycle: BucketLifecycle

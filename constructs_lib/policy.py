@@ -111,24 +111,30 @@ class SwitchedStatements:
 def switched_policy_json(
     scope: Construct,
     id_: str,
-    statements: Sequence[DataAwsIamPolicyDocumentStatement],
+    statements: Sequence[DataAwsIamPolicyDocumentStatement | SwitchedStatements],
     *,
     switched: Sequence[SwitchedStatements] = (),
 ) -> str:
-    """The JSON of a policy with ``statements``, plus each group of ``switched`` while it is on.
+    """The JSON of a policy with ``statements`` in order, each group of statements among them
+    (and each of ``switched``, at the end) only while it is on.
 
     A grant for a publisher that is not built is a statement no request ever uses. A plain
     bool picks the statements now; for the groups switched by a Terraform expression (the module
     flavour) a document is rendered for each combination (``<id_>-without-<names>``), and
     Terraform chooses between them when it plans.
     """
-    fixed = [*statements, *(s for group in switched if group.when is True for s in group.statements)]
-    planned = [group for group in switched if not isinstance(group.when, bool)]
+    parts = [*statements, *switched]
+    planned = [part for part in parts if isinstance(part, SwitchedStatements) and not isinstance(part.when, bool)]
 
     def document(left_out: tuple[SwitchedStatements, ...]) -> str:
-        kept = [s for group in planned if group not in left_out for s in group.statements]
+        kept: list[DataAwsIamPolicyDocumentStatement] = []
+        for part in parts:
+            if not isinstance(part, SwitchedStatements):
+                kept.append(part)
+            elif part.when is True or (part in planned and part not in left_out):
+                kept.extend(part.statements)
         suffix = f"-without-{'-'.join(group.name for group in left_out)}" if left_out else ""
-        return policy_document(scope, f"{id_}{suffix}", [*fixed, *kept]).json
+        return policy_document(scope, f"{id_}{suffix}", kept).json
 
     def choose(index: int, left_out: tuple[SwitchedStatements, ...]) -> str:
         if index == len(planned):

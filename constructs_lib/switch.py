@@ -11,6 +11,7 @@ these helpers and stay the same code for both flavours.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeAlias, TypeVar
@@ -87,7 +88,29 @@ def either(flag: Flag, when_on: T, when_off: T) -> T:
     return Fn.conditional(flag, when_on, when_off)  # type: ignore[no-any-return]
 
 
+def or_null(flag: Flag, value: str) -> str | None:
+    """``value`` while ``flag`` is on, else null (an argument left unset)."""
+    if isinstance(flag, bool):
+        return value if flag else None
+    return Token.as_string(Fn.conditional(flag, _hcl_escaped(value), Token.null_value()))
+
+
+def switched_list(flag: Flag, always: Sequence[str], extra: Sequence[str]) -> list[str]:
+    """``always``, plus ``extra`` while ``flag`` is on (a Terraform conditional for an expression)."""
+    if isinstance(flag, bool):
+        return [*always, *(extra if flag else ())]
+    return Token.as_list(Fn.conditional(flag, [*always, *extra], list(always)))
+
+
+#: A "${" that does not open one of cdktf's own token markers.
+_RAW_EXPRESSION = re.compile(r"\$\{(?!TfToken\[)")
+
+
 def _hcl_escaped(text: str) -> str:
+    if _RAW_EXPRESSION.search(text):
+        # cdktf writes a string argument of a function as a literal: a raw "${...}" (a counted
+        # element's attribute) would become the text itself, not its value.
+        raise ValueError(f"a raw Terraform expression cannot go into a conditional: {text!r} (use attribute_or)")
     return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
@@ -104,6 +127,24 @@ def attribute(element: TerraformResource | TerraformDataSource, name: str) -> st
     if element.count is None:
         return Token.as_string(element.get_string_attribute(name))
     return f"${{{expression(element, name)}}}"
+
+
+def attribute_or(
+    scope: Construct,
+    id_: str,
+    element: TerraformResource | TerraformDataSource,
+    name: str,
+    *,
+    flag: Flag,
+    otherwise: str,
+) -> str:
+    """``element.name`` while ``flag`` (which builds ``element``) is on, else ``otherwise``. For an
+    expression, a local (``id_``) holds the counted element's value, which a function's argument
+    cannot name directly."""
+    if isinstance(flag, bool):
+        return attribute(element, name) if flag else otherwise
+    local = addressed(TerraformLocal(scope, id_, attribute(element, name)))
+    return Token.as_string(Fn.conditional(flag, local.as_string, otherwise))
 
 
 def differs(value: str, other: str) -> Flag:

@@ -11,6 +11,7 @@ from cdktf import TerraformDataSource, TerraformElement, Testing
 
 from app.config import BaselineConfig
 from app.stacks import BaselineStack, StateBootstrapStack
+from constructs_lib.organization_trail import OrganizationTrail
 from tools import compare_synth
 from tools.policies.load import module_stack
 from tools.policies.resolve import Environment, TerraformJson
@@ -63,6 +64,13 @@ class Synthesized:
         """``type.name`` as used in ``depends_on``."""
         _, resource_type, logical_id = self._address(element)
         return f"{resource_type}.{logical_id}"
+
+    @property
+    def trail(self) -> OrganizationTrail:
+        """The baseline's own trail (a test of trail mode ``create``)."""
+        trail = self.stack.baseline.trail
+        assert trail is not None, "the baseline built no trail of its own (trail.mode existing)"
+        return trail
 
     @property
     def env(self) -> ResolvedEnvironment:

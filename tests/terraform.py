@@ -73,19 +73,33 @@ def applied_plan(cwd: Path, env: dict[str, str], plan_file: Path) -> dict[str, l
     }
 
 
+#: terraform console reads a line of up to 64 KiB (a longer one answers nothing) and, piped,
+#: prints only the last answer: a longer list of expressions takes one call per chunk.
+_CONSOLE_LINE = 60_000
+
+
 def terraform_console(expressions: list[str], folder: Path) -> list[Any]:
     """What ``terraform console`` (offline, no provider, in ``folder``: empty, or holding locals) answers for
-    each expression, from one call."""
+    each expression (one call per :data:`_CONSOLE_LINE` characters of them)."""
+    chunks: list[list[str]] = [[]]
+    for expression in expressions:
+        if chunks[-1] and sum(len(e) + 2 for e in chunks[-1]) + len(expression) > _CONSOLE_LINE:
+            chunks.append([])
+        chunks[-1].append(expression)
     env = {**os.environ, "TF_CLI_CONFIG_FILE": os.devnull, "TF_IN_AUTOMATION": "1"}
-    result = subprocess.run(
-        ["terraform", "console"],
-        input=f"jsonencode([{', '.join(expressions)}])\n",
-        capture_output=True,
-        text=True,
-        cwd=folder,
-        env=env,
-        check=True,
-        timeout=120,
-    )
-    answers: list[Any] = json.loads(json.loads(result.stdout.strip().splitlines()[-1]))
+    answers: list[Any] = []
+    for chunk in chunks:
+        result = subprocess.run(
+            ["terraform", "console"],
+            input=f"jsonencode([{', '.join(chunk)}])\n",
+            capture_output=True,
+            text=True,
+            cwd=folder,
+            env=env,
+            check=True,
+            timeout=120,
+        )
+        printed = result.stdout.strip().splitlines()
+        assert printed, f"terraform console answered nothing: {result.stderr!r}"
+        answers += json.loads(json.loads(printed[-1]))
     return answers

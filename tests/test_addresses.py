@@ -29,6 +29,7 @@ MODULE_ADDRESSES = [
     "aws_budgets_budget.monthly",
     "aws_ce_anomaly_monitor.this",
     "aws_ce_anomaly_subscription.this",
+    "aws_cloudtrail.management_account_trail",
     "aws_cloudtrail.organization_trail",
     "aws_cloudwatch_event_rule.estimated_charges",
     "aws_cloudwatch_event_rule.log_alarms",
@@ -82,6 +83,10 @@ MODULE_ADDRESSES = [
     "data.aws_iam_policy_document.key_without_budgets",
     "data.aws_iam_policy_document.key_without_budgets_cost_anomalies",
     "data.aws_iam_policy_document.key_without_cost_anomalies",
+    "data.aws_iam_policy_document.key_without_trail",
+    "data.aws_iam_policy_document.key_without_trail_budgets",
+    "data.aws_iam_policy_document.key_without_trail_budgets_cost_anomalies",
+    "data.aws_iam_policy_document.key_without_trail_cost_anomalies",
     "data.aws_iam_policy_document.trail_logs",
     "data.aws_organizations_organization.current",
     "data.aws_partition.current",
@@ -91,6 +96,8 @@ MODULE_ADDRESSES = [
     "local.ignored_clauses",
     "local.log_data_protection",
     "local.log_detections",
+    "local.log_group_name",
+    "local.organization_trail_arn",
     "terraform_data.log_data_protection",
 ]
 STATE_STACK_ADDRESSES = [
@@ -166,6 +173,12 @@ def test_the_app_builds_the_module_addresses_and_keys_the_detections_by_name(eve
         "data.aws_iam_policy_document.key_without_budgets",
         "data.aws_iam_policy_document.key_without_budgets_cost_anomalies",
         "data.aws_iam_policy_document.key_without_cost_anomalies",
+        "data.aws_iam_policy_document.key_without_trail",
+        "data.aws_iam_policy_document.key_without_trail_budgets",
+        "data.aws_iam_policy_document.key_without_trail_budgets_cost_anomalies",
+        "data.aws_iam_policy_document.key_without_trail_cost_anomalies",
+        "local.log_group_name",
+        "local.organization_trail_arn",
     }
     assert addresses(baseline) == sorted(set(MODULE_ADDRESSES) - module_only)
     assert addresses(state) == STATE_STACK_ADDRESSES
@@ -185,8 +198,9 @@ def test_every_hashed_address_moves_to_a_resource_that_exists(module: Json, ever
             assert not key or json.loads(key) in LOG_DETECTION_KEYS + EVENT_DETECTION_KEYS
 
 
-#: Resources that came after the plain addresses (issue 15's readable messages): nothing to move.
+#: Resources that came after the plain addresses (issue 15's readable messages and later): nothing to move.
 BORN_PLAIN = {
+    "aws_cloudtrail.management_account_trail",
     "aws_ce_anomaly_monitor.this",
     "aws_ce_anomaly_subscription.this",
     "terraform_data.log_data_protection",

@@ -33,6 +33,7 @@ from tools.alarm_events import alarm_event, console_link, message_lines, transfo
 from tools.policies.resolve import Environment, TerraformJson
 
 ENV = Environment()
+EXISTING_LOG_GROUP = "aws-controltower/CloudTrailLogs"
 ALARM_TIME = "2026-11-30T06:08:11Z"
 REASON = (
     "Threshold Crossed: 1 out of the last 1 datapoints [2.0 (30/11/26 06:03:00)] was greater than the threshold (0.0)"
@@ -50,6 +51,10 @@ CONFIGS = {
         }
     ),
     "minimal": MINIMAL,
+    # An existing organization trail's log group (AWS Control Tower's): the filters and links read it.
+    "existing-trail": BaselineConfig.model_validate(
+        {"trail": {"mode": "existing", "log_group_name": EXISTING_LOG_GROUP}, "detections": {"cis_pack": "exact"}}
+    ),
 }
 STACKS = [f"{flavour}-{name}" for flavour in ("app", "module") for name in CONFIGS]
 
@@ -162,7 +167,9 @@ def test_a_log_alarms_message_says_what_happened_where_and_when(stack: str) -> N
 def test_the_link_searches_the_alarms_log_group_with_the_alarms_own_pattern(stack: str) -> None:
     resolved = _stack(stack)
     filters = _filters(resolved)
-    log_group = resolved.attribute("resource", "aws_cloudwatch_log_group", "organization_trail", "name")
+    log_group = CONFIGS[stack.split("-", 1)[1]].trail.log_group_name or resolved.attribute(
+        "resource", "aws_cloudwatch_log_group", "organization_trail", "name"
+    )
     links = 0
     for name, (_rule, target) in _messages(resolved).items():
         if name.endswith("-organization-charges"):

@@ -115,7 +115,7 @@ def test_an_encryption_key_rotates_waits_thirty_days_and_refuses_destruction_by_
             props=EncryptionKeyProps(
                 environment=env,
                 alias="acme",
-                trail_arn="arn:aws:cloudtrail:us-east-1:111122223333:trail/t",
+                trail_arns=["arn:aws:cloudtrail:us-east-1:111122223333:trail/t"],
                 log_group_name="/aws/cloudtrail/t",
             ),
         )

@@ -36,8 +36,8 @@ def test_trail_log_group_and_topic_are_encrypted_with_the_key(default_stack: Syn
     s = default_stack
     assert s.stack.baseline.key is not None
     key_arn = s.ref(s.stack.baseline.key.key, "arn")
-    assert s.body(s.stack.baseline.trail.trail)["kms_key_id"] == key_arn
-    assert s.body(s.stack.baseline.trail.log_group)["kms_key_id"] == key_arn
+    assert s.body(s.trail.trail)["kms_key_id"] == key_arn
+    assert s.body(s.trail.log_group)["kms_key_id"] == key_arn
     assert s.body(s.stack.baseline.topic.topic)["kms_master_key_id"] == key_arn
 
 
@@ -116,6 +116,6 @@ def test_encryption_can_be_switched_off(unencrypted: Synthesized) -> None:
     s = unencrypted
     assert s.stack.baseline.key is None
     assert "aws_kms_key" not in s.doc["resource"]
-    assert "kms_key_id" not in s.body(s.stack.baseline.trail.trail)
+    assert "kms_key_id" not in s.body(s.trail.trail)
     assert "kms_master_key_id" not in s.body(s.stack.baseline.topic.topic)
     assert s.doc["output"]["kms_key_arn"]["value"] is None

@@ -32,7 +32,7 @@ def test_each_item_of_log_data_has_a_guard_that_refuses_its_destruction_or_repla
     assert guard["triggers_replace"] == "${each.value}"
     items = guard["for_each"]
     assert sorted(items) == ITEMS
-    trail = s.stack.baseline.trail
+    trail = s.trail
     # What identifies each item: replacing the bucket or stripping a setting changes it.
     assert items["log-bucket"] == {
         "bucket": s.ref(trail.bucket, "arn"),
@@ -72,11 +72,14 @@ def test_the_module_switches_each_guard_with_its_item_and_the_protection() -> No
     assert guard["lifecycle"] == {"prevent_destroy": True}
     assert guard["for_each"] == "${{ for name, entry in local.log_data_protection : name => entry if entry.enabled }}"
     enabled = {name: entry["enabled"] for name, entry in document["locals"]["log_data_protection"].items()}
+    # Only the baseline's own trail holds log data: an existing trail's is its owner's to keep.
+    protect = '(var.protect_log_data && (var.trail.mode == "create"))'
+    locked = '((var.log_bucket.object_lock_mode == "COMPLIANCE") && (var.trail.mode == "create"))'
     assert enabled == {
-        "access-log-bucket": "${(var.protect_log_data && var.log_bucket.access_logging)}",
-        "kms-key": "${(var.protect_log_data && var.kms_encryption)}",
-        "log-bucket": '${(var.protect_log_data || (var.log_bucket.object_lock_mode == "COMPLIANCE"))}',
-        "log-group": "${var.protect_log_data}",
+        "access-log-bucket": f"${{({protect} && var.log_bucket.access_logging)}}",
+        "kms-key": f"${{({protect} && var.kms_encryption)}}",
+        "log-bucket": f"${{({protect} || {locked})}}",
+        "log-group": f"${{{protect}}}",
     }
 
 

@@ -46,7 +46,7 @@ def test_filter_counts_the_events_of_the_management_account_only(default_stack: 
     s = default_stack
     metric_filter = s.instance(_alarms(s).metric_filter, name)
     assert metric_filter["pattern"] == EXPECTED_PATTERNS[name].format(account=s.env.account_id)
-    assert metric_filter["log_group_name"] == s.ref(s.stack.baseline.trail.log_group, "name")
+    assert metric_filter["log_group_name"] == s.ref(s.trail.log_group, "name")
     assert metric_filter["name"] == f"mgmt-baseline-{name}"
     assert metric_filter["metric_transformation"] == {
         "name": EXPECTED_METRICS[name],

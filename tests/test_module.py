@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from app.config import BaselineConfig, app_only_fields, module_inputs, renamed_fields
+from app.config import BaselineConfig, app_only_fields, cross_field_validations, module_inputs, renamed_fields
 from app.rules import hcl_validations
 from constructs_lib.baseline import ManagementAccountBaselineProps
 from constructs_lib.detections import LOG_DETECTION_NAMES
@@ -93,7 +93,10 @@ def test_variables_are_the_config_fields_marked_as_module_inputs(document: dict[
         assert variables[name]["description"] == field.description
         assert variables[name]["default"] == defaults[name]
         assert variables[name]["nullable"] is False
-        rules = list(hcl_validations(name, field.annotation, list(field.metadata), f"var.{name}"))
+        rules = [
+            *hcl_validations(name, field.annotation, list(field.metadata), f"var.{name}"),
+            *cross_field_validations().get(name, []),
+        ]
         assert [v["error_message"] for v in variables[name].get("validation", [])] == [m for _, m in rules]
 
 
@@ -136,11 +139,24 @@ def test_baseline_props_are_exactly_the_module_inputs() -> None:
 
 def test_variables_drive_the_resources(document: dict[str, Any]) -> None:
     resources = document["resource"]
-    (trail,) = resources["aws_cloudtrail"].values()
+    trail = resources["aws_cloudtrail"]["organization_trail"]
     (log_group,) = resources["aws_cloudwatch_log_group"].values()
     bucket = resources["aws_s3_bucket"]["trail_logs"]
     (budget,) = resources["aws_budgets_budget"].values()
     assert trail["name"] == "${var.name_prefix}-organization-trail"
+    # The trail and what it writes to exist with trail.mode create; the account's own trail with
+    # the management-account scope.
+    assert trail["count"] == log_group["count"] == bucket["count"] == '${(var.trail.mode == "create") ? 1 : 0}'
+    assert resources["aws_cloudtrail"]["management_account_trail"]["count"] == (
+        '${((var.trail.mode == "create") && (var.trail.cloudwatch_logs_scope == "management-account")) ? 1 : 0}'
+    )
+    # The detections read the log group the trail setting names.
+    (metric_filter,) = resources["aws_cloudwatch_log_metric_filter"].values()
+    assert metric_filter["log_group_name"] == (
+        '${(var.trail.mode == "create") ? local.log_group_name : '
+        '(var.trail.log_group_name == null) ? "" : var.trail.log_group_name}'
+    )
+    assert document["locals"]["log_group_name"] == "${one(aws_cloudwatch_log_group.organization_trail[*].name)}"
     assert log_group["retention_in_days"] == "${var.log_retention_days}"
     assert log_group["skip_destroy"] == "${var.protect_log_data}"
     assert bucket["force_destroy"] == "${!var.protect_log_data}"
@@ -170,7 +186,9 @@ def test_outputs_keep_their_stable_names_and_say_what_they_are(document: dict[st
 def test_switches_become_counts_and_detections_a_filtered_for_each(document: dict[str, Any]) -> None:
     resources = document["resource"]
     assert resources["aws_kms_key"]["this"]["count"] == "${var.kms_encryption ? 1 : 0}"
-    assert resources["aws_s3_bucket"]["access_logs"]["count"] == "${var.log_bucket.access_logging ? 1 : 0}"
+    assert resources["aws_s3_bucket"]["access_logs"]["count"] == (
+        '${((var.trail.mode == "create") && var.log_bucket.access_logging) ? 1 : 0}'
+    )
     # Every detection is an entry of a local, with its switch; the resources take those switched on.
     log_detections = document["locals"]["log_detections"]
     assert set(log_detections) == set(LOG_DETECTION_NAMES)

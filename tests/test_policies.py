@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from app.config import BaselineConfig
-from tests.configs import EVERY_OPTION, MINIMAL
+from tests.configs import EVERY_OPTION, EXISTING_TRAIL, MINIMAL
 from tests.synth import app_documents
 from tools.policies.load import module_stack
 from tools.policies.model import ALLOWED, DENIED, MODEL
@@ -32,6 +32,7 @@ CONFIGS = {
     "every-option": EVERY_OPTION,
     "minimal": MINIMAL,
     "no-budget": BaselineConfig(create_budget=False),
+    "existing-trail": EXISTING_TRAIL,
 }
 STACK_SETS = [f"{flavour}-{name}" for flavour in ("app", "module") for name in CONFIGS]
 
@@ -86,6 +87,9 @@ def test_every_policy_of_every_stack_is_evaluated(proofs: dict[str, Proof]) -> N
         "module-minimal": ["bucket", "queue", "role", "topic", "trust"],
         "app-no-budget": everything,
         "module-no-budget": everything,
+        # No trail, log bucket or logs role of its own: the access-log bucket goes with the log bucket.
+        "app-existing-trail": ["bucket", "key", "queue", "topic"],
+        "module-existing-trail": ["key", "queue", "topic"],
     }
     # The bucket policies: log bucket, access-log bucket, state bucket (the app's bootstrap stack).
     assert len([p for p in proofs["app-default"].policies if p.kind == "bucket"]) == 3
@@ -97,15 +101,28 @@ def test_every_modelled_call_applies_to_some_stack(proofs: dict[str, Proof]) -> 
     assert {call.name for call in MODEL} - applied == set()
 
 
+def _needing(placeholder: str) -> set[str]:
+    return {call.name for call in MODEL if placeholder in placeholders(call) | set(call.requires)}
+
+
 def test_calls_missing_from_a_stack_are_the_ones_its_switches_remove(proofs: dict[str, Proof]) -> None:
-    assert proofs["app-default"].not_applicable == []
+    # The management account's own trail exists only with cloudwatch_logs_scope management-account,
+    # and then the member accounts' streams do not reach the log group.
+    assert {call.name for call in proofs["app-default"].not_applicable} == _needing("account_trail_arn")
+    assert {call.name for call in proofs["app-every-option"].not_applicable} == _needing("member_stream")
     module_only_lacks = {call.name for call in proofs["module-default"].not_applicable}
-    assert module_only_lacks == {call.name for call in MODEL if "{state_bucket_arn}" in call.resource}
+    assert module_only_lacks == _needing("account_trail_arn") | {
+        call.name for call in MODEL if "{state_bucket_arn}" in call.resource
+    }
+    existing_lacks = {call.name for call in proofs["app-existing-trail"].not_applicable}
+    assert existing_lacks == _needing("trail_arn") | _needing("log_group_arn") | _needing("logs_role_arn") | _needing(
+        "account_trail_arn"
+    ) | _needing("log_bucket_arn") | _needing("access_log_bucket_arn")
     minimal_lacks = {call.name for call in proofs["app-minimal"].not_applicable}
-    switched_off = {"key_arn", "access_log_bucket_arn", "budget_arn", "anomaly_subscription_arn"}
+    switched_off = {"key_arn", "access_log_bucket_arn", "budget_arn", "anomaly_subscription_arn", "account_trail_arn"}
     assert all(switched_off & (placeholders(call) | set(call.requires)) for call in MODEL if call.name in minimal_lacks)
     no_budget_lacks = {call.name for call in proofs["app-no-budget"].not_applicable}
-    assert no_budget_lacks == {
+    assert no_budget_lacks == _needing("account_trail_arn") | {
         "budget-publishes-to-the-topic",
         "sns-generates-a-data-key-for-a-budget",
         "sns-decrypts-for-a-budget",

@@ -16,9 +16,9 @@ from types import NoneType, UnionType
 from typing import Any, Literal, Union, get_args, get_origin
 
 import pytest
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
-from app.config import module_inputs
+from app.config import BaselineConfig, cross_field_validations, module_inputs
 from app.rules import Rule, field_rules
 from tests.terraform import terraform_console
 
@@ -69,6 +69,18 @@ STRINGS: list[Any] = [
     "GOVERNANCE",
     "COMPLIANCE",
     "governance",
+    "create",
+    "existing",
+    "organization",
+    "management-account",
+    "aws-controltower/CloudTrailLogs",
+    "/aws/cloudtrail/o#1.x",
+    "log group",
+    "a" * 512,
+    "a" * 513,
+    "arn:aws:cloudtrail:us-east-1:111122223333:trail/org",
+    "arn:aws:cloudtrail:us-east-1:111122223333:trail/or",
+    "arn:aws:cloudtrail:us-east-1:11112222333:trail/org",
 ]
 LISTS: list[Any] = [
     [],
@@ -155,3 +167,61 @@ def test_the_samples_reach_both_answers(terraform_answers: list[Any]) -> None:
     for path in {path for path, _, _ in CASES}:
         answers = {answer for (p, _, _), answer in zip(CASES, terraform_answers, strict=True) if p == path}
         assert answers == {True, False}, path
+
+
+#: Top-level settings around the trail's mode: every pair of a mode with each setting of the
+#: baseline's own trail at its default and changed.
+CROSS_SAMPLES: list[dict[str, Any]] = [
+    {"trail": trail, **settings}
+    for trail in (
+        {"mode": "create"},
+        {"mode": "existing", "log_group_name": "aws-controltower/CloudTrailLogs"},
+    )
+    for settings in (
+        {},
+        {"log_retention_days": 400},
+        {"log_bucket": {"expiration_days": 3000}},
+        {"log_bucket": {"access_logging": False}},
+        {"log_bucket": {"object_lock_mode": "GOVERNANCE"}},
+        {"log_retention_days": 365, "log_bucket": {"transition_to_glacier_days": 90}},
+    )
+]
+
+
+def _as_variables(sample: dict[str, Any]) -> dict[str, Any]:
+    """The module's variables for a config sample: each input as the config has it, defaults filled in."""
+    config = BaselineConfig.model_construct().model_dump(mode="json")
+    for name, value in sample.items():
+        config[name] = {**config[name], **value} if isinstance(value, dict) else value
+    return config
+
+
+def _python_answer(sample: dict[str, Any], field: str) -> bool:
+    try:
+        BaselineConfig.model_validate(sample)
+    except ValidationError as error:
+        return not any(item["loc"] == (field,) for item in error.errors())
+    return True
+
+
+def test_python_and_terraform_agree_on_the_checks_across_fields(tmp_path: Any) -> None:
+    cases = [
+        (field, condition, sample)
+        for field, checks in cross_field_validations().items()
+        for condition, _message in checks
+        for sample in CROSS_SAMPLES
+    ]
+    expressions = []
+    for _field, condition, sample in cases:
+        variables, literal = _as_variables(sample), condition
+        for name in sorted(variables, key=len, reverse=True):
+            literal = literal.replace(f"var.{name}", f"({_hcl(variables[name])})")
+        expressions.append(f'try({literal}, "error")')
+    answers = terraform_console(expressions, tmp_path)
+    disagreements = [
+        f"{field} on {sample}: Python {_python_answer(sample, field)}, Terraform {answer}"
+        for (field, _condition, sample), answer in zip(cases, answers, strict=True)
+        if answer != _python_answer(sample, field)
+    ]
+    assert not disagreements, "\n".join(disagreements)
+    assert set(answers) == {True, False}

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from app.config import AlarmOverride, BaselineConfig, DetectionsConfig, LogBucketConfig, module_inputs
+from app.config import (
+    AlarmOverride,
+    BaselineConfig,
+    DetectionsConfig,
+    LogBucketConfig,
+    cross_field_validations,
+    module_inputs,
+)
 from app.rules import Rule, each, hcl, hcl_validations, optional, shown
 
 DIGITS = Rule("must be digits", lambda v: isinstance(v, str) and v.isdigit(), 'can(regex("^[0-9]{{1,}}$", {v}))')
@@ -31,7 +38,7 @@ def test_an_unset_optional_value_is_its_default_in_both_languages() -> None:
     with pytest.raises(ValueError, match="must be at least 1"):
         rule.check(0)
     # Terraform's || evaluates both sides: null must never reach the comparison.
-    assert rule.hcl_condition("o.count") == "coalesce(o.count, 5) >= 1"
+    assert rule.hcl_condition("o.count") == "(o.count == null ? 5 : o.count) >= 1"
 
 
 def test_hcl_literals_survive_the_template() -> None:
@@ -54,7 +61,7 @@ def test_a_table_of_models_is_checked_value_by_value() -> None:
     field = BaselineConfig.model_fields["detections"]
     found = {m: c for c, m in hcl_validations("detections", field.annotation, list(field.metadata), "var.d")}
     condition = found["detections.overrides: threshold must be a finite number of at least 0."]
-    assert condition == "alltrue([for o in values(var.d.overrides) : coalesce(o.threshold, 0) >= 0])"
+    assert condition == "alltrue([for o in values(var.d.overrides) : (o.threshold == null ? 0 : o.threshold) >= 0])"
 
 
 def test_a_value_of_the_wrong_kind_fails_a_rule_instead_of_raising() -> None:
@@ -67,10 +74,11 @@ def test_a_value_of_the_wrong_kind_fails_a_rule_instead_of_raising() -> None:
 
 def test_module_inputs_are_checked_only_by_rules_so_the_module_gets_every_check() -> None:
     # A plain field_validator or model_validator on a module input would be a check the
-    # module's validation blocks silently lack.
+    # module's validation blocks silently lack: only the checks across fields have one, each
+    # with its HCL twin (cross_field_validations, proven equal in tests/test_rule_parity.py).
     decorators = BaselineConfig.__pydantic_decorators__
     plain = {name for validator in decorators.field_validators.values() for name in validator.info.fields}
-    assert not plain & set(module_inputs())
+    assert plain & set(module_inputs()) == set(cross_field_validations())
     for model in (DetectionsConfig, AlarmOverride, LogBucketConfig):
         assert not model.__pydantic_decorators__.field_validators, model.__name__
         assert set(model.__pydantic_decorators__.model_validators) == {"_check_rules"}, model.__name__

@@ -45,14 +45,16 @@ from app.config import (
     BillingConfig,
     DetectionsConfig,
     LogBucketConfig,
+    TrailConfig,
     app_only_fields,
+    cross_field_validations,
     module_inputs,
     renamed_fields,
 )
 from app.moves import add_moved_blocks
 from app.rules import hcl_validations
 from app.stacks import TERRAFORM_VERSION, add_outputs
-from constructs_lib.baseline import BillingProps, ManagementAccountBaseline, ManagementAccountBaselineProps
+from constructs_lib.baseline import BillingProps, ManagementAccountBaseline, ManagementAccountBaselineProps, TrailProps
 from constructs_lib.choice import DetectionChoice
 from constructs_lib.detections import (
     ALARM_DEFAULTS,
@@ -192,6 +194,18 @@ def input_value(variable: TerraformVariable, field: FieldInfo) -> Any:
             anomaly_threshold_usd=Token.as_number(Fn.coalesce([setting["anomaly_threshold_usd"], 0])),
             anomaly_threshold_percent=Token.as_number(Fn.coalesce([setting["anomaly_threshold_percent"], 0])),
         )
+    if annotation is TrailConfig:
+        mode, log_group, trail_arn = (
+            Fn.lookup_nested(variable.value, [name]) for name in ("mode", "log_group_name", "trail_arn")
+        )
+        return TrailProps(
+            create=Op.eq(mode, "create"),
+            cloudwatch_logs_scope=Token.as_string(Fn.lookup_nested(variable.value, ["cloudwatch_logs_scope"])),
+            existing_log_group_name=Token.as_string(
+                Fn.conditional(Op.eq(log_group, Token.null_value()), "", log_group)
+            ),
+            existing_trail_arn=Token.as_string(trail_arn),
+        )
     if annotation is LogBucketConfig:
         # The construct's props, each field a Terraform expression (no validation: Terraform's).
         return LogBucketProps(
@@ -237,7 +251,10 @@ class BaselineModuleStack(TerraformStack):
             nullable=False,
             validation=[
                 TerraformVariableValidationConfig(condition=f"${{{condition}}}", error_message=message)
-                for condition, message in hcl_validations(name, field.annotation, list(field.metadata), f"var.{name}")
+                for condition, message in [
+                    *hcl_validations(name, field.annotation, list(field.metadata), f"var.{name}"),
+                    *cross_field_validations().get(name, []),
+                ]
             ],
         )
 

@@ -199,6 +199,72 @@ def _cloudtrail_puts() -> list[ModelledCall]:
     return calls
 
 
+ACCOUNT_TRAIL = {"aws:SourceArn": "{account_trail_arn}"}
+_ACCOUNT_TRAIL_NOTE = (
+    "The management account's own trail (cloudwatch_logs_scope management-account) writes to the "
+    "organization trail's bucket under AWSLogs/<account id>/, the path of a trail of one account."
+)
+
+
+def _account_trail_calls() -> list[ModelledCall]:
+    """The management account's own trail: its bucket check, its log and digest files, its key use."""
+    digest = DIGEST_FILE.replace("{trail_name}", "{account_trail_name}").replace("{file_account}", "{account}")
+    return [
+        ModelledCall(
+            name="account-trail-checks-the-bucket-acl",
+            caller=CLOUDTRAIL,
+            action="s3:GetBucketAcl",
+            resource="{log_bucket_arn}",
+            grant=Grant.RESOURCE_POLICY,
+            context=_frozen({**TLS, **ACCOUNT_TRAIL}),
+            sources=(CLOUDTRAIL_BUCKET_POLICY, SECURE_TRANSPORT),
+            note=_ACCOUNT_TRAIL_NOTE,
+        ),
+        *(
+            ModelledCall(
+                name=f"account-trail-puts-a-{kind}-file",
+                caller=CLOUDTRAIL,
+                action="s3:PutObject",
+                resource="{log_bucket_arn}/AWSLogs/{account}/" + path,
+                grant=Grant.RESOURCE_POLICY,
+                context=_frozen({**TLS, **ACCOUNT_TRAIL, **OWNER_FULL_CONTROL}),
+                sources=(CLOUDTRAIL_BUCKET_POLICY, source, SECURE_TRANSPORT),
+                note=_ACCOUNT_TRAIL_NOTE,
+            )
+            for kind, path, source in (
+                ("log", LOG_FILE.replace("{file_account}", "{account}"), CLOUDTRAIL_LOG_PATHS),
+                ("digest", digest, CLOUDTRAIL_DIGEST_PATHS),
+            )
+        ),
+        ModelledCall(
+            name="account-trail-describes-the-key",
+            caller=CLOUDTRAIL,
+            action="kms:DescribeKey",
+            resource="{key_arn}",
+            grant=Grant.RESOURCE_POLICY,
+            context=_frozen({**TLS, **ACCOUNT_TRAIL, "aws:SourceAccount": "{account}"}),
+            sources=(CLOUDTRAIL_KMS,),
+        ),
+        ModelledCall(
+            name="account-trail-generates-a-data-key",
+            caller=CLOUDTRAIL,
+            action="kms:GenerateDataKey",
+            resource="{key_arn}",
+            grant=Grant.RESOURCE_POLICY,
+            context=_frozen(
+                {
+                    **TLS,
+                    **ACCOUNT_TRAIL,
+                    "aws:SourceAccount": "{account}",
+                    "kms:EncryptionContext:aws:cloudtrail:arn": "{account_trail_arn}",
+                }
+            ),
+            sources=(CLOUDTRAIL_KMS,),
+            note="The encryption context of a trail's files is that trail's ARN.",
+        ),
+    ]
+
+
 ALLOWED: tuple[ModelledCall, ...] = (
     # CloudTrail -> the log bucket
     ModelledCall(
@@ -223,6 +289,7 @@ ALLOWED: tuple[ModelledCall, ...] = (
         note="The documented organization bucket policy keeps AWSLogs/<management account id>/ so that "
         "logging goes on if the trail is changed from an organization trail to a trail for that account only.",
     ),
+    *_account_trail_calls(),
     # CloudTrail -> the KMS key
     ModelledCall(
         name="cloudtrail-describes-the-key",
@@ -278,12 +345,13 @@ ALLOWED: tuple[ModelledCall, ...] = (
             context=_frozen(TLS),
             sources=(CLOUDTRAIL_LOGS_ROLE,),
             note="Stream names: <account id>_CloudTrail_<region> for the management account and "
-            "<organization id>_<account id>_CloudTrail_<region> for members.",
+            "<organization id>_<account id>_CloudTrail_<region> for members. Member streams exist only where the "
+            "organization trail delivers to the log group (cloudwatch_logs_scope organization).",
         )
         for verb, action in (("creates", "logs:CreateLogStream"), ("puts-events-to", "logs:PutLogEvents"))
         for who, stream in (
             ("management", "{account}_CloudTrail_{region}"),
-            ("member", "{organization_id}_{member_account}_CloudTrail_{region}"),
+            ("member", "{member_stream}"),
         )
     ),
     # CloudWatch Logs -> the KMS key, for the log group
@@ -531,6 +599,30 @@ DENIED: tuple[ModelledCall, ...] = (
             ("bucket-root", "x.json.gz"),
             ("another-prefix", "logs/AWSLogs/{account}/x.json.gz"),
         )
+    ),
+    ModelledCall(
+        name="account-trail-puts-into-the-organization-path",
+        caller=CLOUDTRAIL,
+        action="s3:PutObject",
+        resource="{log_bucket_arn}/AWSLogs/{organization_id}/{member_account}/"
+        + LOG_FILE.replace("{file_account}", "{member_account}"),
+        grant=Grant.RESOURCE_POLICY,
+        context=_frozen({**TLS, **ACCOUNT_TRAIL, **OWNER_FULL_CONTROL}),
+        sources=(CLOUDTRAIL_BUCKET_POLICY,),
+        note="Only the organization trail writes the member accounts' files.",
+        expect="denied",
+    ),
+    ModelledCall(
+        name="logs-role-writes-a-member-stream-in-the-management-account-scope",
+        caller="{logs_role_arn}",
+        action="logs:PutLogEvents",
+        resource="{log_group_arn}:log-stream:{organization_id}_{member_account}_CloudTrail_{region}",
+        grant=Grant.ROLE_PERMISSIONS,
+        context=_frozen(TLS),
+        sources=(CLOUDTRAIL_LOGS_ROLE,),
+        requires=("account_trail_arn",),
+        note="With cloudwatch_logs_scope management-account the role writes the management account's streams only.",
+        expect="denied",
     ),
     ModelledCall(
         name="this-trail-puts-without-bucket-owner-full-control",

@@ -35,6 +35,34 @@ def _one(values: Sequence[str], what: str) -> str:
     return values[0]
 
 
+def _trail_facts(stack: TerraformJson) -> dict[str, str]:
+    """The organization trail, its bucket, log group and role, and the management account's own
+    trail where the log group receives that account's events alone (cloudwatch_logs_scope)."""
+    env, values = stack.env, stack.resource_values
+    trails = values("aws_cloudtrail", "arn")
+    if not trails:
+        return {}
+    kinds = values("aws_cloudtrail", "is_organization_trail")
+    names = dict(zip(trails, values("aws_cloudtrail", "name"), strict=True))
+    trail = _one([arn for arn, organization in zip(trails, kinds, strict=True) if organization], "trail")
+    bucket = _one(sorted(set(values("aws_cloudtrail", "s3_bucket_name"))), "trail bucket")
+    found = {
+        "trail_arn": trail,
+        "trail_name": names[trail],
+        "log_bucket_arn": env.arn("s3", bucket, region=False, account=False),
+        "log_group_arn": _one(values("aws_cloudwatch_log_group", "arn"), "log group"),
+        "logs_role_arn": _one(values("aws_iam_role", "arn"), "role"),
+    }
+    accounts = [arn for arn, organization in zip(trails, kinds, strict=True) if not organization]
+    if accounts:
+        account_trail = _one(accounts, "management account trail")
+        found |= {"account_trail_arn": account_trail, "account_trail_name": names[account_trail]}
+    else:
+        # The organization trail delivers the member accounts' events to the log group.
+        found["member_stream"] = f"{env.organization_id}_{MEMBER_ACCOUNT}_CloudTrail_{env.region}"
+    return found
+
+
 def facts(stacks: Iterable[TerraformJson]) -> dict[str, str | list[str]]:
     """The placeholder values of the model for these stacks (a list expands to one request each)."""
     stacks = list(stacks)
@@ -55,15 +83,7 @@ def facts(stacks: Iterable[TerraformJson]) -> dict[str, str | list[str]]:
 
     for stack in stacks:
         values = stack.resource_values
-        if trails := values("aws_cloudtrail", "arn"):
-            found["trail_arn"] = _one(trails, "trail")
-            trail_name = _one(values("aws_cloudtrail", "name"), "trail")
-            found["trail_name"] = trail_name
-            found["other_trail_arn"] = other.arn("cloudtrail", f"trail/{trail_name}")
-            found["sibling_trail_arn"] = env.arn("cloudtrail", f"trail/{trail_name}-not")
-            found["log_bucket_arn"] = bucket_arn(_one(values("aws_cloudtrail", "s3_bucket_name"), "trail"))
-            found["log_group_arn"] = _one(values("aws_cloudwatch_log_group", "arn"), "log group")
-            found["logs_role_arn"] = _one(values("aws_iam_role", "arn"), "role")
+        found.update(_trail_facts(stack))
         # The topics by what publishes to them: the one EventBridge targets (people's), and
         # the one the alarms' actions notify.
         if targets := values("aws_cloudwatch_event_target", "arn"):
@@ -93,6 +113,11 @@ def facts(stacks: Iterable[TerraformJson]) -> dict[str, str | list[str]]:
         if backend:
             found["state_bucket_arn"] = bucket_arn(backend["bucket"])
             found["state_key"] = backend["key"]
+    # Trails that are not the baseline's: another account's, and another of this account (with
+    # an existing trail, the baseline has none, and the key must refuse every trail).
+    trail_name = str(found.get("trail_name", "organization-trail"))
+    found["other_trail_arn"] = other.arn("cloudtrail", f"trail/{trail_name}")
+    found["sibling_trail_arn"] = env.arn("cloudtrail", f"trail/{trail_name}-not")
     return found
 
 
