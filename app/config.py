@@ -628,7 +628,10 @@ class LogBucketConfig(Checked):
 
     transition_to_glacier_days: Annotated[
         int,
-        Field(description="Days after which log files move to S3 Glacier Flexible Retrieval (cheap, rarely read)."),
+        Field(
+            description="Days after which log files move to S3 Glacier Flexible Retrieval (cheap, rarely read); "
+            "S3 moves no file under 128 KB, most CloudTrail files (all_storage_classes_128K)."
+        ),
         checked(DAYS),
     ] = 90
     expiration_days: Annotated[

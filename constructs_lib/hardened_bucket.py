@@ -59,7 +59,8 @@ class BucketLifecycle:
 
     #: Days an overwritten or deleted object's old version is kept.
     noncurrent_version_expiration_days: float
-    #: Days after which objects move to S3 Glacier Flexible Retrieval. Default: never.
+    #: Days after which objects of 128 KB or more move to S3 Glacier Flexible Retrieval (S3
+    #: transitions no smaller object: the lifecycle sets all_storage_classes_128K). Default: never.
     transition_to_glacier_days: float | None = None
     #: Days after which objects expire. Default: never.
     expiration_days: float | None = None
@@ -272,6 +273,10 @@ class HardenedBucket(Construct):
                 "lifecycle",
                 count=count,
                 bucket=bucket_id,
+                # S3's default, written out: no object under 128 KB transitions, which is most
+                # CloudTrail log files. Moving one would cost more (a transition request and
+                # 40 KB of per-object overhead) than Glacier saves on it (docs/operate.md).
+                transition_default_minimum_object_size="all_storage_classes_128K",
                 rule=[
                     S3BucketLifecycleConfigurationRule(
                         id="retention",

@@ -49,6 +49,13 @@ def test_logs_move_to_glacier_and_expire_after_the_documented_defaults(default_s
     ]
 
 
+def test_the_lifecycle_says_that_files_under_128_kb_never_transition(default_stack: Synthesized) -> None:
+    # S3's default since September 2024, written out so that the stack says what S3 does; the
+    # cost model counts no transition for such files (ops/cost.py).
+    lifecycle = _only(default_stack, "aws_s3_bucket_lifecycle_configuration", "trail_logs")
+    assert lifecycle["transition_default_minimum_object_size"] == "all_storage_classes_128K"
+
+
 def test_lifecycle_days_follow_the_config(every_option: Synthesized) -> None:
     (rule,) = _only(every_option, "aws_s3_bucket_lifecycle_configuration", "trail_logs")["rule"]
     assert rule["transition"] == [{"days": 30, "storage_class": "GLACIER"}]
