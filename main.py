@@ -153,10 +153,14 @@ def main(argv: list[str] | None = None) -> int:
     except (ConfigError, OutdirError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    # The cost model reads its price file: imported only once the synth is written.
+    from ops.cost import budget_warnings, config_estimate
+
     for warning in (
         *deprecation_warnings(config),
         no_subscriber_warning(config),
         rename and rename_warning(rename, config),
+        *budget_warnings(config, config_estimate(config)),
     ):
         if warning:
             print(warning, file=sys.stderr)

@@ -1,4 +1,4 @@
-"""The operator commands: ``verify``, ``drill``, ``config init`` and ``config check``.
+"""The operator commands: ``verify``, ``drill``, ``cost``, ``config init`` and ``config check``.
 
 Exit codes: 0 all good, 1 something failed, 2 bad input (a config value, an argument, no
 credentials). ``--json`` prints the shape documented in :mod:`ops.report` (and docs/operate.md).
@@ -9,11 +9,13 @@ from __future__ import annotations
 import datetime
 import json
 import os
+import re
 import signal
 import sys
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Annotated
 
@@ -27,7 +29,22 @@ from app.load import ConfigError, config_problems, load_config
 from app.renames import rename_since_last_synth, rename_warning
 from app.template import config_template
 from ops.aws import Aws
+from ops.cost import (
+    ITEMS,
+    Estimate,
+    PriceFileError,
+    PriceTable,
+    Volumes,
+    budget_warnings,
+    choice_of,
+    config_estimate,
+    crossover_accounts,
+    default_prices,
+    estimates,
+    lifecycle_advice,
+)
 from ops.drill import MAX_MARKER, Drill
+from ops.measure import Measured, NoDatapointsError, measure
 from ops.report import Result, Status, all_ok, as_json, aws_error
 from ops.verify import verify as run_verify
 
@@ -57,6 +74,7 @@ JsonOption = Annotated[
 _STYLES = {
     Status.PASS: "green",
     Status.FAIL: "bold red",
+    Status.WARN: "bold yellow",
     Status.SKIP: "dim",
     Status.MANUAL: "yellow",
     Status.PLANNED: "cyan",
@@ -188,6 +206,268 @@ def _interrupt(_signal: int, _frame: object) -> None:
     raise KeyboardInterrupt
 
 
+def _whole_count(option: str, text: str | None) -> int | None:
+    """``text`` as a number of accounts: a whole number of at least 1 (bad input otherwise)."""
+    if text is None:
+        return None
+    if not (re.fullmatch(r"[0-9]+", text.strip()) and int(text) >= 1):
+        raise _bad_input(f"{option} must be a whole number of at least 1 (got {text!r})")
+    return int(text)
+
+
+def _positive(option: str, text: str | None) -> Decimal | None:
+    """``text`` as a volume or size: a finite number greater than 0 (bad input otherwise)."""
+    if text is None:
+        return None
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation:
+        value = Decimal("NaN")
+    if not value.is_finite() or value <= 0:
+        raise _bad_input(f"{option} must be a finite number greater than 0 (got {text!r})")
+    return value
+
+
+def _decimal(value: float | None) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def _measured_volumes(
+    settings: BaselineConfig, prices: PriceTable, measured: Measured, events_per_account: Decimal | None, other: bool
+) -> tuple[Volumes, list[str]]:
+    """The volumes the log group shows, and what the notes must say about them."""
+    monthly = measured.events_per_month(prices.assumptions.hours_per_month.value)
+    size = measured.event_size_bytes
+    said = [
+        f"measured: {measured.log_group} received {measured.incoming_events:,.0f} events, "
+        f"{measured.incoming_bytes:,.0f} bytes in {measured.days} days ({size:,.0f} bytes an event); "
+        f"{measured.accounts} active accounts"
+    ]
+    if choice_of(settings).scope == "management-account":
+        if events_per_account is None:
+            said.append(
+                "events per member account: unknown (the log group holds the management account's alone); "
+                "shown at the management account's rate: pass --events-per-account"
+            )
+        members = monthly if events_per_account is None else events_per_account
+        return Volumes(measured.accounts, members, monthly, size, other), said
+    per_account = monthly / measured.accounts
+    return Volumes(measured.accounts, per_account, per_account, size, other), said
+
+
+def _notes(
+    settings: BaselineConfig, prices: PriceTable, volumes: Volumes, crossover: int | None, measured_notes: list[str]
+) -> list[str]:
+    """What the table assumes, where each figure comes from, and the crossover."""
+    a = prices.assumptions
+    size_source = "measured" if measured_notes else f"assumed ({a.event_size_bytes.source})"
+    advice = lifecycle_advice(settings.log_bucket, prices)
+    kb = a.bytes_per_kb.value
+    return [
+        *measured_notes,
+        f"volumes: {volumes.accounts:,} accounts; {volumes.events_per_account:,.0f} management events a month per "
+        f"member account, {volumes.management_account_events:,.0f} for the management account; "
+        f"{volumes.event_size_bytes:,.0f} bytes an event ({size_source}); "
+        + (
+            "another organization trail exists (the baseline's is a paid copy)"
+            if volumes.other_trail
+            else "no other organization trail (the baseline's is the free first copy)"
+        ),
+        f"assumptions: a multi-Region trail writes in {a.regions.value} Regions, a log file per "
+        f"{a.log_file_minutes.value} minutes per account and Region with events and a digest file an hour; "
+        f"log files gzip to {a.gzip_file_bytes.value} bytes + {a.gzip_ratio.value:%} of their JSON; CloudWatch Logs "
+        f"stores {a.logs_storage_compression.value:%} of what it ingests (AWS Pricing Calculator)",
+        f"lifecycle: files under {advice.minimum_bytes / kb:,.0f} KB never move to Glacier; a transition pays for "
+        f"itself from {advice.break_even_bytes / kb:,.1f} KB ({advice.glacier_days} days in Glacier)",
+        (
+            f"crossover: management-account costs less than organization from {crossover:,} accounts on"
+            if crossover is not None
+            else "crossover: organization always costs less than management-account at these volumes"
+        ),
+        f"prices: ops/prices.toml, {prices.region} list prices read {prices.read.isoformat()}; --json has each "
+        "item's arithmetic",
+    ]
+
+
+def _usd(value: Decimal) -> float:
+    return float(round(value, 4))
+
+
+def _cost_json(
+    *,
+    settings: BaselineConfig,
+    volumes: Volumes,
+    results: list[Estimate],
+    notes: list[str],
+    prices: PriceTable,
+    measured: Measured | None,
+    crossover: int | None,
+) -> dict[str, object]:
+    advice = lifecycle_advice(settings.log_bucket, prices)
+    return {
+        "command": "cost",
+        "ok": True,
+        "region": prices.region,
+        "prices_read": prices.read.isoformat(),
+        "volumes": {
+            "accounts": volumes.accounts,
+            "events_per_account": float(volumes.events_per_account),
+            "management_account_events": float(volumes.management_account_events),
+            "event_size_bytes": float(volumes.event_size_bytes),
+            "other_trail": volumes.other_trail,
+            "measured": None
+            if measured is None
+            else {
+                "log_group": measured.log_group,
+                "days": measured.days,
+                "incoming_bytes": float(measured.incoming_bytes),
+                "incoming_log_events": float(measured.incoming_events),
+                "accounts": measured.accounts,
+            },
+        },
+        "configured": choice_of(settings).label,
+        "choices": [
+            {
+                "choice": result.choice.label,
+                "mode": result.choice.mode,
+                "cloudwatch_logs_scope": result.choice.scope,
+                "total_usd": _usd(result.total),
+                "items": [{"item": line.item, "usd": _usd(line.usd), "detail": line.detail} for line in result.items],
+            }
+            for result in results
+        ],
+        "crossover_accounts": crossover,
+        "lifecycle": {
+            "minimum_bytes": float(advice.minimum_bytes),
+            "break_even_bytes": float(round(advice.break_even_bytes)),
+        },
+        "notes": notes,
+    }
+
+
+@app.command()
+def cost(
+    *,
+    config: ConfigOption = None,
+    json_output: JsonOption = False,
+    accounts: Annotated[
+        str | None,
+        typer.Option("--accounts", metavar="N", help="Accounts of the organization, the management account included."),
+    ] = None,
+    events_per_account: Annotated[
+        str | None,
+        typer.Option("--events-per-account", metavar="E", help="Management events a month of each member account."),
+    ] = None,
+    management_account_events: Annotated[
+        str | None,
+        typer.Option(
+            "--management-account-events", metavar="M", help="The management account's own events a month (default: E)."
+        ),
+    ] = None,
+    event_size: Annotated[
+        str | None,
+        typer.Option(
+            "--event-size", metavar="BYTES", help="Average bytes of an event (default: 1,500, ops/prices.toml)."
+        ),
+    ] = None,
+    other_trail: Annotated[
+        bool,
+        typer.Option(
+            "--other-trail/--no-other-trail",
+            help="The organization already has an organization trail (Control Tower): the baseline's is a paid copy.",
+        ),
+    ] = True,
+    from_account: Annotated[
+        bool,
+        typer.Option(
+            "--from-account", help="Measure the volumes: the log group's last 30 days and the organization's accounts."
+        ),
+    ] = False,
+) -> None:
+    """The baseline's own monthly cost for each trail mode and CloudWatch Logs scope.
+
+    Offline from --accounts and --events-per-account (or the config's cost table), or measured
+    in the account with --from-account. Every price comes from ops/prices.toml.
+    """
+    count = _whole_count("--accounts", accounts)
+    per_account = _positive("--events-per-account", events_per_account)
+    management = _positive("--management-account-events", management_account_events)
+    size = _positive("--event-size", event_size)
+    settings = _config(config)
+    try:
+        prices = default_prices()
+    except PriceFileError as error:
+        raise _bad_input(str(error)) from None
+    measured: Measured | None = None
+    if from_account:
+        given = [
+            name
+            for name, value in (
+                ("--accounts", count),
+                ("--management-account-events", management),
+                ("--event-size", size),
+            )
+            if value is not None
+        ]
+        if given:
+            raise _bad_input(f"--from-account measures the volumes: leave out {', '.join(given)}")
+        if per_account is not None and choice_of(settings).scope != "management-account":
+            raise _bad_input(
+                "--events-per-account: --from-account measures it (the log group holds every account's events); "
+                "leave it out"
+            )
+        aws = _aws()
+        try:
+            measured = measure(aws, settings)
+        except NoDatapointsError as error:
+            err.print(f"error: {error}", markup=False, highlight=False, soft_wrap=True)
+            raise typer.Exit(EXIT_FAILED) from None
+        except (ClientError, BotoCoreError) as error:
+            err.print(
+                f"error: cannot read the volumes: {aws_error(error)}", markup=False, highlight=False, soft_wrap=True
+            )
+            raise typer.Exit(EXIT_FAILED) from None
+        volumes, measured_notes = _measured_volumes(settings, prices, measured, per_account, other_trail)
+    else:
+        count = count or settings.cost.accounts
+        per_account = per_account or _decimal(settings.cost.events_per_account)
+        if count is None or per_account is None:
+            missing = "--accounts" if count is None else "--events-per-account"
+            raise _bad_input(f"{missing} is needed (or [cost] in the config), or measure with --from-account")
+        management = management or _decimal(settings.cost.management_account_events) or per_account
+        volumes = Volumes(
+            count, per_account, management, size or prices.assumptions.event_size_bytes.value, other_trail
+        )
+        measured_notes = []
+    results = estimates(settings, volumes, prices)
+    crossover = crossover_accounts(settings, volumes, prices)
+    notes = _notes(settings, prices, volumes, crossover, measured_notes)
+    if json_output:
+        report = _cost_json(
+            settings=settings,
+            volumes=volumes,
+            results=results,
+            notes=notes,
+            prices=prices,
+            measured=measured,
+            crossover=crossover,
+        )
+        print(json.dumps(report, indent=2))
+        return
+    configured = choice_of(settings)
+    table = Table(title=f"{settings.name_prefix}: the baseline's own cost a month (USD)")
+    table.add_column("item", overflow="fold")
+    for result in results:
+        mark = " (config)" if result.choice == configured else ""
+        table.add_column(f"{result.choice.label}{mark}", justify="right")
+    for item in ITEMS:
+        table.add_row(item, *(f"{result.usd(item):,.2f}" for result in results))
+    table.add_row("total", *(f"{result.total:,.2f}" for result in results), style="bold")
+    out.print(table)
+    for note in notes:
+        out.print(note, markup=False, highlight=False, soft_wrap=True)
+
+
 @config_app.command("init")
 def config_init(
     path: Annotated[Path, typer.Argument(help="Where to write the config (- for standard output).")],
@@ -229,7 +509,11 @@ def config_check(
     if not problems:
         config = load_config(path)
         rename = rename_since_last_synth(config, outdir)
-        found = [*deprecation_warnings(config), *([rename_warning(rename, config)] if rename else [])]
+        found = [
+            *deprecation_warnings(config),
+            *budget_warnings(config, config_estimate(config)),
+            *([rename_warning(rename, config)] if rename else []),
+        ]
         warnings = [warning.removeprefix("warning: ") for warning in found]
     if json_output:
         report = {"command": "config check", "file": str(path), "ok": not problems, "problems": problems}

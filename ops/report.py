@@ -5,9 +5,10 @@ The JSON shape (``--json``), documented in docs/operate.md::
     {"command": "verify", "ok": true,
      "results": [{"item": "...", "status": "pass", "detail": "...", "fix": null}, ...]}
 
-``status`` is ``pass``, ``fail``, ``skip`` (the config leaves the item out), ``manual``
-(a person must check it) or ``planned`` (``drill --dry-run``); ``ok`` is true when no item
-failed; ``fix`` names the manual step or setting that fixes a failure.
+``status`` is ``pass``, ``fail``, ``warn`` (alerts still reach a person, but something costs
+more than it should: a second copy of the trail's events), ``skip`` (the config leaves the item
+out), ``manual`` (a person must check it) or ``planned`` (``drill --dry-run``); ``ok`` is true
+when no item failed; ``fix`` names the manual step or setting that fixes a failure or a warning.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from botocore.exceptions import BotoCoreError, ClientError
 class Status(StrEnum):
     PASS = "pass"
     FAIL = "fail"
+    #: Not a failure: alerts reach a person, but something costs more than it should.
+    WARN = "warn"
     SKIP = "skip"
     MANUAL = "manual"
     #: ``drill --dry-run``: what the drill would do.
@@ -45,6 +48,10 @@ def passed(item: str, detail: str) -> Result:
 
 def failed(item: str, detail: str, fix: str) -> Result:
     return Result(item, Status.FAIL, detail, fix)
+
+
+def warned(item: str, detail: str, fix: str) -> Result:
+    return Result(item, Status.WARN, detail, fix)
 
 
 def aws_error(error: ClientError | BotoCoreError) -> str:

@@ -27,7 +27,8 @@ from constructs_lib.detections import (
 from constructs_lib.home import HOME_REGION
 from constructs_lib.names import BaselineNames
 from ops.aws import Aws, action_history, is_failure, metric_alarms, rule_metric
-from ops.report import Result, Status, aws_error, failed, passed
+from ops.cost import duplicate_cost_text
+from ops.report import Result, Status, aws_error, failed, passed, warned
 
 DEPLOY = "deploy the baseline with this config (README, Deploy)"
 MANUAL = "README, Manual steps that cannot be automated"
@@ -43,6 +44,11 @@ class Expected:
     @classmethod
     def of(cls, config: BaselineConfig) -> Expected:
         return cls(config, BaselineNames(config.name_prefix))
+
+    @property
+    def log_group(self) -> str:
+        """The log group the detections read: the baseline's, or the existing trail's."""
+        return self.config.trail.log_group_name or self.names.log_group
 
     def _enabled(self, event: bool) -> list[str]:
         return [
@@ -129,56 +135,216 @@ def check_region(ctx: Context) -> Iterator[Result]:
         )
 
 
-def check_trail(ctx: Context) -> Iterator[Result]:
-    name = ctx.expected.names.trail
+#: What makes a trail of the baseline's what it should be, by the DescribeTrails field.
+_TRAIL_SHAPE = {
+    "IsMultiRegionTrail": "multi-region",
+    "IncludeGlobalServiceEvents": "with global service events",
+    "LogFileValidationEnabled": "with log file validation",
+}
+
+
+def _describe_trails(ctx: Context, names: list[str] | None = None) -> list[dict[str, Any]]:
+    """The trails of this region, or the ones named (names or ARNs), shadow trails included: the
+    multi-region trails of other regions and the organization trails of other accounts."""
     cloudtrail = ctx.aws.client("cloudtrail")
-    trails = cloudtrail.describe_trails(trailNameList=[name], includeShadowTrails=False)["trailList"]
-    if not trails:
-        yield failed("trail", f"no trail named {name}", DEPLOY)
-        return
-    trail = trails[0]
-    wanted = {
-        "IsOrganizationTrail": f"organization-wide (trusted access for CloudTrail, {MANUAL}, step 3)",
-        "IsMultiRegionTrail": "multi-region",
-        "IncludeGlobalServiceEvents": "with global service events",
-        "LogFileValidationEnabled": "with log file validation",
-    }
-    missing = [text for key, text in wanted.items() if not trail.get(key)]
-    if missing:
-        yield failed("trail", f"{name} is not " + ", ".join(missing), f"re-apply the baseline; {DEPLOY}")
+    if names is None:
+        trails: list[dict[str, Any]] = cloudtrail.describe_trails(includeShadowTrails=True)["trailList"]
     else:
-        yield passed("trail", f"{name}: organization-wide, multi-region, global events, file validation")
-    status = cloudtrail.get_trail_status(Name=name)
+        trails = cloudtrail.describe_trails(trailNameList=names, includeShadowTrails=True)["trailList"]
+    unique = {trail["TrailARN"]: trail for trail in trails}
+    return list(unique.values())
+
+
+def _log_group_of(trail: dict[str, Any]) -> tuple[str, str, str] | None:
+    """(region, account, name) of the log group a trail delivers to, from ``CloudWatchLogsLogGroupArn``."""
+    arn = trail.get("CloudWatchLogsLogGroupArn")
+    if not arn:
+        return None
+    parts = arn.split(":")
+    return parts[3], parts[4], parts[6]
+
+
+def _logs_management_events(ctx: Context, trail: dict[str, Any]) -> bool:
+    """Whether a trail logs management events (read and write): a trail without event selectors
+    does (CloudTrail API Reference, EventSelector: "trails created without specific event
+    selectors will be configured to log all read and write management events")."""
+    try:
+        selectors = ctx.aws.client("cloudtrail").get_event_selectors(TrailName=trail["TrailARN"])
+    except ClientError:
+        return True  # another account's trail may not answer: assume the default
+    basic, advanced = selectors.get("EventSelectors") or [], selectors.get("AdvancedEventSelectors") or []
+    if not basic and not advanced:
+        return True
+    if any(selector.get("IncludeManagementEvents", True) for selector in basic):
+        return True
+    return any(
+        field.get("Field") == "eventCategory" and "Management" in field.get("Equals", [])
+        for selector in advanced
+        for field in selector.get("FieldSelectors", [])
+    )
+
+
+def _trail_status(ctx: Context, label: str, trail: dict[str, Any], *, delivers_logs: bool) -> Iterator[Result]:
+    """Logging, and the latest delivery errors to S3 and (``delivers_logs``) to CloudWatch Logs."""
+    name = trail["Name"]
+    status = ctx.aws.client("cloudtrail").get_trail_status(Name=trail["TrailARN"])
     if status.get("IsLogging"):
-        yield passed("trail logging", f"{name} is logging")
+        yield passed(f"{label} logging", f"{name} is logging")
     else:
-        yield failed("trail logging", f"{name} is not logging", f"aws cloudtrail start-logging --name {name}")
+        yield failed(
+            f"{label} logging", f"{name} is not logging", f"aws cloudtrail start-logging --name {trail['TrailARN']}"
+        )
     s3_error = status.get("LatestDeliveryError")
     yield (
         failed(
-            "trail delivery to S3",
+            f"{label} delivery to S3",
             f"latest delivery error: {s3_error}",
             "the log bucket policy or the KMS key policy refuses CloudTrail: re-apply the baseline "
             "and run ./run aws-check-policies",
         )
         if s3_error
-        else passed("trail delivery to S3", "no delivery error")
+        else passed(f"{label} delivery to S3", "no delivery error")
     )
+    if not delivers_logs:
+        return
     logs_error = status.get("LatestCloudWatchLogsDeliveryError")
     yield (
         failed(
-            "trail delivery to CloudWatch Logs",
+            f"{label} delivery to CloudWatch Logs",
             f"latest CloudWatch Logs delivery error: {logs_error}",
             "CloudTrail cannot assume the logs role or write to the log group (the role's trust "
             "and permissions, the key policy for the log group): re-apply the baseline",
         )
         if logs_error
-        else passed("trail delivery to CloudWatch Logs", "no delivery error")
+        else passed(f"{label} delivery to CloudWatch Logs", "no delivery error")
     )
 
 
+def _check_own_trail(
+    ctx: Context, label: str, name: str, *, organization: bool, delivers_logs: bool
+) -> Iterator[Result]:
+    """One of the baseline's trails: its shape, whether it logs, its deliveries."""
+    trails = _describe_trails(ctx, [name])
+    if not trails:
+        yield failed(label, f"no trail named {name}", DEPLOY)
+        return
+    trail = trails[0]
+    wanted = dict(_TRAIL_SHAPE)
+    if organization:
+        wanted = {
+            "IsOrganizationTrail": f"organization-wide (trusted access for CloudTrail, {MANUAL}, step 3)",
+            **wanted,
+        }
+    missing = [text for key, text in wanted.items() if not trail.get(key)]
+    if delivers_logs and (_log_group_of(trail) or ("", "", ""))[2] != ctx.expected.log_group:
+        missing.append(f"delivering to {ctx.expected.log_group}")
+    if missing:
+        yield failed(label, f"{name} is not " + ", ".join(missing), f"re-apply the baseline; {DEPLOY}")
+    else:
+        scope = "organization-wide, " if organization else "this account's events, "
+        yield passed(label, f"{name}: {scope}multi-region, global events, file validation")
+    yield from _trail_status(ctx, label, trail, delivers_logs=delivers_logs)
+
+
+def _check_existing_trail(ctx: Context) -> Iterator[Result]:
+    """Mode ``existing``: an organization trail, multi-region and logging management events,
+    delivers to the named log group in this account and region."""
+    label, settings = "existing trail", ctx.expected.config.trail
+    group, region, account = ctx.expected.log_group, ctx.aws.region, ctx.aws.account_id
+    try:
+        trails = _describe_trails(ctx, [settings.trail_arn] if settings.trail_arn else None)
+    except ClientError as error:
+        yield failed(label, f"{settings.trail_arn}: {aws_error(error)}", "set trail.trail_arn to the trail's ARN")
+        return
+    delivering = [trail for trail in trails if (_log_group_of(trail) or ("", "", ""))[2] == group]
+    if not delivering:
+        elsewhere = ", ".join(
+            f"{trail['Name']} delivers to {found[2]} in {found[0]}"
+            for trail in trails
+            if (found := _log_group_of(trail)) is not None
+        )
+        yield failed(
+            label,
+            f"no trail delivers to {group}" + (f" ({elsewhere})" if elsewhere else ""),
+            "set trail.log_group_name to the log group the organization trail delivers to "
+            "(aws cloudtrail describe-trails: CloudWatchLogsLogGroupArn)",
+        )
+        return
+    trail = delivering[0]
+    where = _log_group_of(trail)
+    if where is not None and (where[0], where[1]) != (region, account):
+        yield failed(
+            label,
+            f"{trail['Name']} delivers to {group} in {where[0]} of account {where[1]}; the baseline's metric "
+            f"filters live in {region} of {account}",
+            "set trail.mode = create with cloudwatch_logs_scope = management-account (a log group of this "
+            "account and region fed by a trail of its own)",
+        )
+        return
+    missing = [
+        text
+        for key, text in {"IsOrganizationTrail": "an organization trail", **_TRAIL_SHAPE}.items()
+        if key != "LogFileValidationEnabled" and not trail.get(key)
+    ]
+    if not _logs_management_events(ctx, trail):
+        missing.append("logging management events")
+    if missing:
+        yield failed(
+            label,
+            f"{trail['Name']} delivers to {group} but is not " + ", ".join(missing),
+            "use an organization trail that is multi-region and logs management events, or trail.mode = create",
+        )
+    else:
+        yield passed(label, f"{trail['Name']} delivers every account's management events to {group}")
+    yield from _trail_status(ctx, label, trail, delivers_logs=True)
+
+
+def _duplicates(ctx: Context, ours: set[str]) -> Iterator[Result]:
+    """Every other trail that logs the same management events as the baseline's organization
+    trail: organization trails, and multi-region trails of this account. Each is a second copy,
+    and CloudTrail charges for every copy after the first."""
+    item = "other trails"
+    found = []
+    for trail in _describe_trails(ctx):
+        if trail["TrailARN"] in ours or trail["Name"] in ours:
+            continue
+        organization, multi_region = trail.get("IsOrganizationTrail"), trail.get("IsMultiRegionTrail")
+        if (organization or multi_region) and _logs_management_events(ctx, trail):
+            found.append(trail)
+    if not found:
+        yield passed(item, "no other trail logs this organization's management events")
+        return
+    for trail in found:
+        organization = bool(trail.get("IsOrganizationTrail"))
+        whose = "every account's" if organization else "this account's"
+        kind = "organization trail" if organization else "multi-region trail"
+        yield warned(
+            f"{item}: {trail['Name']}",
+            f"{trail['TrailARN']} ({kind}) also logs {whose} management events: one of the two copies is "
+            f"paid. {duplicate_cost_text(ctx.expected.config, organization=organization)}",
+            "set trail.mode = existing with its log group (trail.log_group_name), or stop the other trail"
+            if organization
+            else "stop the other trail if the organization trail's copy serves its purpose",
+        )
+
+
+def check_trail(ctx: Context) -> Iterator[Result]:
+    settings, names = ctx.expected.config.trail, ctx.expected.names
+    if settings.mode == "existing":
+        yield from _check_existing_trail(ctx)
+        return
+    account_scope = settings.cloudwatch_logs_scope == "management-account"
+    yield from _check_own_trail(ctx, "trail", names.trail, organization=True, delivers_logs=not account_scope)
+    ours = {names.trail}
+    if account_scope:
+        label, name = "management account trail", names.management_account_trail
+        yield from _check_own_trail(ctx, label, name, organization=False, delivers_logs=True)
+        ours.add(name)
+    yield from _duplicates(ctx, ours)
+
+
 def check_log_group(ctx: Context) -> Iterator[Result]:
-    item, group = "log group receives events", ctx.expected.names.log_group
+    item, group = "log group receives events", ctx.expected.log_group
     try:
         streams = ctx.aws.client("logs").describe_log_streams(
             logGroupName=group, orderBy="LastEventTime", descending=True, limit=1

@@ -24,7 +24,8 @@ def test_each_generated_block_matches_the_code_that_renders_it(document: str, bl
 
 def test_the_tables_and_messages_live_in_the_reference_not_in_the_start_page() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert all(block.begin not in readme for blocks in GENERATED.values() for block in blocks)
+    others = [block for name, blocks in GENERATED.items() if name != "README.md" for block in blocks]
+    assert all(block.begin not in readme for block in others)  # the README has only its cost table
     assert stale_documents() == []
 
 

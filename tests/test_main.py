@@ -48,6 +48,20 @@ def test_alert_emails_silence_the_warning(tmp_path: Path, capsys: pytest.Capture
     assert capsys.readouterr().err == ""
 
 
+def test_a_budget_below_the_baseline_s_own_cost_warns_in_one_line_and_still_synthesizes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "baseline.toml"
+    config.write_text(
+        'alert_emails = ["secops@example.com"]\n[billing]\nmanagement_account_limit_usd = 1\n'
+        "[cost]\naccounts = 40\nevents_per_account = 30000\n"
+    )
+    assert main.main(["--config", str(config), "--outdir", str(tmp_path / "out")]) == 0
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith("warning: billing.management_account_limit_usd (1) is below the baseline's own estimated")
+    assert "40 accounts of 30,000 events a month" in line
+
+
 def test_config_comes_from_the_environment_variable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     config = tmp_path / "baseline.toml"
     config.write_text('name_prefix = "from-env"\n')

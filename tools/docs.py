@@ -1,5 +1,5 @@
-"""Generate the reference's tables (config, catalogue, benign denials) and example messages
-from the code (never typed by hand), each into its page of ``docs/``.
+"""Generate the reference's tables (config, catalogue, benign denials), example messages and
+the cost model's figures from the code (never typed by hand), each into its page.
 
 python -m tools.docs           # prints the config table
 python -m tools.docs --write   # replaces every generated block in its document (./run generate)
@@ -19,6 +19,7 @@ from pydantic import BaseModel
 
 from app.config import BaselineConfig
 from constructs_lib.detections import BENIGN_DENIALS, CATALOGUE, EventDetection, Pack
+from tools.cost_docs import COST_BEGIN, COST_END, COST_FACTS_BEGIN, COST_FACTS_END, cost_facts, cost_table
 from tools.messages import MESSAGES_BEGIN, MESSAGES_END, messages_block
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -82,6 +83,8 @@ class Block:
 
 #: Every generated block, by the document (relative to the repository) it lives in.
 GENERATED: dict[str, tuple[Block, ...]] = {
+    "README.md": (Block(COST_BEGIN, COST_END, cost_table),),
+    "docs/operate.md": (Block(COST_FACTS_BEGIN, COST_FACTS_END, cost_facts),),
     "docs/configuration.md": (Block(BEGIN, END, config_table),),
     "docs/alerts.md": (
         Block(MESSAGES_BEGIN, MESSAGES_END, messages_block),

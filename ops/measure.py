@@ -1,0 +1,94 @@
+"""``./run cost --from-account``: the volumes the cost model needs, read from the account.
+
+Read-only, two sources: the log group's ``AWS/Logs`` ``IncomingBytes`` and
+``IncomingLogEvents`` over the last 30 days (what CloudTrail delivered to it, uncompressed),
+and the organization's accounts (Organizations ``ListAccounts``). The arithmetic stays in
+:mod:`ops.cost`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from app.config import BaselineConfig
+from constructs_lib.names import BaselineNames
+from ops.aws import Aws
+
+#: How far back the log group's metrics are read.
+MEASURED_DAYS = 30
+_DAY = datetime.timedelta(days=1)
+
+
+def measured_log_group(config: BaselineConfig) -> str:
+    """The log group the detections read: the baseline's own (mode create), or the existing trail's."""
+    if config.trail.mode == "existing" and config.trail.log_group_name is not None:
+        return config.trail.log_group_name
+    return BaselineNames(config.name_prefix).log_group
+
+
+@dataclass(frozen=True)
+class Measured:
+    """What the account says about the volumes over :data:`MEASURED_DAYS`."""
+
+    log_group: str
+    days: int
+    #: Sums of ``AWS/Logs`` ``IncomingBytes`` and ``IncomingLogEvents`` over the days.
+    incoming_bytes: Decimal
+    incoming_events: Decimal
+    #: The organization's active accounts, the management account included.
+    accounts: int
+
+    @property
+    def event_size_bytes(self) -> Decimal:
+        """The average event's size as the log group received it."""
+        return self.incoming_bytes / self.incoming_events
+
+    def events_per_month(self, hours_per_month: Decimal) -> Decimal:
+        """The events the log group receives in a billing month of ``hours_per_month`` hours."""
+        hours = Decimal(datetime.timedelta(days=self.days) // datetime.timedelta(hours=1))
+        return self.incoming_events * hours_per_month / hours
+
+
+def _metric_sum(aws: Aws, log_group: str, metric: str, end: datetime.datetime) -> tuple[Decimal, int]:
+    """The sum of a log group's ``AWS/Logs`` metric over :data:`MEASURED_DAYS`, and its datapoints."""
+    points = aws.client("cloudwatch").get_metric_statistics(
+        Namespace="AWS/Logs",
+        MetricName=metric,
+        Dimensions=[{"Name": "LogGroupName", "Value": log_group}],
+        StartTime=end - MEASURED_DAYS * _DAY,
+        EndTime=end,
+        Period=int(_DAY.total_seconds()),
+        Statistics=["Sum"],
+    )["Datapoints"]
+    return sum((Decimal(str(point["Sum"])) for point in points), Decimal(0)), len(points)
+
+
+def active_accounts(aws: Aws) -> int:
+    """The organization's accounts that are active (suspended ones record no events)."""
+    pages = aws.client("organizations").get_paginator("list_accounts").paginate()
+    return sum(1 for page in pages for account in page["Accounts"] if account.get("Status", "ACTIVE") == "ACTIVE")
+
+
+class NoDatapointsError(LookupError):
+    """The log group recorded no events over the measured days (one line, names the log group)."""
+
+
+def measure(aws: Aws, config: BaselineConfig, now: datetime.datetime | None = None) -> Measured:
+    """The log group's incoming bytes and events over :data:`MEASURED_DAYS`, and the accounts.
+
+    :class:`NoDatapointsError` when the log group received nothing: the estimate would be of no use.
+    """
+    log_group, end = measured_log_group(config), now or datetime.datetime.now(datetime.UTC)
+    events, points = _metric_sum(aws, log_group, "IncomingLogEvents", end)
+    if not points or events <= 0:
+        raise NoDatapointsError(
+            f"no IncomingLogEvents datapoints for log group {log_group} in the last {MEASURED_DAYS} days: "
+            "the trail does not deliver to it (see ./run verify), the baseline is not deployed with this config, "
+            "or AWS_REGION is not us-east-1"
+        )
+    incoming_bytes, _points = _metric_sum(aws, log_group, "IncomingBytes", end)
+    if incoming_bytes <= 0:
+        raise NoDatapointsError(f"no IncomingBytes for log group {log_group} in the last {MEASURED_DAYS} days")
+    return Measured(log_group, MEASURED_DAYS, incoming_bytes, events, active_accounts(aws))
