@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from cdktf_cdktf_provider_aws.cloudtrail import Cloudtrail
 from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
@@ -290,23 +291,28 @@ class OrganizationTrail(Construct):
             )
         )
 
+        # What both trails share: the bucket, every Region, global events, validated and
+        # encrypted files; each waits for the bucket policy (CloudTrail checks it on creation).
+        shared: dict[str, Any] = {
+            "s3_bucket_name": bucket_name,
+            "is_multi_region_trail": True,
+            "include_global_service_events": True,
+            "enable_log_file_validation": True,
+            "enable_logging": True,
+            "kms_key_id": props.kms_key_arn,
+            "depends_on": [self.bucket_policy, logs_role_policy, self.log_group],
+        }
         self.trail = addressed(
             Cloudtrail(
                 self,
                 "trail",
                 count=count,
                 name=props.name,
-                s3_bucket_name=bucket_name,
                 is_organization_trail=True,
-                is_multi_region_trail=True,
-                include_global_service_events=True,
-                enable_log_file_validation=True,
-                enable_logging=True,
-                kms_key_id=props.kms_key_arn,
                 # CloudTrail wants the log group ARN with the ":*" stream suffix.
                 cloud_watch_logs_group_arn=or_null(self.organization_logs, f"{self.log_group_arn}:*"),
                 cloud_watch_logs_role_arn=or_null(self.organization_logs, role_arn),
-                depends_on=[self.bucket_policy, logs_role_policy, self.log_group],
+                **shared,
             )
         )
         #: The management account's own trail (None unless the log group receives its events alone).
@@ -318,16 +324,10 @@ class OrganizationTrail(Construct):
                     "account-trail",
                     count=count_for(self.account_logs),
                     name=account_trail_name,
-                    s3_bucket_name=bucket_name,
                     is_organization_trail=False,
-                    is_multi_region_trail=True,
-                    include_global_service_events=True,
-                    enable_log_file_validation=True,
-                    enable_logging=True,
-                    kms_key_id=props.kms_key_arn,
                     cloud_watch_logs_group_arn=f"{self.log_group_arn}:*",
                     cloud_watch_logs_role_arn=role_arn,
-                    depends_on=[self.bucket_policy, logs_role_policy, self.log_group],
+                    **shared,
                 )
             )
 

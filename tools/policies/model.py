@@ -199,6 +199,42 @@ def _cloudtrail_puts() -> list[ModelledCall]:
     return calls
 
 
+def _cloudtrail_key_calls(
+    describe: str,
+    generate: str,
+    source: Mapping[str, str],
+    trail_arn: str,
+    *,
+    describe_note: str = "",
+    generate_note: str = "",
+) -> list[ModelledCall]:
+    """A trail's use of the key: kms:DescribeKey, and kms:GenerateDataKey for each log or digest
+    file, whose encryption context is the trail's ARN."""
+    context = {**TLS, **source, "aws:SourceAccount": "{account}"}
+    return [
+        ModelledCall(
+            name=describe,
+            caller=CLOUDTRAIL,
+            action="kms:DescribeKey",
+            resource="{key_arn}",
+            grant=Grant.RESOURCE_POLICY,
+            context=_frozen(context),
+            sources=(CLOUDTRAIL_KMS,),
+            note=describe_note,
+        ),
+        ModelledCall(
+            name=generate,
+            caller=CLOUDTRAIL,
+            action="kms:GenerateDataKey",
+            resource="{key_arn}",
+            grant=Grant.RESOURCE_POLICY,
+            context=_frozen({**context, "kms:EncryptionContext:aws:cloudtrail:arn": trail_arn}),
+            sources=(CLOUDTRAIL_KMS,),
+            note=generate_note,
+        ),
+    ]
+
+
 ACCOUNT_TRAIL = {"aws:SourceArn": "{account_trail_arn}"}
 _ACCOUNT_TRAIL_NOTE = (
     "The management account's own trail (cloudwatch_logs_scope management-account) writes to the "
@@ -236,31 +272,12 @@ def _account_trail_calls() -> list[ModelledCall]:
                 ("digest", digest, CLOUDTRAIL_DIGEST_PATHS),
             )
         ),
-        ModelledCall(
-            name="account-trail-describes-the-key",
-            caller=CLOUDTRAIL,
-            action="kms:DescribeKey",
-            resource="{key_arn}",
-            grant=Grant.RESOURCE_POLICY,
-            context=_frozen({**TLS, **ACCOUNT_TRAIL, "aws:SourceAccount": "{account}"}),
-            sources=(CLOUDTRAIL_KMS,),
-        ),
-        ModelledCall(
-            name="account-trail-generates-a-data-key",
-            caller=CLOUDTRAIL,
-            action="kms:GenerateDataKey",
-            resource="{key_arn}",
-            grant=Grant.RESOURCE_POLICY,
-            context=_frozen(
-                {
-                    **TLS,
-                    **ACCOUNT_TRAIL,
-                    "aws:SourceAccount": "{account}",
-                    "kms:EncryptionContext:aws:cloudtrail:arn": "{account_trail_arn}",
-                }
-            ),
-            sources=(CLOUDTRAIL_KMS,),
-            note="The encryption context of a trail's files is that trail's ARN.",
+        *_cloudtrail_key_calls(
+            "account-trail-describes-the-key",
+            "account-trail-generates-a-data-key",
+            ACCOUNT_TRAIL,
+            "{account_trail_arn}",
+            generate_note="The encryption context of a trail's files is that trail's ARN.",
         ),
     ]
 
@@ -291,34 +308,15 @@ ALLOWED: tuple[ModelledCall, ...] = (
     ),
     *_account_trail_calls(),
     # CloudTrail -> the KMS key
-    ModelledCall(
-        name="cloudtrail-describes-the-key",
-        caller=CLOUDTRAIL,
-        action="kms:DescribeKey",
-        resource="{key_arn}",
-        grant=Grant.RESOURCE_POLICY,
-        context=_frozen({**TLS, **THIS_TRAIL, "aws:SourceAccount": "{account}"}),
-        sources=(CLOUDTRAIL_KMS,),
-        note="aws:SourceAccount: 'supported, but not recommended'; for an organization trail it is the "
+    *_cloudtrail_key_calls(
+        "cloudtrail-describes-the-key",
+        "cloudtrail-generates-a-data-key-for-a-log-or-digest-file",
+        THIS_TRAIL,
+        "{trail_arn}",
+        describe_note="aws:SourceAccount: 'supported, but not recommended'; for an organization trail it is the "
         "management account.",
-    ),
-    ModelledCall(
-        name="cloudtrail-generates-a-data-key-for-a-log-or-digest-file",
-        caller=CLOUDTRAIL,
-        action="kms:GenerateDataKey",
-        resource="{key_arn}",
-        grant=Grant.RESOURCE_POLICY,
-        context=_frozen(
-            {
-                **TLS,
-                **THIS_TRAIL,
-                "aws:SourceAccount": "{account}",
-                "kms:EncryptionContext:aws:cloudtrail:arn": "{trail_arn}",
-            }
-        ),
-        sources=(CLOUDTRAIL_KMS,),
-        note="The documented statement conditions kms:EncryptionContext:aws:cloudtrail:arn on the trail ARN. "
-        "The docs do not say which trail ARN member accounts' files carry; the organization trail is the "
+        generate_note="The documented statement conditions kms:EncryptionContext:aws:cloudtrail:arn on the trail "
+        "ARN. The docs do not say which trail ARN member accounts' files carry; the organization trail is the "
         "management account's trail, whose ARN aws:SourceArn carries for every account (documented).",
     ),
     # CloudTrail -> CloudWatch Logs, through the role
