@@ -34,6 +34,11 @@ it, each as AWS documents it:
 - CloudTrail's DeleteTrail by ARN: "Name: Specifies the name or the CloudTrail ARN of the trail
   to be deleted" (CloudTrail API Reference, DeleteTrail); moto deletes by name only and answers
   an ARN with success, keeping the trail (the provider deletes by ARN).
+- CloudTrail's DescribeTrails with ``trailNameList``: "Specifies a list of trail names, trail ARNs,
+  or both, of the trails to describe" (CloudTrail API Reference, DescribeTrails); a name matches
+  a trail of the current Region only, an ARN any trail the account sees. moto 5.2.5 ignores the
+  list and answers every trail, so the provider, which reads one trail by ARN, fails with "too
+  many results" once the account has two.
 - S3 Object Lock turned on for a versioned bucket that holds objects: "You can enable Object
   Lock for new or existing buckets" (S3 API Reference, PutObjectLockConfiguration; S3 User Guide,
   "Enable Object Lock on an existing S3 bucket": "Object Lock works only with versioned
@@ -60,6 +65,7 @@ from pathlib import Path
 from typing import Any
 
 from moto.cloudtrail.models import CloudTrailBackend
+from moto.cloudtrail.responses import CloudTrailResponse
 from moto.cloudwatch.models import Alarm, cloudwatch_backends
 from moto.cloudwatch.responses import CloudWatchResponse
 from moto.core.responses import ActionResult
@@ -259,6 +265,20 @@ def _delete_trail(self: CloudTrailBackend, name: str) -> None:
             del self.trails[key]
 
 
+def _describe_trails(self: CloudTrailResponse) -> str:
+    include_shadow_trails = self._get_bool_param("includeShadowTrails", True)
+    wanted = self._get_param("trailNameList") or []
+    backend = self.cloudtrail_backend
+    trails = list(backend.describe_trails(include_shadow_trails))
+    if wanted:
+        trails = [
+            trail
+            for trail in trails
+            if trail.arn in wanted or (trail.trail_name in wanted and trail.region_name == backend.region_name)
+        ]
+    return json.dumps({"trailList": [trail.description(include_region=True) for trail in trails]})
+
+
 if __name__ == "__main__":
     if "--ssl-cert" not in sys.argv:
         sys.exit("moto_tls_server serves TLS only: pass --ssl-cert and --ssl-key")
@@ -268,6 +288,7 @@ if __name__ == "__main__":
     CloudWatchResponse.describe_alarm_history = _describe_alarm_history  # type: ignore[attr-defined]
     Rule.send_to_targets = _send_to_targets_and_topics  # type: ignore[method-assign]
     CloudTrailBackend.delete_trail = _delete_trail  # type: ignore[method-assign]
+    CloudTrailResponse.describe_trails = _describe_trails  # type: ignore[method-assign]
     S3Backend.put_object_lock_configuration = _put_object_lock_configuration  # type: ignore[method-assign]
     moto_cost_anomalies.install()
     main(sys.argv[1:])

@@ -171,6 +171,60 @@ CASES: list[tuple[str, bytes, str]] = [
         f"{QUIET}[log_bucket]\nobject_lock_days = 100\n".encode(),
         "log_bucket: object_lock_days has no effect while object_lock_mode is off",
     ),
+    # The trail choices
+    (
+        "existing-trail-without-a-log-group",
+        f'{QUIET}[trail]\nmode = "existing"\n'.encode(),
+        "trail: mode existing needs log_group_name: the log group the existing organization trail delivers to",
+    ),
+    (
+        "existing-trail-log-group-name",
+        f'{QUIET}[trail]\nmode = "existing"\nlog_group_name = "bad name*"\n'.encode(),
+        "trail.log_group_name: must be a CloudWatch Logs log group name: 1-512 characters of letters, digits",
+    ),
+    (
+        "existing-trail-arn-of-a-bucket",
+        f'{QUIET}[trail]\nmode = "existing"\nlog_group_name = "g"\ntrail_arn = "arn:aws:s3:::x"\n'.encode(),
+        "trail.trail_arn: must be a trail's ARN (arn:aws:cloudtrail:<region>:<account id>:trail/<name>)",
+    ),
+    (
+        "existing-trail-with-a-scope",
+        (
+            QUIET + '[trail]\nmode = "existing"\nlog_group_name = "g"\ncloudwatch_logs_scope = "management-account"\n'
+        ).encode(),
+        "trail: cloudwatch_logs_scope has no effect while mode is existing",
+    ),
+    (
+        "existing-trail-with-a-retention",
+        f'{QUIET}log_retention_days = 400\n[trail]\nmode = "existing"\nlog_group_name = "g"\n'.encode(),
+        "trail: log_retention_days and log_bucket have no effect while trail.mode is existing",
+    ),
+    (
+        "created-trail-with-a-log-group",
+        f'{QUIET}[trail]\nlog_group_name = "g"\n'.encode(),
+        "trail: log_group_name and trail_arn have no effect while mode is create",
+    ),
+    # The cost model's volumes
+    (
+        "cost-no-accounts",
+        f"{QUIET}[cost]\naccounts = 0\nevents_per_account = 5\n".encode(),
+        "cost.accounts: must be a whole number of accounts, at least 1 (the management account counts) (got 0)",
+    ),
+    (
+        "cost-negative-events",
+        f"{QUIET}[cost]\naccounts = 3\nevents_per_account = -1\n".encode(),
+        "cost.events_per_account: must be a finite number of events greater than 0 (got -1)",
+    ),
+    (
+        "cost-nan-events",
+        f"{QUIET}[cost]\naccounts = 3\nevents_per_account = nan\n".encode(),
+        "cost.events_per_account: must be a finite number (got nan)",
+    ),
+    (
+        "cost-infinite-management-events",
+        f"{QUIET}[cost]\naccounts = 3\nevents_per_account = 5\nmanagement_account_events = inf\n".encode(),
+        "cost.management_account_events: must be a finite number (got inf)",
+    ),
 ]
 
 

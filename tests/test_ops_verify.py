@@ -1,6 +1,7 @@
 """verify's failures that the local AWS cannot stage, on recorded AWS answers (botocore's
 Stubber): a failed alarm notification, failed rule invocations, only pending subscriptions,
-a key pending deletion. Each names what fixes it."""
+a key pending deletion, an existing trail that delivers to another Region or does not log
+management events. Each names what fixes it."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from ops.verify import (
     check_key,
     check_rules,
     check_subscriptions,
+    check_trail,
 )
 
 ACCOUNT = "111122223333"
@@ -241,3 +243,96 @@ def test_an_anomaly_subscription_that_does_not_reach_the_topic_at_once_fails(aws
     assert subscription_result.detail == (
         "mgmt-baseline-cost-anomalies: frequency DAILY, does not notify the alert topic"
     )
+
+
+CONTROL_TOWER_GROUP = "aws-controltower/CloudTrailLogs"
+CONTROL_TOWER_TRAIL = f"arn:aws:cloudtrail:us-east-1:{ACCOUNT}:trail/aws-controltower-BaselineCloudTrail"
+
+
+def _control_tower_trail(region: str = "us-east-1", **fields: Any) -> dict[str, Any]:
+    return {
+        "Name": "aws-controltower-BaselineCloudTrail",
+        "TrailARN": CONTROL_TOWER_TRAIL,
+        "HomeRegion": "us-east-1",
+        "IsOrganizationTrail": True,
+        "IsMultiRegionTrail": True,
+        "IncludeGlobalServiceEvents": True,
+        "LogFileValidationEnabled": True,
+        "CloudWatchLogsLogGroupArn": f"arn:aws:logs:{region}:{ACCOUNT}:log-group:{CONTROL_TOWER_GROUP}:*",
+        **fields,
+    }
+
+
+def _existing(aws: RecordedAws, **trail: Any) -> Context:
+    return _context(aws, trail={"mode": "existing", "log_group_name": CONTROL_TOWER_GROUP, **trail})
+
+
+def test_an_existing_trail_that_delivers_to_another_region_fails_naming_the_region(aws: RecordedAws) -> None:
+    aws.stub("cloudtrail").add_response(
+        "describe_trails", {"trailList": [_control_tower_trail("eu-west-1")]}, {"includeShadowTrails": True}
+    )
+    (result,) = check_trail(_existing(aws))
+    assert (result.item, result.status) == ("existing trail", Status.FAIL)
+    assert f"delivers to {CONTROL_TOWER_GROUP} in eu-west-1 of account {ACCOUNT}" in result.detail
+    assert result.fix is not None
+    assert "cloudwatch_logs_scope = management-account" in result.fix
+
+
+def test_no_trail_delivering_to_the_named_group_fails_naming_where_the_trails_deliver(aws: RecordedAws) -> None:
+    other = _control_tower_trail(CloudWatchLogsLogGroupArn=f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:other:*")
+    aws.stub("cloudtrail").add_response("describe_trails", {"trailList": [other]}, {"includeShadowTrails": True})
+    (result,) = check_trail(_existing(aws))
+    assert result.status is Status.FAIL
+    elsewhere = "aws-controltower-BaselineCloudTrail delivers to other in us-east-1"
+    assert result.detail == f"no trail delivers to {CONTROL_TOWER_GROUP} ({elsewhere})"
+    assert result.fix is not None
+    assert result.fix.startswith("set trail.log_group_name")
+
+
+def test_an_existing_trail_without_management_events_fails(aws: RecordedAws) -> None:
+    cloudtrail = aws.stub("cloudtrail")
+    cloudtrail.add_response(
+        "describe_trails",
+        {"trailList": [_control_tower_trail()]},
+        {"trailNameList": [CONTROL_TOWER_TRAIL], "includeShadowTrails": True},
+    )
+    data_only = {"EventSelectors": [{"ReadWriteType": "All", "IncludeManagementEvents": False}]}
+    cloudtrail.add_response("get_event_selectors", data_only, {"TrailName": CONTROL_TOWER_TRAIL})
+    cloudtrail.add_response("get_trail_status", {"IsLogging": True}, {"Name": CONTROL_TOWER_TRAIL})
+    shape, logging, to_s3, to_logs = check_trail(_existing(aws, trail_arn=CONTROL_TOWER_TRAIL))
+    assert shape.status is Status.FAIL
+    assert shape.detail.endswith("but is not logging management events")
+    assert [r.status for r in (logging, to_s3, to_logs)] == [Status.PASS] * 3
+
+
+def test_another_organization_trail_is_a_paid_duplicate_with_the_figure_at_the_cost_volumes(aws: RecordedAws) -> None:
+    own = {
+        "Name": "mgmt-baseline-organization-trail",
+        "TrailARN": f"arn:aws:cloudtrail:us-east-1:{ACCOUNT}:trail/mgmt-baseline-organization-trail",
+        "IsOrganizationTrail": True,
+        "IsMultiRegionTrail": True,
+        "IncludeGlobalServiceEvents": True,
+        "LogFileValidationEnabled": True,
+        "CloudWatchLogsLogGroupArn": (
+            f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:/aws/cloudtrail/mgmt-baseline-organization-trail:*"
+        ),
+    }
+    cloudtrail = aws.stub("cloudtrail")
+    cloudtrail.add_response(
+        "describe_trails",
+        {"trailList": [own]},
+        {"trailNameList": ["mgmt-baseline-organization-trail"], "includeShadowTrails": True},
+    )
+    cloudtrail.add_response("get_trail_status", {"IsLogging": True}, {"Name": own["TrailARN"]})
+    cloudtrail.add_response(
+        "describe_trails", {"trailList": [own, _control_tower_trail()]}, {"includeShadowTrails": True}
+    )
+    cloudtrail.add_response("get_event_selectors", {}, {"TrailName": CONTROL_TOWER_TRAIL})
+    context = _context(aws, cost={"accounts": 50, "events_per_account": 1000000})
+    *own_results, duplicate = check_trail(context)
+    assert [r.status for r in own_results] == [Status.PASS] * 4
+    assert (duplicate.item, duplicate.status) == ("other trails: aws-controltower-BaselineCloudTrail", Status.WARN)
+    # 50 accounts x 1,000,000 events x $2.00 per 100,000 (ops/prices.toml).
+    assert "it costs 1,000.00 USD a month (50,000,000 events x $2.00 per 100,000" in duplicate.detail
+    assert duplicate.fix is not None
+    assert duplicate.fix.startswith("set trail.mode = existing")

@@ -163,3 +163,13 @@ def test_switching_the_scope_changes_the_trails_in_place_and_keeps_the_log_group
     organization, account = addresses("organization"), addresses("management-account")
     assert account - organization == {"aws_cloudtrail.management_account_trail"}
     assert organization - account == set()
+
+
+def test_config_init_explains_the_choice_at_the_top_of_the_trail_section() -> None:
+    from app.template import config_template
+
+    section = config_template().split("\n[trail]\n", 1)[1]
+    opening = " ".join(line.removeprefix("# ") for line in section.split("\n\n", 1)[0].splitlines())
+    assert "already have an organization trail" in opening
+    assert "a second one is a paid copy of every account's events" in opening
+    assert "./run cost compares the three" in opening
