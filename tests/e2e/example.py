@@ -81,3 +81,18 @@ def copy_example(
     example = Example(root / EXAMPLE, terraform_env(root), local_aws)
     terraform("init", "-input=false", cwd=example.workdir, env=example.env)
     return example
+
+
+def planned_upgrade(root: Path, local_aws: LocalAws, *, module: Path, caller: Path) -> tuple[Example, dict[str, Any]]:
+    """The example as ``caller`` called ``module`` (an earlier release), applied on the local AWS;
+    then the caller upgraded to today's module and example: the upgrade's plan (``terraform show -json``)."""
+    example = copy_example(root, local_aws, module=module, caller=caller)
+    example.point_at_local_aws()
+    terraform("apply", "-auto-approve", "-input=false", cwd=example.workdir, env=example.env)
+    example.upgrade()
+    plan_file = example.workdir / "upgrade.tfplan"
+    terraform("plan", "-input=false", f"-out={plan_file}", cwd=example.workdir, env=example.env)
+    shown: dict[str, Any] = json.loads(
+        terraform("show", "-json", str(plan_file), cwd=example.workdir, env=example.env).stdout
+    )
+    return example, shown

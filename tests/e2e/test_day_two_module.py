@@ -151,7 +151,7 @@ def test_protection_switches_off_with_the_readmes_command_and_on_again(deployed:
     assert not [address for address in _state(deployed) if address.startswith(GUARD)]
     off = _apply_plan(deployed)
     assert "delete" not in str(off.values())
-    assert f"{MODULE_CALL}aws_s3_bucket.trail_logs" in off  # force_destroy on, in place
+    assert f"{MODULE_CALL}aws_s3_bucket.trail_logs[0]" in off  # force_destroy on, in place
     _set_inputs(deployed, log_bucket={"object_lock_mode": "GOVERNANCE", "object_lock_days": 365})
     on = _apply_plan(deployed)
     assert "delete" not in str(on.values())
@@ -188,14 +188,20 @@ def test_removing_the_module_keeps_the_log_data_then_a_redeploy_adopts_it(deploy
     (workdir / "main.tf").write_text(main_tf)
     (workdir / "local_aws_override.tf.json").write_text(json.dumps(local))
     _set_inputs(deployed, log_bucket={"object_lock_mode": "GOVERNANCE", "object_lock_days": 365})
-    inputs = {"kms_encryption": True, "log_bucket": {"access_logging": True, "object_lock_mode": "GOVERNANCE"}}
+    inputs = {
+        "kms_encryption": True,
+        "log_bucket": {"access_logging": True, "object_lock_mode": "GOVERNANCE"},
+        "trail": {"mode": "create"},
+    }
     adopt = blocks_that_apply(readme_block("Deploy again and adopt the kept logs"), inputs, workdir / "conditions")
     (workdir / "kept.tf").write_text(adopt + "\n")
     adopted = _apply_plan(deployed)
     assert "delete" not in str(adopted.values())
-    assert f"{MODULE_CALL}aws_s3_bucket.trail_logs" not in [a for a, actions in adopted.items() if "create" in actions]
+    assert f"{MODULE_CALL}aws_s3_bucket.trail_logs[0]" not in [
+        a for a, actions in adopted.items() if "create" in actions
+    ]
     state = _state(deployed)
     assert f"{MODULE_CALL}aws_kms_key.this[0]" in state
-    assert f"{MODULE_CALL}aws_cloudwatch_log_group.organization_trail" in state
+    assert f"{MODULE_CALL}aws_cloudwatch_log_group.organization_trail[0]" in state
     assert _plan(deployed)[0] == 0
     assert s3.head_object(Bucket=_bucket(aws), Key=LOG_FILE)["ContentLength"] == 2

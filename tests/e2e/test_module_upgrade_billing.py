@@ -9,13 +9,12 @@ and destroy nothing else.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.e2e.example import MODULE_CALL, Example, copy_example
+from tests.e2e.example import MODULE_CALL, Example, copy_example, planned_upgrade
 from tests.local_aws import LocalAws
 from tests.terraform import run_terraform, terraform
 
@@ -40,16 +39,9 @@ CREATED = {"aws_ce_anomaly_monitor.this[0]", "aws_ce_anomaly_subscription.this[0
 @pytest.fixture(scope="module")
 def upgraded(local_aws: LocalAws, tmp_path_factory: pytest.TempPathFactory) -> tuple[Example, dict[str, Any]]:
     """The example on 0.6.0, applied; then the caller upgraded to today's module: the plan."""
-    example = copy_example(
+    return planned_upgrade(
         tmp_path_factory.mktemp("module-upgrade-0.6"), local_aws, module=BEFORE, caller=BEFORE_CALLER
     )
-    example.point_at_local_aws()
-    terraform("apply", "-auto-approve", "-input=false", cwd=example.workdir, env=example.env)
-    example.upgrade()
-    plan_file = example.workdir / "upgrade.tfplan"
-    terraform("plan", "-input=false", f"-out={plan_file}", cwd=example.workdir, env=example.env)
-    shown = json.loads(terraform("show", "-json", str(plan_file), cwd=example.workdir, env=example.env).stdout)
-    return example, shown
 
 
 def test_the_old_input_is_refused_naming_the_new_one(local_aws: LocalAws, tmp_path: Path) -> None:
