@@ -1001,8 +1001,12 @@ class BaselineConfig(BaseModel):
         TrailConfig,
         Field(
             description=(
-                "The trail the detections read (the baseline's own or an existing one), and what reaches "
-                "CloudWatch Logs."
+                "The trail the detections read, and what reaches CloudWatch Logs. Choose first: does the "
+                "organization already have an organization trail (AWS Control Tower's delivers to "
+                "aws-controltower/CloudTrailLogs)? Then use it (mode existing): a second one is a paid copy of "
+                "every account's events. Otherwise the baseline creates one (mode create), and "
+                "cloudwatch_logs_scope decides whose events the log group ingests. ./run cost compares the "
+                "three for your organization."
             )
         ),
         ModuleInput(),
