@@ -233,15 +233,21 @@ def _decimal(value: float | None) -> Decimal | None:
 
 
 def _measured_volumes(
-    settings: BaselineConfig, prices: PriceTable, measured: Measured, events_per_account: Decimal | None, other: bool
+    settings: BaselineConfig, prices: PriceTable, measured: Measured, events_per_account: Decimal | None
 ) -> tuple[Volumes, list[str]]:
     """The volumes the log group shows, and what the notes must say about them."""
     monthly = measured.events_per_month(prices.assumptions.hours_per_month.value)
     size = measured.event_size_bytes
+    other = bool(measured.other_trails)
     said = [
         f"measured: {measured.log_group} received {measured.incoming_events:,.0f} events, "
         f"{measured.incoming_bytes:,.0f} bytes in {measured.days} days ({size:,.0f} bytes an event); "
-        f"{measured.accounts} active accounts"
+        f"{measured.accounts} active accounts; "
+        + (
+            f"another organization trail: {', '.join(measured.other_trails)}"
+            if other
+            else "no organization trail besides the baseline's"
+        )
     ]
     if choice_of(settings).scope == "management-account":
         if events_per_account is None:
@@ -323,6 +329,7 @@ def _cost_json(
                 "incoming_bytes": float(measured.incoming_bytes),
                 "incoming_log_events": float(measured.incoming_events),
                 "accounts": measured.accounts,
+                "other_trails": list(measured.other_trails),
             },
         },
         "configured": choice_of(settings).label,
@@ -374,7 +381,8 @@ def cost(
         bool,
         typer.Option(
             "--other-trail/--no-other-trail",
-            help="The organization already has an organization trail (Control Tower): the baseline's is a paid copy.",
+            help="The organization already has an organization trail (Control Tower): the baseline's is a paid copy. "
+            "--from-account reads it from the account's trails.",
         ),
     ] = True,
     from_account: Annotated[
@@ -427,7 +435,7 @@ def cost(
                 f"error: cannot read the volumes: {aws_error(error)}", markup=False, highlight=False, soft_wrap=True
             )
             raise typer.Exit(EXIT_FAILED) from None
-        volumes, measured_notes = _measured_volumes(settings, prices, measured, per_account, other_trail)
+        volumes, measured_notes = _measured_volumes(settings, prices, measured, per_account)
     else:
         count = count or settings.cost.accounts
         per_account = per_account or _decimal(settings.cost.events_per_account)

@@ -1,9 +1,10 @@
 """``./run cost --from-account``: the volumes the cost model needs, read from the account.
 
-Read-only, two sources: the log group's ``AWS/Logs`` ``IncomingBytes`` and
+Read-only, three sources: the log group's ``AWS/Logs`` ``IncomingBytes`` and
 ``IncomingLogEvents`` over the last 30 days (what CloudTrail delivered to it, uncompressed),
-and the organization's accounts (Organizations ``ListAccounts``). The arithmetic stays in
-:mod:`ops.cost`.
+the organization's accounts (Organizations ``ListAccounts``), and its trails (CloudTrail
+``DescribeTrails``: is there an organization trail besides the baseline's?). The arithmetic
+stays in :mod:`ops.cost`.
 """
 
 from __future__ import annotations
@@ -39,6 +40,9 @@ class Measured:
     incoming_events: Decimal
     #: The organization's active accounts, the management account included.
     accounts: int
+    #: The organization trails that are not the baseline's (AWS Control Tower's, for one): with
+    #: one, the baseline's own organization trail is a paid copy.
+    other_trails: tuple[str, ...] = ()
 
     @property
     def event_size_bytes(self) -> Decimal:
@@ -71,6 +75,16 @@ def active_accounts(aws: Aws) -> int:
     return sum(1 for page in pages for account in page["Accounts"] if account.get("Status", "ACTIVE") == "ACTIVE")
 
 
+def other_organization_trails(aws: Aws, config: BaselineConfig) -> tuple[str, ...]:
+    """The ARNs of the organization trails the account sees that are not the baseline's own
+    (shadow trails included: an organization trail of another Region is still one)."""
+    own = BaselineNames(config.name_prefix).trail
+    trails = aws.client("cloudtrail").describe_trails(includeShadowTrails=True)["trailList"]
+    return tuple(
+        sorted({trail["TrailARN"] for trail in trails if trail.get("IsOrganizationTrail") and trail["Name"] != own})
+    )
+
+
 class NoDatapointsError(LookupError):
     """The log group recorded no events over the measured days (one line, names the log group)."""
 
@@ -91,4 +105,6 @@ def measure(aws: Aws, config: BaselineConfig, now: datetime.datetime | None = No
     incoming_bytes, _points = _metric_sum(aws, log_group, "IncomingBytes", end)
     if incoming_bytes <= 0:
         raise NoDatapointsError(f"no IncomingBytes for log group {log_group} in the last {MEASURED_DAYS} days")
-    return Measured(log_group, MEASURED_DAYS, incoming_bytes, events, active_accounts(aws))
+    return Measured(
+        log_group, MEASURED_DAYS, incoming_bytes, events, active_accounts(aws), other_organization_trails(aws, config)
+    )

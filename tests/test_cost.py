@@ -516,11 +516,37 @@ def test_from_account_measures_the_event_size_and_the_events_per_account() -> No
     assert volumes["event_size_bytes"] == 2000
     # 72,000 events in 30 days are 73,000 in a 730-hour month, shared by 3 accounts.
     assert volumes["events_per_account"] == pytest.approx(73_000 / 3)
-    expected = estimates(BaselineConfig(), Volumes(3, Decimal(73_000) / 3, Decimal(73_000) / 3, Decimal(2000)))
+    # No organization trail besides the baseline's: its own is the free first copy.
+    assert (volumes["other_trail"], volumes["measured"]["other_trails"]) == (False, [])
+    monthly = Decimal(73_000) / 3
+    expected = estimates(BaselineConfig(), Volumes(3, monthly, monthly, Decimal(2000), other_trail=False))
     assert [entry["total_usd"] for entry in report["choices"]] == pytest.approx(
         [float(e.total) for e in expected], abs=1e-4
     )
     assert report["notes"][0].startswith("measured: /aws/cloudtrail/mgmt-baseline-organization-trail received 72,000")
+
+
+def test_from_account_finds_another_organization_trail_and_counts_the_baseline_s_as_a_paid_copy(
+    measured_account: LocalAws,
+) -> None:
+    measured_account.client("s3").create_bucket(Bucket="aws-controltower-logs")
+    cloudtrail = measured_account.client("cloudtrail")
+    trail = cloudtrail.create_trail(
+        Name="aws-controltower-BaselineCloudTrail",
+        S3BucketName="aws-controltower-logs",
+        IsMultiRegionTrail=True,
+        IsOrganizationTrail=True,
+    )["TrailARN"]
+    try:
+        report = json.loads(runner.invoke(app, ["cost", "--from-account", "--json"]).stdout)
+    finally:
+        cloudtrail.delete_trail(Name=trail)
+    volumes = report["volumes"]
+    assert (volumes["other_trail"], volumes["measured"]["other_trails"]) == (True, [trail])
+    assert report["notes"][0].endswith(f"another organization trail: {trail}")
+    (organization,) = [entry for entry in report["choices"] if entry["choice"] == "create + organization"]
+    (copies,) = [item for item in organization["items"] if item["item"] == "CloudTrail paid copies"]
+    assert copies["usd"] > 0
 
 
 @pytest.mark.usefixtures("measured_account")
