@@ -50,6 +50,15 @@ class Example:
         shutil.copytree(module, self.module_dir)
         shutil.copy(caller / "main.tf", self.workdir / "main.tf")
 
+    def saved_plan(self, name: str) -> dict[str, Any]:
+        """``terraform plan -out=name``, and the plan as ``terraform show -json`` prints it."""
+        plan_file = self.workdir / name
+        terraform("plan", "-input=false", f"-out={plan_file}", cwd=self.workdir, env=self.env)
+        shown: dict[str, Any] = json.loads(
+            terraform("show", "-json", str(plan_file), cwd=self.workdir, env=self.env).stdout
+        )
+        return shown
+
     def point_at_local_aws(self) -> None:
         """Send the example's provider to the local AWS (override files; the example is untouched).
 
@@ -83,16 +92,20 @@ def copy_example(
     return example
 
 
-def planned_upgrade(root: Path, local_aws: LocalAws, *, module: Path, caller: Path) -> tuple[Example, dict[str, Any]]:
+def planned_upgrade(
+    root: Path,
+    local_aws: LocalAws,
+    *,
+    module: Path,
+    caller: Path,
+    to_module: Path = REPO_ROOT / MODULE_PATH,
+    to_caller: Path = REPO_ROOT / EXAMPLE,
+) -> tuple[Example, dict[str, Any]]:
     """The example as ``caller`` called ``module`` (an earlier release), applied on the local AWS;
-    then the caller upgraded to today's module and example: the upgrade's plan (``terraform show -json``)."""
+    then the caller upgraded to ``to_module`` and ``to_caller`` (today's by default): the upgrade's
+    plan (``terraform show -json``), saved as ``upgrade.tfplan``."""
     example = copy_example(root, local_aws, module=module, caller=caller)
     example.point_at_local_aws()
     terraform("apply", "-auto-approve", "-input=false", cwd=example.workdir, env=example.env)
-    example.upgrade()
-    plan_file = example.workdir / "upgrade.tfplan"
-    terraform("plan", "-input=false", f"-out={plan_file}", cwd=example.workdir, env=example.env)
-    shown: dict[str, Any] = json.loads(
-        terraform("show", "-json", str(plan_file), cwd=example.workdir, env=example.env).stdout
-    )
-    return example, shown
+    example.upgrade(to_module, to_caller)
+    return example, example.saved_plan("upgrade.tfplan")
