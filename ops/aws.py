@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import os
 from collections.abc import Sequence
 from functools import cache, cached_property
 from typing import Any
@@ -14,12 +15,22 @@ from botocore.config import Config
 _CLIENT_CONFIG = Config(retries={"max_attempts": 3, "mode": "standard"}, connect_timeout=10, read_timeout=30)
 
 
-class Aws:
-    """Clients of one session: ``AWS_PROFILE``, ``AWS_REGION`` and ``AWS_ENDPOINT_URL`` (a local
-    AWS) apply as in every AWS SDK."""
+def sdk_session(default_region: str | None = None) -> boto3.Session:
+    """The SDK environment's session. Its region: ``AWS_REGION``, the variable the AWS SDKs read
+    (boto3 reads only ``AWS_DEFAULT_REGION`` and the profile's ``region``), then those, then
+    ``default_region`` (the config's: the baseline lives there)."""
+    session = boto3.Session(region_name=os.environ.get("AWS_REGION") or None)
+    if session.region_name is None and default_region:
+        session = boto3.Session(region_name=default_region)
+    return session
 
-    def __init__(self, session: boto3.Session | None = None) -> None:
-        self.session = session or boto3.Session()
+
+class Aws:
+    """Clients of one session: ``AWS_PROFILE``, ``AWS_REGION`` (or ``AWS_DEFAULT_REGION``) and
+    ``AWS_ENDPOINT_URL`` (a local AWS) apply as in every AWS SDK; without a region, ``default_region``."""
+
+    def __init__(self, session: boto3.Session | None = None, *, default_region: str | None = None) -> None:
+        self.session = session or sdk_session(default_region)
 
     @property
     def region(self) -> str | None:

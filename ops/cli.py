@@ -93,9 +93,10 @@ def _config(path: Path | None) -> BaselineConfig:
         raise _bad_input(str(error)) from None
 
 
-def _aws() -> Aws:
-    """The account of the SDK environment; no credentials or no answer is bad input."""
-    aws = Aws()
+def _aws(settings: BaselineConfig) -> Aws:
+    """The account of the SDK environment (in the config's region unless the environment names
+    one); no credentials or no answer is bad input."""
+    aws = Aws(default_region=settings.region)
     try:
         aws.account_id  # noqa: B018  # one call that proves the credentials and the endpoint
     except (ClientError, BotoCoreError) as error:
@@ -144,7 +145,7 @@ def verify(
     One line per item; every failure names the manual step or setting that fixes it.
     """
     settings = _config(config)
-    aws = _aws()
+    aws = _aws(settings)
     with _progress(json_output) as progress:
         results = run_verify(
             settings,
@@ -177,10 +178,10 @@ def drill(
     if marker is not None and not (marker.replace("-", "").isalnum() and len(marker) <= MAX_MARKER):
         raise _bad_input(f"--marker: must be 1-{MAX_MARKER} letters, digits and hyphens (got {marker!r})")
     if dry_run:
-        plan = Drill(settings, Aws(), marker=marker).plan()
+        plan = Drill(settings, Aws(default_region=settings.region), marker=marker).plan()
         _report("drill", f"drill {settings.name_prefix} (dry run)", plan, json_output)
         return
-    aws = _aws()
+    aws = _aws(settings)
     # A cancelled CI job or `kill` ends the drill like Ctrl-C does: after its clean-up.
     signal.signal(signal.SIGTERM, _interrupt)
     try:
@@ -424,7 +425,7 @@ def cost(
                 "--events-per-account: --from-account measures it (the log group holds every account's events); "
                 "leave it out"
             )
-        aws = _aws()
+        aws = _aws(settings)
         try:
             measured = measure(aws, settings)
         except NoDatapointsError as error:
