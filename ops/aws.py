@@ -10,6 +10,7 @@ from typing import Any
 
 import boto3
 from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
 
 #: Calls give up after a few attempts instead of hanging on an unreachable endpoint.
 _CLIENT_CONFIG = Config(retries={"max_attempts": 3, "mode": "standard"}, connect_timeout=10, read_timeout=30)
@@ -89,3 +90,26 @@ def rule_metric(
         Statistics=["Sum"],
     )["Datapoints"]
     return float(sum(point["Sum"] for point in points))
+
+
+#: The error codes AWS services answer a missing resource with, besides ``*NotFoundException``.
+_NOT_FOUND_CODES = frozenset({"NotFound", "ResourceNotFound", "NoSuchEntity", "NoSuchBucket"})
+
+
+def is_not_found(error: ClientError | BotoCoreError) -> bool:
+    """Whether AWS answered that the resource does not exist (not that it refused the caller)."""
+    if not isinstance(error, ClientError):
+        return False
+    code = str(error.response.get("Error", {}).get("Code", ""))
+    return code.endswith("NotFoundException") or code in _NOT_FOUND_CODES
+
+
+def unreadable_fix(error: ClientError | BotoCoreError, aws: Aws, name_prefix: str) -> str:
+    """The fix for a call that failed: a missing resource names where the commands looked and the
+    likely causes; anything else is the credentials' permissions."""
+    if is_not_found(error):
+        return (
+            f"not found with name_prefix {name_prefix!r} in account {aws.account_id}, {aws.region}: the baseline "
+            "is deployed with another prefix (--config), in another account or region, or not yet"
+        )
+    return "check the credentials' permissions"

@@ -31,7 +31,7 @@ from types import TracebackType
 from botocore.exceptions import BotoCoreError, ClientError
 
 from app.config import BaselineConfig
-from ops.aws import Aws, action_history, is_failure, metric_alarms, rule_metric
+from ops.aws import Aws, action_history, is_failure, metric_alarms, rule_metric, unreadable_fix
 from ops.report import Result, Status, aws_error, failed, passed
 from ops.verify import Expected, span, topic_arn, topic_refuses
 
@@ -143,7 +143,8 @@ class Drill:
             try:
                 results += step()
             except (ClientError, BotoCoreError) as error:
-                results.append(failed(label, aws_error(error), "check the credentials' permissions"))
+                fix = unreadable_fix(error, self.aws, self.expected.config.name_prefix)
+                results.append(failed(label, aws_error(error), fix))
         results += self._manual_results()
         return results
 

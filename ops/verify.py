@@ -26,11 +26,14 @@ from constructs_lib.detections import (
 )
 from constructs_lib.home import HOME_REGION
 from constructs_lib.names import BaselineNames
-from ops.aws import Aws, action_history, is_failure, metric_alarms, rule_metric
+from ops.aws import Aws, action_history, is_failure, metric_alarms, rule_metric, unreadable_fix
 from ops.cost import duplicate_cost_text
 from ops.report import Result, Status, aws_error, failed, passed, warned
 
-DEPLOY = "deploy the baseline with this config (README, Deploy)"
+DEPLOY = (
+    "deploy the baseline with this config (README, Deploy); if it is deployed, check that the config's "
+    "name_prefix is the deployed one and that the credentials reach its account and region"
+)
 MANUAL = "README, Manual steps that cannot be automated"
 
 
@@ -659,6 +662,10 @@ def verify(
             results += list(check(context))
         except (ClientError, BotoCoreError) as error:
             results.append(
-                failed(label, f"could not be checked: {aws_error(error)}", "check the credentials' permissions")
+                failed(
+                    label,
+                    f"could not be checked: {aws_error(error)}",
+                    unreadable_fix(error, aws, config.name_prefix),
+                )
             )
     return results

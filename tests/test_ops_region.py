@@ -1,14 +1,18 @@
-"""The operator commands' region: ``AWS_REGION`` as the AWS SDKs read it, then boto3's own
-(``AWS_DEFAULT_REGION``, the profile), then the config's. boto3 alone ignores ``AWS_REGION``:
-with only that set, as the docs say, verify answered "You must specify a region"."""
+"""Where the operator commands look, and what they say when nothing is there.
+
+The region: ``AWS_REGION`` as the AWS SDKs read it, then boto3's own (``AWS_DEFAULT_REGION``,
+the profile), then the config's. boto3 alone ignores ``AWS_REGION``: with only that set, as the
+docs say, verify answered "You must specify a region". A resource AWS says does not exist is
+reported as missing, with where the commands looked, not as a permissions problem."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from botocore.exceptions import ClientError
 
-from ops.aws import Aws
+from ops.aws import Aws, unreadable_fix
 
 
 @pytest.fixture
@@ -42,3 +46,29 @@ def test_aws_default_region_still_names_the_region(no_region: pytest.MonkeyPatch
 def test_without_a_region_in_the_environment_the_config_s_is_used() -> None:
     assert Aws().region is None
     assert Aws(default_region="us-east-1").region == "us-east-1"
+
+
+def _error(code: str) -> ClientError:
+    return ClientError({"Error": {"Code": code, "Message": "m"}}, "Operation")
+
+
+class _Account(Aws):
+    account_id = "111122223333"  # no STS call
+
+    @property
+    def region(self) -> str:
+        return "us-east-1"
+
+
+@pytest.mark.parametrize("code", ["ResourceNotFoundException", "NotFoundException", "NotFound", "NoSuchEntity"])
+def test_a_missing_resource_is_reported_as_missing_with_the_likely_causes(code: str) -> None:
+    fix = unreadable_fix(_error(code), _Account(), "acme")
+    assert fix == (
+        "not found with name_prefix 'acme' in account 111122223333, us-east-1: the baseline is deployed with "
+        "another prefix (--config), in another account or region, or not yet"
+    )
+
+
+@pytest.mark.parametrize("code", ["AccessDenied", "AccessDeniedException", "UnauthorizedOperation"])
+def test_a_refusal_is_reported_as_a_permissions_problem(code: str) -> None:
+    assert unreadable_fix(_error(code), _Account(), "acme") == "check the credentials' permissions"
