@@ -38,6 +38,7 @@ from ops.cost import (
     budget_warnings,
     choice_of,
     config_estimate,
+    config_volumes,
     crossover_accounts,
     default_prices,
     estimates,
@@ -227,10 +228,6 @@ def _positive(option: str, text: str | None) -> Decimal | None:
     if not value.is_finite() or value <= 0:
         raise _bad_input(f"{option} must be a finite number greater than 0 (got {text!r})")
     return value
-
-
-def _decimal(value: float | None) -> Decimal | None:
-    return None if value is None else Decimal(str(value))
 
 
 def _measured_volumes(
@@ -438,16 +435,19 @@ def cost(
             raise typer.Exit(EXIT_FAILED) from None
         volumes, measured_notes = _measured_volumes(settings, prices, measured, per_account)
     else:
-        count = count or settings.cost.accounts
-        per_account = per_account or _decimal(settings.cost.events_per_account)
-        if count is None or per_account is None:
-            missing = "--accounts" if count is None else "--events-per-account"
-            raise _bad_input(f"{missing} is needed (or [cost] in the config), or measure with --from-account")
-        management = management or _decimal(settings.cost.management_account_events) or per_account
-        volumes = Volumes(
-            count, per_account, management, size or prices.assumptions.event_size_bytes.value, other_trail
+        offline = config_volumes(
+            settings,
+            prices,
+            accounts=count,
+            events_per_account=per_account,
+            management_account_events=management,
+            event_size=size,
+            other_trail=other_trail,
         )
-        measured_notes = []
+        if offline is None:
+            missing = "--accounts" if (count or settings.cost.accounts) is None else "--events-per-account"
+            raise _bad_input(f"{missing} is needed (or [cost] in the config), or measure with --from-account")
+        volumes, measured_notes = offline, []
     results = estimates(settings, volumes, prices)
     crossover = crossover_accounts(settings, volumes, prices)
     notes = _notes(settings, prices, volumes, crossover, measured_notes)

@@ -648,16 +648,31 @@ def lifecycle_advice(bucket: LogBucketConfig, prices: PriceTable | None = None) 
 # --- the budget -------------------------------------------------------------------------------
 
 
-def config_volumes(config: BaselineConfig, prices: PriceTable | None = None) -> Volumes | None:
-    """The volumes ``[cost]`` gives, with the assumed event size and another trail; None unless
-    it gives both the accounts and the events per account."""
+def config_volumes(
+    config: BaselineConfig,
+    prices: PriceTable | None = None,
+    *,
+    accounts: int | None = None,
+    events_per_account: Decimal | None = None,
+    management_account_events: Decimal | None = None,
+    event_size: Decimal | None = None,
+    other_trail: bool = True,
+) -> Volumes | None:
+    """The volumes given (``./run cost``'s options), else those of the config's ``[cost]``, with
+    the assumed event size unless given; None unless both the accounts and the events per account
+    are known. The management account's events default to the events per account."""
     cost = config.cost
-    if cost.accounts is None or cost.events_per_account is None:
+    count = accounts or cost.accounts
+    events = events_per_account or _decimal(cost.events_per_account)
+    if count is None or events is None:
         return None
     t = prices or default_prices()
-    events = Decimal(str(cost.events_per_account))
-    management = events if cost.management_account_events is None else Decimal(str(cost.management_account_events))
-    return Volumes(cost.accounts, events, management, t.assumptions.event_size_bytes.value)
+    management = management_account_events or _decimal(cost.management_account_events) or events
+    return Volumes(count, events, management, event_size or t.assumptions.event_size_bytes.value, other_trail)
+
+
+def _decimal(value: float | None) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
 
 
 def config_estimate(config: BaselineConfig, prices: PriceTable | None = None) -> Estimate:

@@ -16,17 +16,11 @@ from decimal import Decimal
 from app.config import BaselineConfig
 from constructs_lib.names import BaselineNames
 from ops.aws import Aws
+from ops.verify import Expected
 
 #: How far back the log group's metrics are read.
 MEASURED_DAYS = 30
 _DAY = datetime.timedelta(days=1)
-
-
-def measured_log_group(config: BaselineConfig) -> str:
-    """The log group the detections read: the baseline's own (mode create), or the existing trail's."""
-    if config.trail.mode == "existing" and config.trail.log_group_name is not None:
-        return config.trail.log_group_name
-    return BaselineNames(config.name_prefix).log_group
 
 
 @dataclass(frozen=True)
@@ -94,7 +88,7 @@ def measure(aws: Aws, config: BaselineConfig, now: datetime.datetime | None = No
 
     :class:`NoDatapointsError` when the log group received nothing: the estimate would be of no use.
     """
-    log_group, end = measured_log_group(config), now or datetime.datetime.now(datetime.UTC)
+    log_group, end = Expected.of(config).log_group, now or datetime.datetime.now(datetime.UTC)
     events, points = _metric_sum(aws, log_group, "IncomingLogEvents", end)
     if not points or events <= 0:
         raise NoDatapointsError(

@@ -167,6 +167,12 @@ def _log_group_of(trail: dict[str, Any]) -> tuple[str, str, str] | None:
     return parts[3], parts[4], parts[6]
 
 
+def _delivers_to(trail: dict[str, Any], group: str) -> bool:
+    """Whether ``trail`` delivers to a log group named ``group`` (of any account and region)."""
+    found = _log_group_of(trail)
+    return found is not None and found[2] == group
+
+
 def _logs_management_events(ctx: Context, trail: dict[str, Any]) -> bool:
     """Whether a trail logs management events (read and write): a trail without event selectors
     does (CloudTrail API Reference, EventSelector: "trails created without specific event
@@ -239,7 +245,7 @@ def _check_own_trail(
             **wanted,
         }
     missing = [text for key, text in wanted.items() if not trail.get(key)]
-    if delivers_logs and (_log_group_of(trail) or ("", "", ""))[2] != ctx.expected.log_group:
+    if delivers_logs and not _delivers_to(trail, ctx.expected.log_group):
         missing.append(f"delivering to {ctx.expected.log_group}")
     if missing:
         yield failed(label, f"{name} is not " + ", ".join(missing), f"re-apply the baseline; {DEPLOY}")
@@ -259,7 +265,7 @@ def _check_existing_trail(ctx: Context) -> Iterator[Result]:
     except ClientError as error:
         yield failed(label, f"{settings.trail_arn}: {aws_error(error)}", "set trail.trail_arn to the trail's ARN")
         return
-    delivering = [trail for trail in trails if (_log_group_of(trail) or ("", "", ""))[2] == group]
+    delivering = [trail for trail in trails if _delivers_to(trail, group)]
     if not delivering:
         elsewhere = ", ".join(
             f"{trail['Name']} delivers to {found[2]} in {found[0]}"
