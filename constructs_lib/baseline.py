@@ -276,7 +276,7 @@ class ManagementAccountBaseline(Construct):
             )
         self.log_group_arn: str = env.arn("logs", f"log-group:{self.log_group_name}")
         #: The guards that refuse a plan losing log data (None while protect_log_data is off).
-        self.protection = self._protect_log_data(props)
+        self.protection = self._protect_log_data(props, protect)
         log_alarms: list[LogMetricAlarm] = []
         event_alerts: list[EventRuleAlert] = []
         for detection in CATALOGUE.values():
@@ -377,16 +377,15 @@ class ManagementAccountBaseline(Construct):
             ),
         )
 
-    def _protect_log_data(self, props: ManagementAccountBaselineProps) -> LogDataProtection | None:
-        """A guard per item of log data while ``protect_log_data`` is on: the log bucket with the
-        settings that keep it private, the access-log bucket, the log group, and the key that
-        encrypts them (:mod:`constructs_lib.log_data_protection`); and, whatever the protection,
-        the log bucket while it holds COMPLIANCE-locked log files."""
+    def _protect_log_data(self, props: ManagementAccountBaselineProps, protect: Flag) -> LogDataProtection | None:
+        """A guard per item of log data while ``protect`` (``protect_log_data``, while the baseline
+        builds its trail) is on: the log bucket with the settings that keep it private, the
+        access-log bucket, the log group, and the key that encrypts them
+        (:mod:`constructs_lib.log_data_protection`); and, whatever the protection, the log bucket
+        while it holds COMPLIANCE-locked log files."""
         trail = self.trail
         if trail is None:
             return None  # an existing trail's log data is its owner's to keep
-        # Only while the baseline builds its trail: an existing trail's data is its owner's to keep.
-        protect = both(props.protect_log_data, props.trail.create)
         # Log files under COMPLIANCE Object Lock cannot be deleted by anyone before their lock
         # ends: a destroy would strip the bucket's settings, then fail on it. Always refused.
         locked = both(equals(props.log_bucket.object_lock_mode, "COMPLIANCE"), props.trail.create)
