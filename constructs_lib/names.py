@@ -15,6 +15,16 @@ def log_group_name(trail_name: str) -> str:
     return f"/aws/cloudtrail/{trail_name}"
 
 
+def trail_bucket_name(trail_name: str, account_id: str) -> str:
+    """The name of the bucket the trail called ``trail_name`` writes to, in ``account_id``."""
+    return f"{trail_name}-{account_id}"
+
+
+def logs_role_name(trail_name: str) -> str:
+    """The role CloudTrail assumes to deliver the trail called ``trail_name`` to CloudWatch Logs."""
+    return f"{trail_name}-cloudwatch-logs"
+
+
 @dataclass(frozen=True)
 class BaselineNames:
     """Names of the baseline's resources for one ``name_prefix``."""
@@ -79,3 +89,23 @@ class BaselineNames:
     def access_log_bucket(self, account_id: str) -> str:
         """The bucket of the log bucket's S3 server access logs."""
         return f"{self.prefix}-access-logs-{account_id}"
+
+    def log_bucket(self, account_id: str) -> str:
+        """The organization trail's bucket."""
+        return trail_bucket_name(self.trail, account_id)
+
+    @property
+    def logs_roles(self) -> tuple[str, str]:
+        """The roles CloudTrail delivers to CloudWatch Logs with: the organization trail's and the
+        management account trail's (one exists, by ``trail.cloudwatch_logs_scope``)."""
+        return logs_role_name(self.trail), logs_role_name(self.management_account_trail)
+
+    @property
+    def ci_plan_role(self) -> str:
+        """The role GitHub Actions plans with (``[ci]``, the state-bootstrap stack)."""
+        return f"{self.prefix}-ci-plan"
+
+    @property
+    def ci_apply_role(self) -> str:
+        """The role GitHub Actions applies with (``[ci]``, the state-bootstrap stack)."""
+        return f"{self.prefix}-ci-apply"

@@ -21,7 +21,7 @@ from constructs_lib.hardened_bucket import (
     HardenedBucketProps,
     ObjectLock,
 )
-from constructs_lib.names import log_group_name
+from constructs_lib.names import log_group_name, logs_role_name, trail_bucket_name
 from constructs_lib.policy import (
     arn_like,
     policy_document,
@@ -178,7 +178,7 @@ class OrganizationTrail(Construct):
             ]
 
         settings = props.log_bucket
-        bucket_name = f"{props.name}-{env.account_id}"
+        bucket_name = trail_bucket_name(props.name, env.account_id)
         lifecycle = BucketLifecycle(
             transition_to_glacier_days=settings.transition_to_glacier_days,
             expiration_days=settings.expiration_days,
@@ -244,7 +244,7 @@ class OrganizationTrail(Construct):
             ],
             count=count,
         )
-        role_name = f"{props.name}-cloudwatch-logs"
+        role_name = logs_role_name(props.name)
         self.logs_role = addressed(
             IamRole(
                 self,

@@ -68,12 +68,14 @@ def statement(
     resources: Sequence[str] | None = None,
     service: str | None = None,
     aws_principal: str | None = None,
+    federated: str | None = None,
     conditions: Sequence[Condition] = (),
 ) -> DataAwsIamPolicyDocumentStatement:
-    """Allow ``actions`` on ``resources`` (to the ``service`` or ``aws_principal``, if given)."""
+    """Allow ``actions`` on ``resources`` (to the ``service``, ``aws_principal`` or ``federated``
+    identity provider, if given)."""
     principals = [
         DataAwsIamPolicyDocumentStatementPrincipals(type=kind, identifiers=[identifier])
-        for kind, identifier in (("Service", service), ("AWS", aws_principal))
+        for kind, identifier in (("Service", service), ("AWS", aws_principal), ("Federated", federated))
         if identifier
     ]
     return DataAwsIamPolicyDocumentStatement(
@@ -83,6 +85,20 @@ def statement(
         actions=list(actions),
         resources=list(resources) if resources is not None else None,
         condition=[condition.render() for condition in conditions] or None,
+    )
+
+
+def deny(
+    *, sid: str, actions: Sequence[str], resources: Sequence[str] = (), not_resources: Sequence[str] = ()
+) -> DataAwsIamPolicyDocumentStatement:
+    """An identity policy's explicit deny of ``actions`` on ``resources`` (or on all but ``not_resources``):
+    it wins over every allow, in any policy, the role may be given later."""
+    return DataAwsIamPolicyDocumentStatement(
+        sid=sid,
+        effect="Deny",
+        actions=list(actions),
+        resources=list(resources) or None,
+        not_resources=list(not_resources) or None,
     )
 
 
