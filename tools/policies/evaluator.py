@@ -35,7 +35,7 @@ from typing import Any, Literal
 
 #: A policy document as parsed JSON.
 Document = Mapping[str, Any]
-PrincipalKind = Literal["Service", "AWS", "Anonymous"]
+PrincipalKind = Literal["Service", "AWS", "Federated", "Anonymous"]
 
 
 class UnsupportedPolicyError(ValueError):
@@ -59,7 +59,8 @@ class Principal:
 
     ``Service``: an AWS service principal such as ``cloudtrail.amazonaws.com``. ``AWS``: an
     IAM role session or user, named by its ARN (for a role session, the role's ARN), of
-    ``account``. ``Anonymous``: an unauthenticated request.
+    ``account``. ``Federated``: a web identity token of the IAM identity provider named by its ARN
+    (``sts:AssumeRoleWithWebIdentity``). ``Anonymous``: an unauthenticated request.
     """
 
     kind: PrincipalKind
@@ -73,6 +74,10 @@ class Principal:
     @classmethod
     def iam(cls, arn: str) -> Principal:
         return cls("AWS", arn, account=arn.split(":")[4])
+
+    @classmethod
+    def federated(cls, provider_arn: str) -> Principal:
+        return cls("Federated", provider_arn)
 
     @classmethod
     def anonymous(cls) -> Principal:
@@ -152,29 +157,31 @@ def _principal_matches(element: Any, principal: Principal) -> bool:
 
     ``"*"`` and ``{"AWS": "*"}`` name everyone, anonymous callers included. An account
     (``123456789012`` or ``arn:aws:iam::123456789012:root``) names every IAM principal of that
-    account; a role ARN names that role's sessions; ``{"Service": name}`` names the service.
+    account; a role ARN names that role's sessions; ``{"Service": name}`` names the service;
+    ``{"Federated": provider ARN}`` names the tokens of that identity provider.
     """
     if element == "*":
         return True
     if not isinstance(element, Mapping):
         raise UnsupportedPolicyError(f"Principal {element!r}")
     for kind, identifiers in element.items():
-        for identifier in _as_list(identifiers):
-            if kind == "AWS" and identifier == "*":
-                return True
-            if kind == "Service" and principal.kind == "Service" and identifier == principal.identifier:
-                return True
-            if kind == "AWS" and principal.kind == "AWS":
-                if identifier in (
-                    principal.account,
-                    f"arn:{_partition(principal.identifier)}:iam::{principal.account}:root",
-                ):
-                    return True
-                if identifier == principal.identifier:
-                    return True
-            if kind not in ("AWS", "Service"):
-                raise UnsupportedPolicyError(f"principal type {kind!r}")
+        if kind not in ("AWS", "Service", "Federated"):
+            raise UnsupportedPolicyError(f"principal type {kind!r}")
+        if any(_names(kind, identifier, principal) for identifier in _as_list(identifiers)):
+            return True
     return False
+
+
+def _names(kind: str, identifier: str, principal: Principal) -> bool:
+    """One identifier of a ``Principal`` element's ``kind`` names ``principal``."""
+    if kind == "AWS" and identifier == "*":
+        return True
+    if kind != principal.kind:
+        return False
+    if kind == "AWS":
+        root = f"arn:{_partition(principal.identifier)}:iam::{principal.account}:root"
+        return identifier in (principal.account, root, principal.identifier)
+    return identifier == principal.identifier
 
 
 def _partition(arn: str) -> str:

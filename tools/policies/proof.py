@@ -63,6 +63,20 @@ def _trail_facts(stack: TerraformJson) -> dict[str, str]:
     return found
 
 
+def _ci_facts(stack: TerraformJson) -> dict[str, str]:
+    """The CI roles (``[ci]``), the identity provider their tokens come from, and another provider
+    of this account."""
+    if "ci_plan" not in stack.doc.get("resource", {}).get("aws_iam_role", {}):
+        return {}
+    kind = "resource" if "github" in stack.doc["resource"].get("aws_iam_openid_connect_provider", {}) else "data"
+    return {
+        "ci_plan_role_arn": stack.attribute("resource", "aws_iam_role", "ci_plan", "arn"),
+        "ci_apply_role_arn": stack.attribute("resource", "aws_iam_role", "ci_apply", "arn"),
+        "github_provider_arn": stack.attribute(kind, "aws_iam_openid_connect_provider", "github", "arn"),
+        "other_provider_arn": stack.env.arn("iam", "oidc-provider/gitlab.com", region=False),
+    }
+
+
 def facts(stacks: Iterable[TerraformJson]) -> dict[str, str | list[str]]:
     """The placeholder values of the model for these stacks (a list expands to one request each)."""
     stacks = list(stacks)
@@ -109,6 +123,7 @@ def facts(stacks: Iterable[TerraformJson]) -> dict[str, str | list[str]]:
         found["other_anomaly_subscription_arn"] = other.arn("ce", f"anomalysubscription/{ANOMALY_ID}", region=False)
         if values("aws_ce_anomaly_subscription", "name"):
             found["anomaly_subscription_arn"] = env.arn("ce", f"anomalysubscription/{ANOMALY_ID}", region=False)
+        found.update(_ci_facts(stack))
         backend = stack.doc.get("terraform", {}).get("backend", {}).get("s3")
         if backend:
             found["state_bucket_arn"] = bucket_arn(backend["bucket"])
@@ -171,6 +186,8 @@ def placeholders(call: ModelledCall) -> set[str]:
 def _principal(caller: str) -> Principal:
     if caller == "anonymous":
         return Principal.anonymous()
+    if caller.startswith("arn:") and ":oidc-provider/" in caller:
+        return Principal.federated(caller)
     if caller.startswith("arn:"):
         return Principal.iam(caller)
     return Principal.service(caller)
@@ -207,7 +224,7 @@ def _resource_policy(request: Request, policies: Sequence[AttachedPolicy]) -> At
     for policy in policies:
         if policy.kind == "role":
             continue
-        if request.action.lower() == "sts:assumerole":
+        if request.action.lower() in ("sts:assumerole", "sts:assumerolewithwebidentity"):
             if policy.kind == "trust" and policy.resource_arn == request.resource:
                 return policy
             continue
@@ -276,11 +293,17 @@ class Proof:
         return sum(1 for outcome in self.outcomes if outcome.case.call.expect == expect)
 
 
-def prove(stacks: Sequence[TerraformJson], model: Sequence[ModelledCall] = MODEL) -> Proof:
-    """Evaluate ``model`` against every policy the stacks attach."""
+def prove(
+    stacks: Sequence[TerraformJson], model: Sequence[ModelledCall] = MODEL, *, given: Mapping[str, str] | None = None
+) -> Proof:
+    """Evaluate ``model`` against every policy the stacks attach.
+
+    ``given``: facts the stacks cannot tell, which the requests depend on: who GitHub says is
+    calling (``github_repository``, ``default_branch``, ``apply_environment``), from the config.
+    """
     policies = [policy for stack in stacks for policy in stack.attached_policies()]
     proof = Proof(policies)
-    known = facts(stacks)
+    known = {**facts(stacks), **(given or {})}
     for call in model:
         found = cases(call, known)
         if found is None:

@@ -533,6 +533,8 @@ class TerraformJson:
                 return lookups[(resource_type, attribute)]
             if (resource_type, attribute) == ("aws_iam_policy_document", "json"):
                 return json.dumps(self.render_policy_document(block))
+            if (resource_type, attribute) == ("aws_iam_openid_connect_provider", "arn"):
+                return self._oidc_provider_arn(self.value(block["url"]))
             raise UnsupportedExpressionError(f"data.{resource_type}.{name}.{attribute}")
         derived = self._derived(resource_type, block, scope)
         if attribute in derived:
@@ -540,6 +542,10 @@ class TerraformJson:
         if attribute in block:
             return self.value(block[attribute], scope)
         raise UnsupportedExpressionError(f"{resource_type}.{name}.{attribute}")
+
+    def _oidc_provider_arn(self, url: str) -> str:
+        """IAM names an OIDC provider by its URL without the scheme."""
+        return self.env.arn("iam", f"oidc-provider/{url.removeprefix('https://')}", region=False)
 
     def _derived(self, resource_type: str, block: Json, scope: Mapping[str, Any] | None) -> dict[str, Any]:
         """The computed attributes of the resource types policies refer to (their ARN formats)."""
@@ -567,6 +573,7 @@ class TerraformJson:
                 **dict.fromkeys(("key_id", "id"), env.key_id),
             },
             "aws_iam_role": lambda: {"arn": env.arn("iam", f"role/{named('name')}", region=False), "id": named("name")},
+            "aws_iam_openid_connect_provider": lambda: {"arn": self._oidc_provider_arn(named("url"))},
             "aws_cloudtrail": lambda: {"arn": env.arn("cloudtrail", f"trail/{named('name')}")},
             "aws_cloudwatch_event_rule": lambda: {"arn": env.arn("events", f"rule/{named('name')}")},
             "aws_cloudwatch_metric_alarm": lambda: {"arn": env.arn("cloudwatch", f"alarm:{named('alarm_name')}")},
