@@ -219,6 +219,121 @@ class StateConfig(BaseModel):
         return self
 
 
+#: GitHub's rules for an owner (user or organization: 1-39 letters, digits and single hyphens, not at
+#: either end) and a repository name (1-100 letters, digits, '.', '_' and '-', but not '.' or '..').
+GITHUB_REPOSITORY_PATTERN = r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}/[A-Za-z0-9._-]{1,100}$"
+GITHUB_REPOSITORY_RULE = (
+    "must be owner/name as GitHub spells it: an owner of 1-39 letters, digits and single hyphens, and a "
+    "repository name of 1-100 letters, digits, '.', '_' and '-'"
+)
+#: git check-ref-format, as far as a branch name in a token's ``sub`` claim needs it.
+_BRANCH_FORBIDDEN = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]|\.\.|@\{|//")
+#: GitHub: "An environment name may not exceed 255 characters".
+MAX_ENVIRONMENT_NAME = 255
+#: IAM CreateRole MaxSessionDuration: 3,600 to 43,200 seconds.
+MIN_SESSION_HOURS, MAX_SESSION_HOURS = 1, 12
+
+
+class CiConfig(BaseModel):
+    """GitHub Actions' identity in the account, made by the state-bootstrap stack: the OIDC provider,
+    a plan role for pull requests and the default branch, an apply role for one environment."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    github_repository: Annotated[
+        str,
+        Field(
+            description=(
+                "The repository whose workflows may assume the roles, `owner/name` as GitHub spells it "
+                "(IAM compares the token's `sub` claim case-sensitively)."
+            )
+        ),
+    ]
+    default_branch: Annotated[
+        str,
+        Field(
+            description=(
+                "The repository's default branch: its pushes and the nightly drift run (`ref:refs/heads/<branch>`) "
+                "may assume the plan role, as pull requests may; no other branch may."
+            )
+        ),
+    ] = "main"
+    apply_environment: Annotated[
+        str,
+        Field(
+            description=(
+                "The GitHub environment the apply workflow runs in: only its jobs (`environment:<name>`) may "
+                "assume the apply role. Protect it with required reviewers: they are the gate before an apply."
+            )
+        ),
+    ] = "production"
+    oidc_provider: Annotated[
+        Literal["create", "existing"],
+        Field(
+            description=(
+                "`create` the IAM OIDC provider for token.actions.githubusercontent.com (audience "
+                "sts.amazonaws.com), or use the `existing` one: an account holds one provider per URL."
+            )
+        ),
+    ] = "create"
+    max_session_hours: Annotated[
+        int,
+        Field(description="The roles' longest session, in whole hours (1-12; IAM's MaxSessionDuration)."),
+    ] = 1
+
+    @model_validator(mode="before")
+    @classmethod
+    def _needs_the_repository(cls, data: object) -> object:
+        if isinstance(data, dict) and "github_repository" not in data:
+            raise ValueError(
+                "github_repository is required: without the repository whose workflows may assume the roles, "
+                "[ci] makes nothing (remove the table, or name owner/name)"
+            )
+        return data
+
+    @field_validator("github_repository")
+    @classmethod
+    def _check_repository(cls, value: str) -> str:
+        if not re.fullmatch(GITHUB_REPOSITORY_PATTERN, value) or value.split("/")[1] in (".", ".."):
+            raise ValueError(f"{GITHUB_REPOSITORY_RULE} (got {shown(value)})")
+        return value
+
+    @field_validator("default_branch")
+    @classmethod
+    def _check_branch(cls, value: str) -> str:
+        if (
+            not value
+            or len(value) > MAX_ENVIRONMENT_NAME
+            or _BRANCH_FORBIDDEN.search(value)
+            or value.startswith(("/", "-", "refs/"))
+            or value.endswith(("/", ".", ".lock"))
+        ):
+            raise ValueError(
+                "must be a branch name without refs/heads/ (git check-ref-format: no spaces, ~ ^ : ? * [ \\, "
+                f"'..' or '//', not ending in '/', '.' or '.lock') (got {shown(value)})"
+            )
+        return value
+
+    @field_validator("apply_environment")
+    @classmethod
+    def _check_environment(cls, value: str) -> str:
+        if not value.strip() or len(value) > MAX_ENVIRONMENT_NAME or any(ch < " " for ch in value):
+            raise ValueError(
+                f"must be a GitHub environment name of 1-{MAX_ENVIRONMENT_NAME} characters, not blank "
+                f"(got {shown(value)})"
+            )
+        return value
+
+    @field_validator("max_session_hours", mode="before")
+    @classmethod
+    def _check_hours(cls, value: object) -> object:
+        if isinstance(value, bool) or not isinstance(value, int) or not MIN_SESSION_HOURS <= value <= MAX_SESSION_HOURS:
+            raise ValueError(
+                f"must be a whole number of hours from {MIN_SESSION_HOURS} to {MAX_SESSION_HOURS} (got {shown(value)})"
+            )
+        return value
+
+
 CIS_PACK_MODES = ("off", "exact", "management-only")
 #: CloudWatch PutMetricAlarm: Period x EvaluationPeriods "can't be more than 604,800 seconds"
 #: (seven days), and no more than 86,400 (one day) for a period under an hour. Metric
@@ -1028,6 +1143,17 @@ class BaselineConfig(BaseModel):
         Field(description="Terraform state backend (S3, S3-native locking)."),
         AppOnly("The caller configures its own backend."),
     ] = Field(default_factory=StateConfig)
+    ci: Annotated[
+        CiConfig | None,
+        Field(
+            description=(
+                "GitHub Actions' identity, made by the state-bootstrap stack: the OIDC provider, the plan role "
+                "(pull requests and the default branch; reads, never the audit trail's log data) and the apply "
+                "role (one environment). Unset: none."
+            ),
+        ),
+        AppOnly("The CI roles belong to the state-bootstrap stack of the app, not to the baseline module."),
+    ] = None
     local_aws_endpoint: Annotated[
         str | None,
         Field(

@@ -14,7 +14,9 @@ from app.config import BaselineConfig, module_inputs
 from app.moves import add_moved_blocks
 from constructs_lib.addresses import address, check_addresses, plain_addresses
 from constructs_lib.baseline import BillingProps, ManagementAccountBaseline, ManagementAccountBaselineProps, TrailProps
+from constructs_lib.ci_identity import CiIdentity, CiIdentityProps
 from constructs_lib.hardened_bucket import BucketLifecycle, HardenedBucket, HardenedBucketProps
+from constructs_lib.names import BaselineNames
 from constructs_lib.organization_trail import LogBucketProps
 
 #: Name of the baseline stack (its folder under ``cdktf.out/stacks``).
@@ -134,7 +136,23 @@ class StateBootstrapStack(TerraformStack):
     def __init__(self, scope: Construct, id_: str, *, config: BaselineConfig, folder: Path | None = None) -> None:
         super().__init__(scope, id_)
         folder = folder or stack_folder(App.of(self).outdir, id_)
-        plain_addresses(self, {"state": "state"})
+        plain_addresses(
+            self,
+            {
+                "state": "state",
+                "ci/caller": "ci_caller",
+                "ci/partition": "ci_partition",
+                "ci/provider": "github",
+                "ci/plan-trust": "ci_plan_trust",
+                "ci/plan-role": "ci_plan",
+                "ci/plan-permissions": "ci_plan_permissions",
+                "ci/plan-policy": "ci_plan",
+                "ci/apply-trust": "ci_apply_trust",
+                "ci/apply-role": "ci_apply",
+                "ci/apply-permissions": "ci_apply_permissions",
+                "ci/apply-policy": "ci_apply",
+            },
+        )
         state = config.state
         if state.bootstrap_backend == "s3":
             add_s3_backend(self, config, state.bootstrap_key)
@@ -152,8 +170,39 @@ class StateBootstrapStack(TerraformStack):
                 lifecycle=BucketLifecycle(noncurrent_version_expiration_days=STATE_HISTORY_DAYS),
             ),
         )
+        if config.ci is not None:
+            identity = CiIdentity(self, "ci", props=ci_props(config))
+            for name, value, description in (
+                ("ci_plan_role_arn", identity.plan_role.arn, "PLAN_ROLE_ARN of the plan workflow."),
+                ("ci_apply_role_arn", identity.apply_role.arn, "APPLY_ROLE_ARN of the apply workflow."),
+                ("ci_oidc_provider_arn", identity.provider_arn, "The GitHub Actions OIDC provider the roles trust."),
+            ):
+                TerraformOutput(self, name, value=value, description=description)
         check_addresses(self)
         add_moved_blocks(self)
+
+
+def ci_props(config: BaselineConfig) -> CiIdentityProps:
+    """The CI identity's props of a config with ``[ci]``: the repository, and the baseline it may touch."""
+    ci = config.ci
+    if ci is None:
+        raise ValueError("the config has no [ci] section")
+    own_trail = config.trail.mode == "create"
+    return CiIdentityProps(
+        github_repository=ci.github_repository,
+        default_branch=ci.default_branch,
+        apply_environment=ci.apply_environment,
+        create_oidc_provider=ci.oidc_provider == "create",
+        max_session_hours=ci.max_session_hours,
+        name_prefix=config.name_prefix,
+        state_bucket=config.state_bucket,
+        state_key=config.state.key,
+        own_trail=own_trail,
+        detection_log_group=BaselineNames(config.name_prefix).log_group
+        if own_trail
+        else config.trail.log_group_name or "",
+        region=config.region,
+    )
 
 
 class BaselineStack(TerraformStack):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from app.config import BaselineConfig
 
-#: Every switch away from its default: CIS pack, Object Lock, overrides, the organization's billing alarm (KMS,
-#: access logging and anomaly alerts are on by default).
+#: Every switch away from its default: CIS pack, Object Lock, overrides, the organization's billing alarm, the CI
+#: roles (KMS, access logging and anomaly alerts are on by default).
 EVERY_OPTION = BaselineConfig.model_validate(
     {
         "alert_emails": ["secops@example.com"],
@@ -13,6 +13,7 @@ EVERY_OPTION = BaselineConfig.model_validate(
         "log_bucket": {"object_lock_mode": "COMPLIANCE", "access_logging": True},
         "billing": {"organization_limit_usd": 5000},
         "trail": {"cloudwatch_logs_scope": "management-account"},
+        "ci": {"github_repository": "acme/org-baseline", "apply_environment": "management-account"},
     }
 )
 #: Every switch that removes resources off: no KMS key, no access-log bucket, no budget, no anomaly alerts.

@@ -110,6 +110,20 @@ STATE_STACK_ADDRESSES = [
     "aws_s3_bucket_versioning.state",
     "data.aws_iam_policy_document.state",
 ]
+#: What [ci] adds to the state-bootstrap stack (every-option has it): the provider and the two roles.
+CI_ADDRESSES = [
+    "aws_iam_openid_connect_provider.github",
+    "aws_iam_role.ci_apply",
+    "aws_iam_role.ci_plan",
+    "aws_iam_role_policy.ci_apply",
+    "aws_iam_role_policy.ci_plan",
+    "data.aws_caller_identity.ci_caller",
+    "data.aws_iam_policy_document.ci_apply_permissions",
+    "data.aws_iam_policy_document.ci_apply_trust",
+    "data.aws_iam_policy_document.ci_plan_permissions",
+    "data.aws_iam_policy_document.ci_plan_trust",
+    "data.aws_partition.ci_partition",
+]
 #: The keys of the detection resources with every detection on (the catalogue's names).
 LOG_DETECTION_KEYS = [
     "access-denied",
@@ -181,7 +195,7 @@ def test_the_app_builds_the_module_addresses_and_keys_the_detections_by_name(eve
         "local.organization_trail_arn",
     }
     assert addresses(baseline) == sorted(set(MODULE_ADDRESSES) - module_only)
-    assert addresses(state) == STATE_STACK_ADDRESSES
+    assert addresses(state) == sorted(STATE_STACK_ADDRESSES + CI_ADDRESSES)
     resources = baseline["resource"]
     for kind in ("aws_cloudwatch_log_metric_filter", "aws_cloudwatch_metric_alarm"):
         assert sorted(resources[kind]["this"]["for_each"]) == LOG_DETECTION_KEYS
@@ -200,6 +214,11 @@ def test_every_hashed_address_moves_to_a_resource_that_exists(module: Json, ever
 
 #: Resources that came after the plain addresses (issue 15's readable messages and later): nothing to move.
 BORN_PLAIN = {
+    "aws_iam_openid_connect_provider.github",
+    "aws_iam_role.ci_plan",
+    "aws_iam_role.ci_apply",
+    "aws_iam_role_policy.ci_plan",
+    "aws_iam_role_policy.ci_apply",
     "aws_cloudtrail.management_account_trail",
     "aws_ce_anomaly_monitor.this",
     "aws_ce_anomaly_subscription.this",

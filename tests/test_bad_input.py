@@ -143,7 +143,47 @@ CASES: list[tuple[str, bytes, str]] = [
         f'{QUIET}[state]\nbootstrap_state_path = ""\n'.encode(),
         "state.bootstrap_state_path: must be the path of a file",
     ),
+    (
+        "ci-repository-without-owner",
+        f'{QUIET}[ci]\ngithub_repository = "org-baseline"\n'.encode(),
+        "ci.github_repository: must be owner/name as GitHub spells it",
+    ),
+    (
+        "ci-repository-url",
+        f'{QUIET}[ci]\ngithub_repository = "https://github.com/acme/x"\n'.encode(),
+        "ci.github_repository: must be owner/name",
+    ),
+    (
+        "ci-owner-double-hyphen",
+        f'{QUIET}[ci]\ngithub_repository = "ac--me/x"\n'.encode(),
+        "ci.github_repository: must be owner/name",
+    ),
+    (
+        "ci-empty-environment",
+        f'{QUIET}[ci]\ngithub_repository = "acme/x"\napply_environment = ""\n'.encode(),
+        "ci.apply_environment: must be a GitHub environment name of 1-255 characters, not blank",
+    ),
+    (
+        "ci-branch-as-ref",
+        f'{QUIET}[ci]\ngithub_repository = "acme/x"\ndefault_branch = "refs/heads/main"\n'.encode(),
+        "ci.default_branch: must be a branch name without refs/heads/",
+    ),
+    (
+        "ci-session-13-hours",
+        f'{QUIET}[ci]\ngithub_repository = "acme/x"\nmax_session_hours = 13\n'.encode(),
+        "ci.max_session_hours: must be a whole number of hours from 1 to 12 (got 13)",
+    ),
+    (
+        "ci-provider-kind",
+        f'{QUIET}[ci]\ngithub_repository = "acme/x"\noidc_provider = "import"\n'.encode(),
+        "ci.oidc_provider: Input should be 'create' or 'existing'",
+    ),
     # Settings that would do nothing
+    (
+        "ci-without-repository",
+        f'{QUIET}[ci]\napply_environment = "prod"\n'.encode(),
+        "ci: github_repository is required",
+    ),
     (
         "cis-override-while-off",
         f"{QUIET}[detections.overrides.cis-root-usage]\nthreshold = 2\n".encode(),
@@ -234,7 +274,8 @@ def test_bad_config_is_one_line_and_exit_2_and_loses_nothing(
 ) -> None:
     with workspace(earlier_output) as root:
         line = assert_refused(root, config, fragment)
-        assert len(line) < 400, f"{len(line)} characters"
+        # One line a person reads: the unknown-key case lists every allowed top-level field.
+        assert len(line) < 450, f"{len(line)} characters"
 
 
 def test_a_utf8_byte_order_mark_is_accepted(tmp_path: Path) -> None:

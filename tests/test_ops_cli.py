@@ -84,7 +84,7 @@ CHECK_CASES: list[tuple[str, str, list[str]]] = [
         [
             "budget: unknown field; allowed fields are name_prefix, region, budget_limit_usd, alert_emails, "
             "log_retention_days, protect_log_data, remove_keeping_log_data, adopt_log_data, tags, create_budget, "
-            "detections, kms_encryption, log_bucket, trail, billing, cost, state, local_aws_endpoint"
+            "detections, kms_encryption, log_bucket, trail, billing, cost, state, ci, local_aws_endpoint"
         ],
     ),
     ("not TOML", "name_prefix = \n", ["not valid TOML (Invalid value (at line 1, column 15))"]),

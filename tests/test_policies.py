@@ -20,7 +20,7 @@ import pytest
 from app.config import BaselineConfig
 from tests.configs import EVERY_OPTION, EXISTING_TRAIL, MINIMAL
 from tests.synth import app_documents
-from tools.policies.load import module_stack
+from tools.policies.load import github_claims, module_stack
 from tools.policies.model import ALLOWED, DENIED, MODEL
 from tools.policies.proof import Proof, placeholders, prove
 from tools.policies.resolve import Environment, TerraformJson, UnsupportedExpressionError
@@ -47,7 +47,10 @@ def resolve(stack_set: str) -> list[TerraformJson]:
 
 @pytest.fixture(scope="module")
 def proofs() -> dict[str, Proof]:
-    return {stack_set: prove(resolve(stack_set)) for stack_set in STACK_SETS}
+    return {
+        stack_set: prove(resolve(stack_set), given=github_claims(CONFIGS[stack_set.split("-", 1)[1]]))
+        for stack_set in STACK_SETS
+    }
 
 
 def _report(outcomes: list[Any]) -> str:
@@ -107,22 +110,39 @@ def _needing(placeholder: str) -> set[str]:
 
 def test_calls_missing_from_a_stack_are_the_ones_its_switches_remove(proofs: dict[str, Proof]) -> None:
     # The management account's own trail exists only with cloudwatch_logs_scope management-account,
-    # and then the member accounts' streams do not reach the log group.
-    assert {call.name for call in proofs["app-default"].not_applicable} == _needing("account_trail_arn")
+    # and then the member accounts' streams do not reach the log group. The CI roles exist only with
+    # [ci] (every-option), in the app's state-bootstrap stack.
+    ci = _needing("ci_plan_role_arn") | _needing("ci_apply_role_arn")
+    assert {call.name for call in proofs["app-default"].not_applicable} == _needing("account_trail_arn") | ci
     assert {call.name for call in proofs["app-every-option"].not_applicable} == _needing("member_stream")
     module_only_lacks = {call.name for call in proofs["module-default"].not_applicable}
-    assert module_only_lacks == _needing("account_trail_arn") | {
+    assert module_only_lacks == _needing("account_trail_arn") | ci | {
         call.name for call in MODEL if "{state_bucket_arn}" in call.resource
     }
     existing_lacks = {call.name for call in proofs["app-existing-trail"].not_applicable}
-    assert existing_lacks == _needing("trail_arn") | _needing("log_group_arn") | _needing("logs_role_arn") | _needing(
-        "account_trail_arn"
-    ) | _needing("log_bucket_arn") | _needing("access_log_bucket_arn")
+    assert (
+        existing_lacks
+        == _needing("trail_arn")
+        | _needing("log_group_arn")
+        | _needing("logs_role_arn")
+        | _needing("account_trail_arn")
+        | _needing("log_bucket_arn")
+        | _needing("access_log_bucket_arn")
+        | ci
+    )
     minimal_lacks = {call.name for call in proofs["app-minimal"].not_applicable}
-    switched_off = {"key_arn", "access_log_bucket_arn", "budget_arn", "anomaly_subscription_arn", "account_trail_arn"}
+    switched_off = {
+        "key_arn",
+        "access_log_bucket_arn",
+        "budget_arn",
+        "anomaly_subscription_arn",
+        "account_trail_arn",
+        "ci_plan_role_arn",
+        "ci_apply_role_arn",
+    }
     assert all(switched_off & (placeholders(call) | set(call.requires)) for call in MODEL if call.name in minimal_lacks)
     no_budget_lacks = {call.name for call in proofs["app-no-budget"].not_applicable}
-    assert no_budget_lacks == _needing("account_trail_arn") | {
+    assert no_budget_lacks == _needing("account_trail_arn") | ci | {
         "budget-publishes-to-the-topic",
         "sns-generates-a-data-key-for-a-budget",
         "sns-decrypts-for-a-budget",
@@ -136,7 +156,9 @@ def test_the_model_names_each_fact_s_source() -> None:
     for call in MODEL:
         assert call.sources, call.name
         for source in call.sources:
-            assert source.url.startswith(("https://docs.aws.amazon.com/", "https://developer.hashicorp.com/")), source
+            assert source.url.startswith(
+                ("https://docs.aws.amazon.com/", "https://developer.hashicorp.com/", "https://docs.github.com/")
+            ), source
     assert {call.expect for call in ALLOWED} == {"allowed"}
     assert {call.expect for call in DENIED} == {"denied"}
 

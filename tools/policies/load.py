@@ -29,3 +29,14 @@ def module_stack(environment: Environment, config: BaselineConfig | None = None)
     """The committed module, called with the inputs of ``config`` (default: its defaults)."""
     document = json.loads((REPO_ROOT / MODULE_PATH / "main.tf.json").read_text())
     return TerraformJson(document, environment, module_variables(config or BaselineConfig()))
+
+
+def github_claims(config: BaselineConfig) -> dict[str, str]:
+    """Who GitHub says is calling, for the CI roles' requests (none without ``[ci]``)."""
+    if config.ci is None:
+        return {}
+    return {
+        "github_repository": config.ci.github_repository,
+        "default_branch": config.ci.default_branch,
+        "apply_environment": config.ci.apply_environment,
+    }

@@ -887,4 +887,367 @@ DENIED: tuple[ModelledCall, ...] = (
     ),
 )
 
-MODEL: tuple[ModelledCall, ...] = ALLOWED + DENIED
+# --- GitHub Actions' roles ([ci], the state-bootstrap stack) ------------------------------
+
+IAM_GITHUB_OIDC = Source(
+    "IAM User Guide: Create a role for OpenID Connect federation (Configuring a role for GitHub OIDC identity "
+    "provider: the token.actions.githubusercontent.com:aud and :sub condition keys, audience sts.amazonaws.com)",
+    "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-idp_oidc.html#idp_oidc_Create_GitHub",
+)
+IAM_WEB_IDENTITY_KEYS = Source(
+    "IAM User Guide: Available keys for AWS web identity federation (<provider>:aud, <provider>:sub)",
+    "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#condition-keys-wif",
+)
+GITHUB_SUBJECTS = Source(
+    "GitHub Docs: OpenID Connect reference (example subject claims: repo:ORG/REPO:pull_request, "
+    "repo:ORG/REPO:ref:refs/heads/BRANCH, repo:ORG/REPO:environment:NAME; the default audience is the owner's URL)",
+    "https://docs.github.com/en/actions/reference/security/oidc",
+)
+TERRAFORM_S3_BACKEND = Source(
+    "Terraform: Backend Type: s3 (S3 bucket permissions: s3:ListBucket on the bucket, s3:GetObject and "
+    "s3:PutObject on the key; with use_lockfile s3:GetObject, s3:PutObject, s3:DeleteObject on <key>.tflock)",
+    "https://developer.hashicorp.com/terraform/language/backend/s3",
+)
+CLOUDTRAIL_ORGANIZATION_TRAIL = Source(
+    "CloudTrail User Guide: Prepare for creating a trail for your organization (iam:CreateServiceLinkedRole, "
+    "organizations:EnableAWSServiceAccess for cloudtrail.amazonaws.com)",
+    "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/creating-an-organizational-trail-prepare.html",
+)
+IAM_PASS_ROLE = Source(
+    "IAM User Guide: Grant a user permissions to pass a role to an AWS service (iam:PassedToService)",
+    "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html",
+)
+SERVICE_AUTHORIZATION = Source(
+    "Service Authorization Reference: Actions, resources, and condition keys for AWS services (each action's "
+    "resource type and condition keys)",
+    "https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html",
+)
+GITHUB_AUDIENCE = {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}
+_REPO = "repo:{github_repository}"
+_WEB_IDENTITY = "sts:AssumeRoleWithWebIdentity"
+_CI_TRUST_SOURCES = (IAM_GITHUB_OIDC, IAM_WEB_IDENTITY_KEYS, GITHUB_SUBJECTS)
+
+
+def _token(subject: str, *, audience: bool = True) -> Mapping[str, str]:
+    """The keys STS takes from a GitHub token: its audience (unless left out) and subject."""
+    return _frozen({**(GITHUB_AUDIENCE if audience else {}), "token.actions.githubusercontent.com:sub": subject})
+
+
+def _assume(
+    name: str,
+    role: str,
+    subject: str,
+    *,
+    expect: Literal["allowed", "denied"],
+    audience: bool = True,
+    provider: str = "{github_provider_arn}",
+    extra: Mapping[str, str] | None = None,
+    note: str = "",
+) -> ModelledCall:
+    context = _frozen({**_token(subject, audience=audience), **(extra or {})})
+    return ModelledCall(
+        name=name,
+        caller=provider,
+        action=_WEB_IDENTITY,
+        resource=f"{{ci_{role}_role_arn}}",
+        grant=Grant.RESOURCE_POLICY,
+        context=context,
+        sources=_CI_TRUST_SOURCES,
+        expect=expect,
+        note=note,
+    )
+
+
+def _role_call(
+    name: str,
+    role: str,
+    action: str,
+    resource: str,
+    *,
+    expect: Literal["allowed", "denied"] = "allowed",
+    context: Mapping[str, str] | None = None,
+    sources: tuple[Source, ...] = (),
+    note: str = "",
+) -> ModelledCall:
+    return ModelledCall(
+        name=name,
+        caller=f"{{ci_{role}_role_arn}}",
+        action=action,
+        resource=resource,
+        grant=Grant.ROLE_PERMISSIONS,
+        context=_frozen({**TLS, **(context or {})}),
+        sources=(*sources, SERVICE_AUTHORIZATION),
+        expect=expect,
+        note=note,
+    )
+
+
+_STATE = "{state_bucket_arn}/{state_key}"
+_LOG_OBJECT = "{log_bucket_arn}/AWSLogs/{organization_id}/{member_account}/" + LOG_FILE.replace(
+    "{file_account}", "{member_account}"
+)
+_ACCESS_LOG_OBJECT = "{access_log_bucket_arn}/s3-access-logs/2026-11-30-01-23-45-0123456789ABCDEF"
+_STREAM = "{log_group_arn}:log-stream:{account}_CloudTrail_{region}"
+_TRAIL_CONTEXT = {"kms:EncryptionContext:aws:cloudtrail:arn": "{trail_arn}"}
+_READ_NOTE = "What terraform plan refreshes and ./run verify reads: settings, never content."
+_AUDIT_NOTE = (
+    "The audit trail's content: the plan role runs a pull request's own code, so its holder is anyone who "
+    "can push a branch. An explicit deny in the role's own policy refuses it whatever else the role is given."
+)
+
+
+def _reads(role: str) -> list[ModelledCall]:
+    """What both roles read to plan: the state, the trail, the buckets' settings, the key, the alarms."""
+    return [
+        _role_call(
+            f"ci-{role}-lists-the-state-bucket",
+            role,
+            "s3:ListBucket",
+            "{state_bucket_arn}",
+            sources=(TERRAFORM_S3_BACKEND,),
+        ),
+        _role_call(f"ci-{role}-reads-the-state", role, "s3:GetObject", _STATE, sources=(TERRAFORM_S3_BACKEND,)),
+        _role_call(
+            f"ci-{role}-reads-the-trail-status", role, "cloudtrail:GetTrailStatus", "{trail_arn}", note=_READ_NOTE
+        ),
+        _role_call(
+            f"ci-{role}-reads-the-log-bucket-policy", role, "s3:GetBucketPolicy", "{log_bucket_arn}", note=_READ_NOTE
+        ),
+        _role_call(f"ci-{role}-reads-the-key-policy", role, "kms:GetKeyPolicy", "{key_arn}", note=_READ_NOTE),
+        _role_call(
+            f"ci-{role}-describes-the-alarms", role, "cloudwatch:DescribeAlarms", "{alarm_arn}", note=_READ_NOTE
+        ),
+    ]
+
+
+def _audit_reads(role: str) -> list[ModelledCall]:
+    """The audit trail's content, refused to both roles."""
+    return [
+        _role_call(f"ci-{role}-{what}", role, action, resource, context=context, expect="denied", note=_AUDIT_NOTE)
+        for what, action, resource, context in (
+            ("reads-log-events", "logs:GetLogEvents", _STREAM, None),
+            ("filters-log-events", "logs:FilterLogEvents", "{log_group_arn}", None),
+            ("queries-the-log-group", "logs:StartQuery", "{log_group_arn}", None),
+            ("reads-a-log-file", "s3:GetObject", _LOG_OBJECT, None),
+            ("reads-an-old-version-of-a-log-file", "s3:GetObjectVersion", _LOG_OBJECT, None),
+            ("reads-an-access-log", "s3:GetObject", _ACCESS_LOG_OBJECT, None),
+            ("decrypts-a-log-file", "kms:Decrypt", "{key_arn}", _TRAIL_CONTEXT),
+            ("looks-up-the-event-history", "cloudtrail:LookupEvents", "*", None),
+        )
+    ]
+
+
+CI_ALLOWED: tuple[ModelledCall, ...] = (
+    _assume("a-pull-request-assumes-the-ci-plan-role", "plan", f"{_REPO}:pull_request", expect="allowed"),
+    _assume(
+        "the-default-branch-assumes-the-ci-plan-role",
+        "plan",
+        f"{_REPO}:ref:refs/heads/{{default_branch}}",
+        expect="allowed",
+        note="A push to the default branch, and its nightly drift run (schedule runs on it).",
+    ),
+    _assume(
+        "the-apply-environment-assumes-the-ci-apply-role",
+        "apply",
+        f"{_REPO}:environment:{{apply_environment}}",
+        expect="allowed",
+        note="A job in an environment gets the environment's subject, whatever its event.",
+    ),
+    *_reads("plan"),
+    *_reads("apply"),
+    *(
+        _role_call(f"ci-apply-{what}", "apply", action, resource, context=context, sources=sources)
+        for what, action, resource, context, sources in (
+            ("writes-the-state", "s3:PutObject", _STATE, None, (TERRAFORM_S3_BACKEND,)),
+            ("takes-the-state-lock", "s3:PutObject", f"{_STATE}.tflock", None, (TERRAFORM_S3_BACKEND,)),
+            ("releases-the-state-lock", "s3:DeleteObject", f"{_STATE}.tflock", None, (TERRAFORM_S3_BACKEND,)),
+            ("updates-the-trail", "cloudtrail:UpdateTrail", "{trail_arn}", None, ()),
+            (
+                "creates-cloudtrails-service-linked-role",
+                "iam:CreateServiceLinkedRole",
+                "arn:{partition}:iam::{account}:role/aws-service-role/cloudtrail.amazonaws.com/AWSServiceRoleForCloudTrail",
+                {"iam:AWSServiceName": "cloudtrail.amazonaws.com"},
+                (CLOUDTRAIL_ORGANIZATION_TRAIL,),
+            ),
+            (
+                "enables-cloudtrail-in-the-organization",
+                "organizations:EnableAWSServiceAccess",
+                "*",
+                {"organizations:ServicePrincipal": "cloudtrail.amazonaws.com"},
+                (CLOUDTRAIL_ORGANIZATION_TRAIL,),
+            ),
+            ("puts-the-log-bucket-policy", "s3:PutBucketPolicy", "{log_bucket_arn}", None, ()),
+            ("creates-the-log-group", "logs:CreateLogGroup", "{log_group_arn}", None, ()),
+            ("puts-the-log-group-retention", "logs:PutRetentionPolicy", "{log_group_arn}", None, ()),
+            ("puts-the-logs-role-policy", "iam:PutRolePolicy", "{logs_role_arn}", None, ()),
+            (
+                "passes-the-logs-role-to-cloudtrail",
+                "iam:PassRole",
+                "{logs_role_arn}",
+                {"iam:PassedToService": "cloudtrail.amazonaws.com"},
+                (IAM_PASS_ROLE,),
+            ),
+            ("puts-a-metric-filter", "logs:PutMetricFilter", "{log_group_arn}", None, ()),
+            ("puts-an-alarm", "cloudwatch:PutMetricAlarm", "{alarm_arn}", None, ()),
+            ("puts-a-rule", "events:PutRule", "{rule_arn}", None, ()),
+            ("sets-the-topic-attributes", "sns:SetTopicAttributes", "{topic_arn}", None, ()),
+            ("sets-the-queue-attributes", "sqs:SetQueueAttributes", "{queue_arn}", None, ()),
+            ("creates-a-key", "kms:CreateKey", "*", None, ()),
+            ("puts-the-key-policy", "kms:PutKeyPolicy", "{key_arn}", None, ()),
+            ("modifies-a-budget", "budgets:ModifyBudget", "{budget_arn}", None, ()),
+            (
+                "updates-the-anomaly-subscription",
+                "ce:UpdateAnomalySubscription",
+                "{anomaly_subscription_arn}",
+                None,
+                (),
+            ),
+        )
+    ),
+)
+
+CI_DENIED: tuple[ModelledCall, ...] = (
+    _assume(
+        "another-repository-assumes-the-ci-plan-role",
+        "plan",
+        "repo:someone-else/baseline:pull_request",
+        expect="denied",
+    ),
+    _assume(
+        "a-look-alike-repository-assumes-the-ci-plan-role",
+        "plan",
+        f"{_REPO}-fork:pull_request",
+        expect="denied",
+        note="A repository whose name starts with this one's: a trailing wildcard in the subject would admit it.",
+    ),
+    _assume(
+        "another-branch-assumes-the-ci-plan-role",
+        "plan",
+        f"{_REPO}:ref:refs/heads/{{default_branch}}-next",
+        expect="denied",
+    ),
+    _assume("a-tag-assumes-the-ci-plan-role", "plan", f"{_REPO}:ref:refs/tags/v1.0.0", expect="denied"),
+    _assume(
+        "a-token-without-the-audience-assumes-the-ci-plan-role",
+        "plan",
+        f"{_REPO}:pull_request",
+        expect="denied",
+        audience=False,
+    ),
+    _assume(
+        "a-token-for-another-audience-assumes-the-ci-plan-role",
+        "plan",
+        f"{_REPO}:pull_request",
+        expect="denied",
+        audience=False,
+        extra={"token.actions.githubusercontent.com:aud": "https://github.com/someone-else"},
+        note="GitHub's default audience is the repository owner's URL; only sts.amazonaws.com is admitted.",
+    ),
+    _assume(
+        "another-identity-provider-assumes-the-ci-plan-role",
+        "plan",
+        f"{_REPO}:pull_request",
+        expect="denied",
+        provider="{other_provider_arn}",
+        note="A token of another provider of the account, even one that carries the same claims.",
+    ),
+    _assume("a-pull-request-assumes-the-ci-apply-role", "apply", f"{_REPO}:pull_request", expect="denied"),
+    _assume(
+        "the-default-branch-assumes-the-ci-apply-role",
+        "apply",
+        f"{_REPO}:ref:refs/heads/{{default_branch}}",
+        expect="denied",
+        note="Outside the environment, so without its reviewers.",
+    ),
+    _assume(
+        "another-environment-assumes-the-ci-apply-role",
+        "apply",
+        f"{_REPO}:environment:{{apply_environment}}-preview",
+        expect="denied",
+    ),
+    _assume(
+        "another-repository-assumes-the-ci-apply-role",
+        "apply",
+        "repo:someone-else/baseline:environment:{apply_environment}",
+        expect="denied",
+    ),
+    _assume(
+        "a-look-alike-repository-assumes-the-ci-apply-role",
+        "apply",
+        f"{_REPO}-fork:environment:{{apply_environment}}",
+        expect="denied",
+    ),
+    _assume(
+        "a-token-without-the-audience-assumes-the-ci-apply-role",
+        "apply",
+        f"{_REPO}:environment:{{apply_environment}}",
+        expect="denied",
+        audience=False,
+    ),
+    _assume(
+        "another-identity-provider-assumes-the-ci-apply-role",
+        "apply",
+        f"{_REPO}:environment:{{apply_environment}}",
+        expect="denied",
+        provider="{other_provider_arn}",
+    ),
+    *_audit_reads("plan"),
+    *_audit_reads("apply"),
+    *(
+        _role_call(f"ci-plan-{what}", "plan", action, resource, expect="denied")
+        for what, action, resource in (
+            ("writes-the-state", "s3:PutObject", _STATE),
+            ("takes-the-state-lock", "s3:PutObject", f"{_STATE}.tflock"),
+            ("stops-the-trail", "cloudtrail:StopLogging", "{trail_arn}"),
+            ("puts-the-log-bucket-policy", "s3:PutBucketPolicy", "{log_bucket_arn}"),
+            ("deletes-an-alarm", "cloudwatch:DeleteAlarms", "{alarm_arn}"),
+            ("publishes-to-the-topic", "sns:Publish", "{topic_arn}"),
+        )
+    ),
+    *(
+        _role_call(f"ci-apply-{what}", "apply", action, resource, context=context, expect="denied", note=note)
+        for what, action, resource, context, note in (
+            (
+                "deletes-the-log-group",
+                "logs:DeleteLogGroup",
+                "{log_group_arn}",
+                None,
+                "The log group keeps skip_destroy.",
+            ),
+            ("deletes-a-log-stream", "logs:DeleteLogStream", _STREAM, None, ""),
+            ("deletes-a-log-file", "s3:DeleteObject", _LOG_OBJECT, None, ""),
+            ("deletes-an-old-version-of-a-log-file", "s3:DeleteObjectVersion", _LOG_OBJECT, None, ""),
+            ("schedules-the-keys-deletion", "kms:ScheduleKeyDeletion", "{key_arn}", None, "The logs stay readable."),
+            ("widens-its-own-trust", "iam:UpdateAssumeRolePolicy", "{ci_apply_role_arn}", None, ""),
+            ("grants-itself-more", "iam:PutRolePolicy", "{ci_apply_role_arn}", None, ""),
+            ("attaches-a-policy-to-itself", "iam:AttachRolePolicy", "{ci_apply_role_arn}", None, ""),
+            ("widens-the-plan-roles-trust", "iam:UpdateAssumeRolePolicy", "{ci_plan_role_arn}", None, ""),
+            (
+                "adds-an-audience-to-the-provider",
+                "iam:AddClientIDToOpenIDConnectProvider",
+                "{github_provider_arn}",
+                None,
+                "",
+            ),
+            ("creates-another-role", "iam:CreateRole", "arn:{partition}:iam::{account}:role/admin", None, ""),
+            (
+                "passes-the-logs-role-to-another-service",
+                "iam:PassRole",
+                "{logs_role_arn}",
+                {"iam:PassedToService": "ec2.amazonaws.com"},
+                "",
+            ),
+            (
+                "changes-the-state-bucket",
+                "s3:PutBucketPolicy",
+                "{state_bucket_arn}",
+                None,
+                "A person's, with the bootstrap.",
+            ),
+            ("changes-another-bucket", "s3:PutBucketPolicy", "arn:{partition}:s3:::someone-elses-bucket", None, ""),
+            ("stops-another-trail", "cloudtrail:StopLogging", "{other_trail_arn}", None, ""),
+        )
+    ),
+)
+
+MODEL: tuple[ModelledCall, ...] = ALLOWED + DENIED + CI_ALLOWED + CI_DENIED

@@ -1,0 +1,95 @@
+"""GitHub Actions' identity ([ci]) applied with the state-bootstrap stack on the local AWS: the
+provider made or found, both roles read back as synthesized, the outputs, and a second plan
+with nothing to do. (The local AWS evaluates no trust policy: tests/test_ci_identity.py proves them.)"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from tests.e2e.deploy import Deployment
+from tests.local_aws import LocalAws
+from tests.terraform import run_terraform, terraform, terraform_env
+
+GITHUB = "https://token.actions.githubusercontent.com"
+
+
+def _bootstrap(aws: LocalAws, workdir: Path, **ci: Any) -> Deployment:
+    deployment = Deployment(workdir, terraform_env(workdir), aws)
+    deployment.configure(
+        name_prefix=f"ci-{ci.get('oidc_provider', 'create')}", ci={"github_repository": "acme/org-baseline", **ci}
+    )
+    deployment.synth()
+    terraform("init", "-input=false", cwd=deployment.bootstrap_dir, env=deployment.env)
+    terraform("apply", "-auto-approve", "-input=false", cwd=deployment.bootstrap_dir, env=deployment.env)
+    return deployment
+
+
+def _document(value: Any) -> Any:
+    """IAM returns policy documents URL-encoded (boto3 decodes some of them to dicts)."""
+    return value if isinstance(value, dict) else json.loads(unquote(value))
+
+
+def _synthesized(deployment: Deployment, name: str) -> Any:
+    document = json.loads((deployment.bootstrap_dir / "cdk.tf.json").read_text())
+    return document["data"]["aws_iam_policy_document"][name]["statement"]
+
+
+def _outputs(deployment: Deployment) -> dict[str, str]:
+    result = terraform("output", "-json", cwd=deployment.bootstrap_dir, env=deployment.env)
+    return {name: output["value"] for name, output in json.loads(result.stdout).items()}
+
+
+def _no_changes(deployment: Deployment) -> None:
+    result = run_terraform(
+        "plan", "-input=false", "-detailed-exitcode", cwd=deployment.bootstrap_dir, env=deployment.env
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_bootstrap_makes_the_provider_and_both_roles(local_aws: LocalAws, tmp_path: Path) -> None:
+    deployment = _bootstrap(local_aws, tmp_path, max_session_hours=2)
+    iam = local_aws.client("iam")
+    outputs = _outputs(deployment)
+    provider = iam.get_open_id_connect_provider(OpenIDConnectProviderArn=outputs["ci_oidc_provider_arn"])
+    assert provider["ClientIDList"] == ["sts.amazonaws.com"]
+    assert GITHUB.endswith(provider["Url"].removeprefix("https://"))
+    for kind in ("plan", "apply"):
+        role = iam.get_role(RoleName=f"ci-create-ci-{kind}")["Role"]
+        assert role["Arn"] == outputs[f"ci_{kind}_role_arn"]
+        assert role["MaxSessionDuration"] == 7200
+        trust = _document(role["AssumeRolePolicyDocument"])["Statement"]
+        (synthesized,) = _synthesized(deployment, f"ci_{kind}_trust")
+        assert trust[0]["Principal"] == {"Federated": outputs["ci_oidc_provider_arn"]}
+        subjects = {c["variable"]: c["values"] for c in synthesized["condition"]}
+        assert trust[0]["Condition"]["StringEquals"] == {
+            key: values[0] if len(values) == 1 else values for key, values in subjects.items()
+        }
+        permissions = _document(
+            iam.get_role_policy(RoleName=role["RoleName"], PolicyName=f"ci-{kind}")["PolicyDocument"]
+        )
+        assert [s["Sid"] for s in permissions["Statement"]] == [
+            s["sid"] for s in _synthesized(deployment, f"ci_{kind}_permissions")
+        ]
+    _no_changes(deployment)
+
+
+def test_an_existing_provider_is_used_not_made(local_aws: LocalAws, tmp_path: Path) -> None:
+    # The account's provider: the one another stack made (an earlier test's), or one made here.
+    iam = local_aws.client("iam")
+    found = [p["Arn"] for p in iam.list_open_id_connect_providers()["OpenIDConnectProviderList"]]
+    existing = (
+        found[0]
+        if found
+        else iam.create_open_id_connect_provider(Url=GITHUB, ClientIDList=["sts.amazonaws.com"])[
+            "OpenIDConnectProviderArn"
+        ]
+    )
+    deployment = _bootstrap(local_aws, tmp_path, oidc_provider="existing")
+    assert _outputs(deployment)["ci_oidc_provider_arn"] == existing
+    trust = _document(iam.get_role(RoleName="ci-existing-ci-plan")["Role"]["AssumeRolePolicyDocument"])
+    assert trust["Statement"][0]["Principal"] == {"Federated": existing}
+    assert [p["Arn"] for p in iam.list_open_id_connect_providers()["OpenIDConnectProviderList"]] == [existing]
+    _no_changes(deployment)
