@@ -1,7 +1,9 @@
 """The operator commands: ``verify``, ``drill``, ``cost``, ``config init`` and ``config check``.
 
-Exit codes: 0 all good, 1 something failed, 2 bad input (a config value, an argument, no
-credentials). ``--json`` prints the shape documented in :mod:`ops.report` (and docs/operate.md).
+Exit codes: 0 all good, 1 something failed, 2 bad input (a config value, an argument) or an SDK
+call that failed for the endpoint, the network or the credentials: one line naming the call and
+the cause, never a traceback. ``--json`` prints the shape documented in :mod:`ops.report` (and
+docs/operate.md).
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from botocore.exceptions import BotoCoreError, ClientError
 from rich.console import Console
 from rich.table import Table
 
@@ -28,7 +29,7 @@ from app.config import BaselineConfig, deprecation_warnings
 from app.load import ConfigError, config_problems, load_config
 from app.renames import rename_since_last_synth, rename_warning
 from app.template import config_template
-from ops.aws import Aws
+from ops.aws import SDK_FAILURES, Aws, failure_line
 from ops.cost import (
     ITEMS,
     Estimate,
@@ -44,9 +45,9 @@ from ops.cost import (
     estimates,
     lifecycle_advice,
 )
-from ops.drill import MAX_MARKER, Drill
+from ops.drill import MAX_MARKER, Drill, DrillCleanUpError
 from ops.measure import Measured, NoDatapointsError, measure
-from ops.report import Result, Status, all_ok, as_json, aws_error
+from ops.report import Result, Status, all_ok, as_json
 from ops.verify import verify as run_verify
 
 EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 1, 2, 130
@@ -87,6 +88,22 @@ def _bad_input(message: str) -> typer.Exit:
     return typer.Exit(EXIT_BAD_INPUT)
 
 
+def _stopped(line: str) -> typer.Exit:
+    """The one line that ends a command an SDK call failed in (exit 2)."""
+    err.print(line, markup=False, highlight=False, soft_wrap=True)
+    return typer.Exit(EXIT_BAD_INPUT)
+
+
+@contextmanager
+def _sdk_calls(command: str) -> Iterator[None]:
+    """Any SDK call that fails in the block ends ``command`` with one line naming the call and
+    the cause, exit 2 (what fails within a check or a step is that item's failure instead)."""
+    try:
+        yield
+    except SDK_FAILURES as error:
+        raise _stopped(f"{command}: {failure_line(error)}") from None
+
+
 def _config(path: Path | None) -> BaselineConfig:
     try:
         return load_config(path)
@@ -96,12 +113,9 @@ def _config(path: Path | None) -> BaselineConfig:
 
 def _aws(settings: BaselineConfig) -> Aws:
     """The account of the SDK environment (in the config's region unless the environment names
-    one); no credentials or no answer is bad input."""
+    one), read by one call that proves the credentials and the endpoint (in :func:`_sdk_calls`)."""
     aws = Aws(default_region=settings.region)
-    try:
-        aws.account_id  # noqa: B018  # one call that proves the credentials and the endpoint
-    except (ClientError, BotoCoreError) as error:
-        raise _bad_input(f"cannot reach AWS with the SDK environment ({aws_error(error)})") from None
+    aws.account_id  # noqa: B018
     return aws
 
 
@@ -116,6 +130,12 @@ def _progress(json_output: bool) -> Iterator[Callable[[str], None]]:
 
 
 def _report(command: str, title: str, results: Sequence[Result], json_output: bool) -> None:
+    _print_report(command, title, results, json_output)
+    if not all_ok(results):
+        raise typer.Exit(EXIT_FAILED)
+
+
+def _print_report(command: str, title: str, results: Sequence[Result], json_output: bool) -> None:
     if json_output:
         print(json.dumps(as_json(command, results), indent=2))
     else:
@@ -126,8 +146,6 @@ def _report(command: str, title: str, results: Sequence[Result], json_output: bo
             status = f"[{_STYLES[result.status]}]{result.status}[/]"
             table.add_row(result.item, status, result.detail, result.fix or "", style=None)
         out.print(table)
-    if not all_ok(results):
-        raise typer.Exit(EXIT_FAILED)
 
 
 @app.command()
@@ -146,15 +164,16 @@ def verify(
     One line per item; every failure names the manual step or setting that fixes it.
     """
     settings = _config(config)
-    aws = _aws(settings)
-    with _progress(json_output) as progress:
-        results = run_verify(
-            settings,
-            aws,
-            datetime.timedelta(hours=since_hours),
-            progress,
-            lookback=datetime.timedelta(days=failures_days),
-        )
+    with _sdk_calls("verify"):
+        aws = _aws(settings)
+        with _progress(json_output) as progress:
+            results = run_verify(
+                settings,
+                aws,
+                datetime.timedelta(hours=since_hours),
+                progress,
+                lookback=datetime.timedelta(days=failures_days),
+            )
     _report("verify", f"verify {settings.name_prefix} in {aws.account_id}", results, json_output)
 
 
@@ -182,26 +201,36 @@ def drill(
         plan = Drill(settings, Aws(default_region=settings.region), marker=marker).plan()
         _report("drill", f"drill {settings.name_prefix} (dry run)", plan, json_output)
         return
-    aws = _aws(settings)
+    with _sdk_calls("drill"):
+        aws = _aws(settings)
     # A cancelled CI job or `kill` ends the drill like Ctrl-C does: after its clean-up.
     signal.signal(signal.SIGTERM, _interrupt)
+    fire_drill = Drill(settings, aws, marker=marker, wait=datetime.timedelta(seconds=wait_seconds))
+    results: list[Result] = []
     try:
-        with (
-            _progress(json_output) as progress,
-            Drill(
-                settings, aws, marker=marker, wait=datetime.timedelta(seconds=wait_seconds), progress=progress
-            ) as fire_drill,
-        ):
+        with _progress(json_output) as progress, fire_drill:
+            fire_drill.progress = progress
             results = fire_drill.run()
     except KeyboardInterrupt as interrupt:
-        left = list(getattr(interrupt, "__notes__", []))
-        err.print(
-            "interrupted: " + ("; ".join(left) if left else "the drill's rule is deleted and its alarms are set back"),
-            markup=False,
-            highlight=False,
-        )
+        err.print(f"interrupted: {_left(interrupt)}", markup=False, highlight=False)
         raise typer.Exit(EXIT_INTERRUPTED) from None
-    _report("drill", f"drill {fire_drill.marker} of {settings.name_prefix} in {aws.account_id}", results, json_output)
+    except DrillCleanUpError as error:  # the drill ran; its clean-up did not finish
+        if results:
+            _print_report("drill", _drill_title(fire_drill, aws), results, json_output)
+        raise _stopped(f"drill: clean-up: {error}") from None
+    except SDK_FAILURES as error:  # the drill stopped; its clean-up ran on the way out
+        raise _stopped(f"drill: {failure_line(error)}; {_left(error)}") from None
+    _report("drill", _drill_title(fire_drill, aws), results, json_output)
+
+
+def _drill_title(fire_drill: Drill, aws: Aws) -> str:
+    return f"drill {fire_drill.marker} of {fire_drill.expected.names.prefix} in {aws.account_id}"
+
+
+def _left(error: BaseException) -> str:
+    """What the drill's clean-up left (its notes on the error that ended the drill), or that it left nothing."""
+    left = list(getattr(error, "__notes__", []))
+    return "; ".join(left) if left else "the drill's rule is deleted and its alarms are set back"
 
 
 def _interrupt(_signal: int, _frame: object) -> None:
@@ -422,16 +451,11 @@ def cost(
                 "--events-per-account: --from-account measures it (the log group holds every account's events); "
                 "leave it out"
             )
-        aws = _aws(settings)
         try:
-            measured = measure(aws, settings)
+            with _sdk_calls("cost"):
+                measured = measure(_aws(settings), settings)
         except NoDatapointsError as error:
             err.print(f"error: {error}", markup=False, highlight=False, soft_wrap=True)
-            raise typer.Exit(EXIT_FAILED) from None
-        except (ClientError, BotoCoreError) as error:
-            err.print(
-                f"error: cannot read the volumes: {aws_error(error)}", markup=False, highlight=False, soft_wrap=True
-            )
             raise typer.Exit(EXIT_FAILED) from None
         volumes, measured_notes = _measured_volumes(settings, prices, measured, per_account)
     else:

@@ -31,7 +31,16 @@ from types import TracebackType
 from botocore.exceptions import BotoCoreError, ClientError
 
 from app.config import BaselineConfig
-from ops.aws import Aws, action_history, is_failure, metric_alarms, rule_metric, unreadable_fix
+from ops.aws import (
+    SDK_FAILURES,
+    Aws,
+    action_history,
+    failure_line,
+    is_failure,
+    metric_alarms,
+    rule_metric,
+    unreadable_fix,
+)
 from ops.report import Result, Status, aws_error, failed, passed
 from ops.verify import Expected, span, topic_arn, topic_refuses
 
@@ -124,10 +133,10 @@ class Drill:
     ) -> None:
         try:
             self.clean_up()
-        except (ClientError, BotoCoreError, DrillCleanUpError) as problem:
+        except DrillCleanUpError as problem:
             if error is None:
                 raise
-            # The error that ended the drill (a Ctrl-C, say) goes on; what was left is said.
+            # The error that ended the drill (a Ctrl-C, a failed call) goes on; what was left is said.
             error.add_note(f"drill clean-up: {problem}")
 
     def run(self) -> list[Result]:
@@ -169,7 +178,8 @@ class Drill:
                 cloudwatch.set_alarm_state(
                     AlarmName=name, StateValue=state, StateReason=self._message(f"alarm {name} set to {state}")
                 )
-        self._restore_alarms()
+        for name in list(self._to_restore):
+            self._set_back(name)  # a failure ends the drill; its clean-up tries again
         actions = self._alarm_actions(list(existing))
         messages = self._deliveries(list(existing))
         for name in existing:
@@ -237,20 +247,23 @@ class Drill:
                 return actions
             time.sleep(self.poll)
 
-    def _restore_alarms(self) -> None:
-        """Set every touched alarm back; one that fails does not stop the others (raised after)."""
-        cloudwatch, errors = self.aws.client("cloudwatch"), []
-        for name, state in list(self._to_restore.items()):
+    def _set_back(self, name: str) -> None:
+        """Set a touched alarm back to the state it had before the drill."""
+        state = self._to_restore[name]
+        self.aws.client("cloudwatch").set_alarm_state(
+            AlarmName=name, StateValue=state, StateReason=self._message(f"alarm {name} set back to {state}")
+        )
+        del self._to_restore[name]
+
+    def _restore_alarms(self) -> str | None:
+        """Set every touched alarm back; one that fails does not stop the others. What is left, if any."""
+        errors = []
+        for name in list(self._to_restore):
             try:
-                cloudwatch.set_alarm_state(
-                    AlarmName=name, StateValue=state, StateReason=self._message(f"alarm {name} set back to {state}")
-                )
-            except (ClientError, BotoCoreError) as error:
-                errors.append(f"{name}: {aws_error(error)}")
-                continue
-            del self._to_restore[name]
-        if errors:
-            raise DrillCleanUpError(f"could not set back alarms ({'; '.join(errors)}); set them to OK by hand")
+                self._set_back(name)
+            except SDK_FAILURES as error:
+                errors.append(f"{name}: {failure_line(error)}")
+        return f"could not set back alarms ({'; '.join(errors)}); set them to OK by hand" if errors else None
 
     def drill_rule(self) -> list[Result]:
         events, item = self.aws.client("events"), "EventBridge"
@@ -316,17 +329,27 @@ class Drill:
         end = datetime.datetime.now(datetime.UTC) + datetime.timedelta(minutes=1)
         return rule_metric(self.aws, rule, metric, start, end, period=60)
 
-    def _delete_rule(self) -> None:
+    def _delete_rule(self) -> str | None:
+        """Delete the drill's rule, if it made one. What is left, if any."""
         if not self._rule_created:
-            return
+            return None
         events = self.aws.client("events")
         try:
             events.remove_targets(Rule=self.rule_name, Ids=["alert-topic"])
             events.delete_rule(Name=self.rule_name)
         except ClientError as error:  # interrupted before the rule existed: nothing to delete
             if error.response["Error"]["Code"] != "ResourceNotFoundException":
-                raise
+                return self._rule_left(error)
+        except SDK_FAILURES as error:
+            return self._rule_left(error)
         self._rule_created = False
+        return None
+
+    def _rule_left(self, error: Exception) -> str:
+        return (
+            f"could not delete rule {self.rule_name} ({failure_line(error)}); delete it by hand: aws events "
+            f"remove-targets --rule {self.rule_name} --ids alert-topic; aws events delete-rule --name {self.rule_name}"
+        )
 
     def drill_topic(self) -> list[Result]:
         answer = self.aws.client("sns").publish(
@@ -365,16 +388,17 @@ class Drill:
     def clean_up(self) -> None:
         """Set back every alarm the drill touched and delete its rule (idempotent).
 
-        A second Ctrl-C while it runs is ignored, so the clean-up itself is not cut short.
+        A call that fails does not stop the others: :class:`DrillCleanUpError` says, in one line,
+        what is left and how to remove it. A second Ctrl-C while it runs is ignored, so the
+        clean-up itself is not cut short.
         """
         previous = signal.getsignal(signal.SIGINT) if threading.current_thread() is threading.main_thread() else None
         if previous is not None:
             signal.signal(signal.SIGINT, signal.SIG_IGN)
         try:
-            try:
-                self._delete_rule()
-            finally:
-                self._restore_alarms()
+            left = [problem for problem in (self._delete_rule(), self._restore_alarms()) if problem]
         finally:
             if previous is not None:
                 signal.signal(signal.SIGINT, previous)
+        if left:
+            raise DrillCleanUpError("; ".join(left))

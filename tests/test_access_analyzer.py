@@ -146,20 +146,20 @@ def test_the_policies_are_rendered_for_the_credentials_account() -> None:
         )
         org_stub.add_response("describe_organization", {"Organization": {"Id": "o-abcdefghij"}})
 
-        class Session:
-            region_name = "us-east-1"
+        class Account:
+            region = "us-east-1"
 
             def client(self, name: str) -> Any:
                 return {"sts": sts, "organizations": organizations}[name]
 
-        assert account_environment(Session()) == Environment(account_id="123456789012", organization_id="o-abcdefghij")
+        assert account_environment(Account()) == Environment(account_id="123456789012", organization_id="o-abcdefghij")
 
 
 @pytest.mark.usefixtures("no_aws_credentials")
 def test_without_credentials_it_exits_2_in_one_line(capsys: pytest.CaptureFixture[str]) -> None:
     assert access_analyzer.main([]) == 2
     (line,) = capsys.readouterr().err.splitlines()
-    assert line.startswith("error: no usable AWS credentials")
+    assert line == "aws-check-policies: STS.GetCallerIdentity failed: Unable to locate credentials"
 
 
 def test_a_finding_names_the_policy_it_is_about(policies: list[AttachedPolicy]) -> None:

@@ -8,7 +8,8 @@ stacks and the module, synthesized for the config and rendered with the account 
 organization id of the credentials (identical documents are sent once). It is read-only:
 ValidatePolicy only reads the document it is given. Every finding is printed with its
 policy, type, issue code and AWS's link. Exit 1 on any ERROR, SECURITY_WARNING or WARNING
-(a SUGGESTION is printed but does not fail), 2 on bad input or without credentials.
+(a SUGGESTION is printed but does not fail), 2 on bad input or on an SDK call that fails (no
+credentials, an endpoint that does not answer as AWS does): one line naming the call and the cause.
 
 Each policy goes with its type: bucket policies as ``AWS::S3::Bucket`` and the role's trust
 policy as ``AWS::IAM::AssumeRolePolicyDocument`` (resource policies); the role's permissions
@@ -114,18 +115,19 @@ def synthesized_policies(config: Any, environment: Environment) -> list[Attached
         return distinct([policy for stack in stacks for policy in stack.attached_policies()])
 
 
-def account_environment(session: Any) -> Environment:
-    """The account of the credentials, and its organization (the baseline needs one)."""
-    account = session.client("sts").get_caller_identity()["Account"]
-    organization = session.client("organizations").describe_organization()["Organization"]
-    return Environment(account_id=account, organization_id=organization["Id"], region=session.region_name)
+def account_environment(aws: Any) -> Environment:
+    """The account of the credentials, and its organization (the baseline needs one); ``aws`` is
+    an :class:`ops.aws.Aws` (or anything with its ``client`` and ``region``)."""
+    account = aws.client("sts").get_caller_identity()["Account"]
+    organization = aws.client("organizations").describe_organization()["Organization"]
+    return Environment(account_id=account, organization_id=organization["Id"], region=aws.region)
 
 
 def main(argv: list[str] | None = None) -> int:
     import boto3  # noqa: PLC0415  (imported only for the real run: the tests pass their own clients)
-    from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415
 
     from app.load import ConfigError, load_config  # noqa: PLC0415
+    from ops.aws import SDK_FAILURES, Aws, failure_line  # noqa: PLC0415
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--config", help="TOML config file (default: the built-in defaults)")
@@ -135,17 +137,14 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    session = boto3.Session(region_name="us-east-1")
     try:
-        environment = account_environment(session)
-    except (BotoCoreError, ClientError) as error:
-        print(
-            f"error: no usable AWS credentials for a management account ({error}); this check is opt-in",
-            file=sys.stderr,
-        )
+        aws = Aws(boto3.Session(region_name="us-east-1"))
+        environment = account_environment(aws)
+        policies = synthesized_policies(config, environment)
+        lines, code = report(validate(aws.client("accessanalyzer"), policies), policies)
+    except SDK_FAILURES as error:
+        print(f"aws-check-policies: {failure_line(error)}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    policies = synthesized_policies(config, environment)
-    lines, code = report(validate(session.client("accessanalyzer"), policies), policies)
     print("\n".join(lines))
     return code
 
