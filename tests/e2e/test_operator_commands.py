@@ -11,11 +11,7 @@ from __future__ import annotations
 
 import datetime
 import json
-import os
 import re
-import subprocess
-import sys
-import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
@@ -27,30 +23,8 @@ import pytest
 from ops.aws import Aws
 from ops.drill import Drill
 from tests.e2e.deploy import Deployment, apply_with_terraform, local_settings, to_toml
+from tests.e2e.operator import deliver_trail_event, failures, ops, statuses
 from tests.local_aws import LocalAws
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def ops(aws: LocalAws, *args: str) -> tuple[int, dict[str, Any]]:
-    """``python -m ops ARGS --json`` against the local AWS: exit code and the JSON report."""
-    env = {**os.environ, "AWS_ENDPOINT_URL": aws.endpoint}
-    result = subprocess.run(
-        [sys.executable, "-m", "ops", *args, "--json"], cwd=ROOT, env=env, capture_output=True, text=True, check=False
-    )
-    assert result.returncode in (0, 1), result.stderr
-    report: dict[str, Any] = json.loads(result.stdout)
-    assert report["ok"] is (result.returncode == 0)
-    return result.returncode, report
-
-
-def statuses(report: dict[str, Any]) -> dict[str, str]:
-    return {result["item"]: result["status"] for result in report["results"]}
-
-
-def failures(report: dict[str, Any]) -> dict[str, str]:
-    """The failed items, each with the fix it names."""
-    return {result["item"]: result["fix"] for result in report["results"] if result["status"] == "fail"}
 
 
 @pytest.fixture(scope="module")
@@ -92,17 +66,6 @@ def test_verify_after_the_deploy_names_the_manual_steps_still_to_do(deployed: De
     )
 
 
-def _deliver_trail_event(aws: LocalAws, log_group: str) -> None:
-    """What CloudTrail does a few minutes after any call: an event in the trail's log group."""
-    logs = aws.client("logs")
-    stream = f"{aws.account_id}_CloudTrail_us-east-1"
-    logs.create_log_stream(logGroupName=log_group, logStreamName=stream)
-    now = int(time.time() * 1000)
-    logs.put_log_events(
-        logGroupName=log_group, logStreamName=stream, logEvents=[{"timestamp": now, "message": '{"eventName":"x"}'}]
-    )
-
-
 @pytest.fixture(scope="module")
 def operated(deployed: Deployment) -> Deployment:
     """The deployment after the operator's manual steps (README), and a first trail event."""
@@ -114,7 +77,7 @@ def operated(deployed: Deployment) -> Deployment:
             {"MetricName": "EstimatedCharges", "Value": 1.5, "Dimensions": [{"Name": "Currency", "Value": "USD"}]}
         ],
     )
-    _deliver_trail_event(aws, "/aws/cloudtrail/mgmt-baseline-organization-trail")
+    deliver_trail_event(aws, "/aws/cloudtrail/mgmt-baseline-organization-trail")
     return deployed
 
 

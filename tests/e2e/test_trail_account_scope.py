@@ -15,7 +15,7 @@ import pytest
 from constructs_lib.names import BaselineNames
 from tests.e2e.deploy import Deployment, apply_with_terraform
 from tests.e2e.landing_zone import CONTROL_TOWER_TRAIL, make_landing_zone, metric_filters, second_plan_changes_nothing
-from tests.e2e.test_operator_commands import _deliver_trail_event, failures, ops, statuses
+from tests.e2e.operator import deliver_trail_event, failures, ops, statuses
 from tests.local_aws import LocalAws
 
 #: The [cost] volumes of the deployment: the duplicate's figure comes from them.
@@ -64,7 +64,7 @@ def test_a_second_plan_of_the_management_account_scope_changes_nothing(account_s
 
 
 def test_verify_warns_of_the_other_organization_trail_as_a_paid_copy(account_scope: Deployment) -> None:
-    _deliver_trail_event(account_scope.aws, BaselineNames("account-scope").log_group)
+    deliver_trail_event(account_scope.aws, BaselineNames("account-scope").log_group)
     code, report = ops(account_scope.aws, "verify", "--config", str(account_scope.config_file))
     assert failures(report) == {}
     assert code == 0  # a warning is not a failure

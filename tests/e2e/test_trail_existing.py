@@ -13,7 +13,7 @@ import pytest
 from tests.configs import CONTROL_TOWER_GROUP
 from tests.e2e.deploy import Deployment, apply_with_terraform
 from tests.e2e.landing_zone import CONTROL_TOWER_TRAIL, make_landing_zone, metric_filters, second_plan_changes_nothing
-from tests.e2e.test_operator_commands import _deliver_trail_event, failures, ops, statuses
+from tests.e2e.operator import deliver_trail_event, failures, ops, statuses
 from tests.local_aws import LocalAws
 
 
@@ -52,7 +52,7 @@ def test_a_second_plan_on_the_existing_trail_changes_nothing(on_existing: Deploy
 
 
 def test_verify_on_the_existing_trail_passes_every_item(on_existing: Deployment) -> None:
-    _deliver_trail_event(on_existing.aws, CONTROL_TOWER_GROUP)
+    deliver_trail_event(on_existing.aws, CONTROL_TOWER_GROUP)
     code, report = ops(on_existing.aws, "verify", "--config", str(on_existing.config_file))
     assert failures(report) == {}
     assert code == 0
