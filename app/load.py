@@ -8,6 +8,7 @@ deeper than any field, holding a number that is not finite, or failing a rule of
 
 from __future__ import annotations
 
+import json
 import math
 import tomllib
 from pathlib import Path
@@ -121,12 +122,15 @@ def decode(data: bytes, source: str) -> str:
 
 
 def read_document(file: Path) -> dict[str, Any]:
-    """The TOML document in ``file``, or a one-line ConfigError (unreadable, not UTF-8, not TOML)."""
+    """The TOML document in ``file`` (JSON when it ends in ``.json``: the module's ``operator_config``
+    output), or a one-line ConfigError (unreadable, not UTF-8, not TOML or JSON)."""
     try:
         data = file.read_bytes()
     except OSError as error:
         raise ConfigError(f"{file}: cannot read config file ({error.strerror})") from None
     text = decode(data, str(file))
+    if file.suffix == ".json":
+        return _json_document(text, file)
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -136,8 +140,30 @@ def read_document(file: Path) -> dict[str, Any]:
     return document
 
 
+def _json_document(text: str, file: Path) -> dict[str, Any]:
+    """A JSON config: an object, whose nulls are unset fields (TOML has no null)."""
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ConfigError(f"{file}: not valid JSON ({error})") from None
+    except RecursionError:
+        raise ConfigError(f"{file}: not valid JSON (arrays or objects nested too deeply to read)") from None
+    if not isinstance(document, dict):
+        raise ConfigError(f"{file}: must hold a JSON object of config fields (got {type(document).__name__})")
+    found: dict[str, Any] = _without_nulls(document)
+    return found
+
+
+def _without_nulls(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _without_nulls(item) for key, item in value.items() if item is not None}
+    if isinstance(value, list):
+        return [_without_nulls(item) for item in value]
+    return value
+
+
 def load_config(path: str | Path | None) -> BaselineConfig:
-    """Read the TOML file at ``path``; with no path, return the defaults."""
+    """Read the config file at ``path`` (TOML, or JSON); with no path, return the defaults."""
     if path is None:
         return BaselineConfig()
     return parse_config(read_document(Path(path)), str(path))

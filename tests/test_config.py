@@ -149,3 +149,36 @@ def test_invalid_toml_is_reported(tmp_path: Path) -> None:
     file.write_text("budget_limit_usd = = 5\n")
     with pytest.raises(ConfigError, match=r"broken\.toml: not valid TOML"):
         load_config(file)
+
+
+def test_a_json_config_reads_like_the_toml_and_its_nulls_are_unset_fields(tmp_path: Path) -> None:
+    # What the module's operator_config output holds: every input, the unset ones null.
+    path = tmp_path / "baseline.json"
+    path.write_text(
+        '{"name_prefix": "acme-mgmt", "alert_emails": ["a@example.com"], '
+        '"billing": {"management_account_limit_usd": 120, "organization_limit_usd": null}, '
+        '"trail": {"mode": "create", "log_group_name": null, "trail_arn": null}}'
+    )
+    config = load_config(path)
+    assert config.name_prefix == "acme-mgmt"
+    assert config.billing.management_account_limit_usd == 120
+    assert config.billing.organization_limit_usd is None
+    assert config.trail.log_group_name is None
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('{"name_prefix": ', "baseline.json: not valid JSON (Expecting value: line 1 column 17"),
+        ('["name_prefix"]', "baseline.json: must hold a JSON object of config fields (got list)"),
+        ('{"name_prefix": "X"}', "baseline.json: name_prefix: must be 2-24 characters"),
+    ],
+    ids=["not-json", "not-an-object", "bad-field"],
+)
+def test_a_bad_json_config_is_one_line_naming_the_problem(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "baseline.json"
+    path.write_text(text)
+    with pytest.raises(ConfigError) as raised:
+        load_config(path)
+    assert message in str(raised.value)
+    assert "\n" not in str(raised.value)

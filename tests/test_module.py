@@ -171,7 +171,7 @@ def test_variables_drive_the_resources(document: dict[str, Any]) -> None:
 
 
 def test_outputs_keep_their_stable_names_and_say_what_they_are(document: dict[str, Any]) -> None:
-    assert set(document["output"]) == STABLE_OUTPUTS
+    assert set(document["output"]) == STABLE_OUTPUTS | {"operator_config"}
     assert all(output["description"] for output in document["output"].values())
     # Every alarm the for_each builds (switched-off detections are not), and the billing alarm.
     assert document["output"]["alarm_arns"]["value"] == (
@@ -215,3 +215,12 @@ def test_readme_lists_every_input_and_output_and_what_is_left_out(
     for name in [*document["variable"], *document["output"], *app_only_fields()]:
         assert f"| `{name}` |" in readme
     assert "./run generate" in readme
+
+
+def test_the_operator_config_output_holds_every_input_under_the_app_config_s_name(document: dict[str, Any]) -> None:
+    # ./run verify --config baseline.json reads it as the app's config: every module input, same name.
+    value = document["output"]["operator_config"]["value"]
+    assert value.startswith("${jsonencode({")
+    assert value.endswith("})}")
+    pairs = value.removeprefix("${jsonencode({").removesuffix("})}").split(", ")
+    assert dict(pair.split(" = ") for pair in pairs) == {name: f"var.{name}" for name in module_inputs()}

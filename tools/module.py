@@ -30,6 +30,7 @@ from cdktf import (
     Fn,
     Op,
     TerraformLocal,
+    TerraformOutput,
     TerraformStack,
     TerraformVariable,
     TerraformVariableValidationConfig,
@@ -79,6 +80,8 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 #: 6.0, which nothing here has been validated on (its README says why).
 PROVIDER_CONSTRAINT = ">= 5.100.0, < 6.0.0"
 REGENERATE_COMMAND = "./run generate"
+#: The module output holding its inputs as an operator config (JSON).
+OPERATOR_CONFIG_OUTPUT = "operator_config"
 #: The module variable of the config's ``detections`` table.
 DETECTIONS_VARIABLE = "detections"
 
@@ -238,6 +241,17 @@ class BaselineModuleStack(TerraformStack):
             self._renamed_variable(name, new_name, BaselineConfig.model_fields[name])
         self.baseline = ManagementAccountBaseline(self, "baseline", props=ManagementAccountBaselineProps(**values))
         add_outputs(self, self.baseline)
+        # The inputs as the app's config (same names, same shapes): ./run verify and drill read it.
+        fields = ", ".join(f"{name} = var.{name}" for name in module_inputs())
+        TerraformOutput(
+            self,
+            OPERATOR_CONFIG_OUTPUT,
+            value=f"${{jsonencode({{{fields}}})}}",
+            description=(
+                "The module's inputs as a config of the operator commands: `terraform output -raw <your output> > "
+                "baseline.json`, then `./run verify --config baseline.json` (and `drill`, `cost`); no TOML to keep."
+            ),
+        )
         # The module's detections had ``count`` before they had plain addresses.
         add_moved_blocks(self, counted_detections=True)
 

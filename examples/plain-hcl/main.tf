@@ -66,3 +66,9 @@ output "organization_trail_arn" {
 output "alarm_arns" {
   value = module.management_baseline.alarm_arns
 }
+
+# The module's inputs as the operator commands' config: no TOML to keep in step with this file.
+#   terraform output -raw operator_config > baseline.json && ./run verify --config baseline.json
+output "operator_config" {
+  value = module.management_baseline.operator_config
+}

@@ -7,8 +7,10 @@ import json
 import pytest
 
 from app.config import AlarmOverride, BaselineConfig, BillingConfig, DetectionsConfig
+from app.load import load_config
 from constructs_lib.detections import CATALOGUE, LOG_DETECTION_NAMES, Scope
 from tests.e2e.example import MODULE_CALL, Example, copy_example
+from tests.e2e.operator import failures, ops
 from tests.e2e.policies import live_document, local_environment, normalized
 from tests.local_aws import LocalAws
 from tests.synth import synth
@@ -294,3 +296,21 @@ def test_outputs_reach_the_caller(applied: Example) -> None:
         **{name: by_name[f"{prefix}-{name}"] for name in LOG_DETECTION_NAMES},
         "estimated-charges": by_name[f"{prefix}-organization-charges"],
     }
+
+
+def test_verify_runs_on_the_module_s_own_config_without_a_toml(applied: Example) -> None:
+    # A plain-HCL caller: its config is the module's output, the one the README shows how to write.
+    text = terraform("output", "-raw", "operator_config", cwd=applied.workdir, env=applied.env).stdout
+    config_file = applied.workdir / "baseline.json"
+    config_file.write_text(text)
+    config = load_config(config_file)
+    assert config.name_prefix == EXAMPLE_INPUTS.name_prefix
+    assert config.detections == EXAMPLE_INPUTS.detections
+    assert config.billing == EXAMPLE_INPUTS.billing
+    code, report = ops(applied.aws, "verify", "--config", str(config_file))
+    # Only the manual steps fail, as after the app's deploy: every alarm of the module's prefix was found.
+    assert set(failures(report)) == {"log group receives events", "billing metric", "trusted access for CloudTrail"}
+    assert code == 1
+    alarms = [item for item in report["results"] if "alarm" in item["item"]]
+    assert alarms
+    assert {item["status"] for item in alarms} <= {"pass", "warn", "info"}
