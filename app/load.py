@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
@@ -121,33 +122,29 @@ def decode(data: bytes, source: str) -> str:
         ) from None
 
 
+#: How a config file is read, by whether it is JSON: its format's name, parser, parse error, and what nests.
+_FORMATS: dict[bool, tuple[str, Callable[[str], Any], type[ValueError], str]] = {
+    False: ("TOML", tomllib.loads, tomllib.TOMLDecodeError, "arrays or tables"),
+    True: ("JSON", json.loads, json.JSONDecodeError, "arrays or objects"),
+}
+
+
 def read_document(file: Path) -> dict[str, Any]:
     """The TOML document in ``file`` (JSON when it ends in ``.json``: the module's ``operator_config``
-    output), or a one-line ConfigError (unreadable, not UTF-8, not TOML or JSON)."""
+    output, whose nulls are unset fields), or a one-line ConfigError (unreadable, not UTF-8, not TOML
+    or JSON, not a table of fields)."""
     try:
         data = file.read_bytes()
     except OSError as error:
         raise ConfigError(f"{file}: cannot read config file ({error.strerror})") from None
     text = decode(data, str(file))
-    if file.suffix == ".json":
-        return _json_document(text, file)
+    kind, parse, invalid, nested = _FORMATS[file.suffix == ".json"]
     try:
-        document = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{file}: not valid TOML ({error})") from None
+        document = parse(text)
+    except invalid as error:
+        raise ConfigError(f"{file}: not valid {kind} ({error})") from None
     except RecursionError:
-        raise ConfigError(f"{file}: not valid TOML (arrays or tables nested too deeply to read)") from None
-    return document
-
-
-def _json_document(text: str, file: Path) -> dict[str, Any]:
-    """A JSON config: an object, whose nulls are unset fields (TOML has no null)."""
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ConfigError(f"{file}: not valid JSON ({error})") from None
-    except RecursionError:
-        raise ConfigError(f"{file}: not valid JSON (arrays or objects nested too deeply to read)") from None
+        raise ConfigError(f"{file}: not valid {kind} ({nested} nested too deeply to read)") from None
     if not isinstance(document, dict):
         raise ConfigError(f"{file}: must hold a JSON object of config fields (got {type(document).__name__})")
     found: dict[str, Any] = _without_nulls(document)
