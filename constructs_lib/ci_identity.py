@@ -55,18 +55,14 @@ PLAN_READS: tuple[str, ...] = (
     "cloudtrail:DescribeTrails",
     "cloudtrail:GetEventSelectors",
     "cloudtrail:GetInsightSelectors",
-    "cloudtrail:GetTrail",
     "cloudtrail:GetTrailStatus",
     "cloudtrail:ListTags",
-    "cloudtrail:ListTrails",
     "cloudwatch:DescribeAlarmHistory",
     "cloudwatch:DescribeAlarms",
-    "cloudwatch:GetMetricData",
     "cloudwatch:GetMetricStatistics",
     "cloudwatch:ListMetrics",
     "cloudwatch:ListTagsForResource",
     "events:DescribeRule",
-    "events:ListRules",
     "events:ListTagsForResource",
     "events:ListTargetsByRule",
     "iam:GetRole",
@@ -92,7 +88,6 @@ PLAN_READS: tuple[str, ...] = (
     "sns:ListSubscriptionsByTopic",
     "sns:ListTagsForResource",
     "sqs:GetQueueAttributes",
-    "sqs:GetQueueUrl",
     "sqs:ListQueueTags",
 )
 #: A bucket's settings, as the provider reads them (HeadBucket is authorized as s3:ListBucket).
@@ -300,8 +295,6 @@ class CiIdentity(Construct):
             statement(
                 sid="ManageTheAnomalyAlerts",
                 actions=[
-                    "ce:CreateAnomalyMonitor",
-                    "ce:CreateAnomalySubscription",
                     "ce:DeleteAnomalyMonitor",
                     "ce:DeleteAnomalySubscription",
                     "ce:TagResource",
@@ -313,6 +306,18 @@ class CiIdentity(Construct):
                     arn("ce", "anomalymonitor/*", region=False),
                     arn("ce", "anomalysubscription/*", region=False),
                 ],
+            ),
+            # The Service Authorization Reference lists no resource type for these: they take "*".
+            # A create tags what it makes (the provider's default_tags) before it has an ARN.
+            statement(
+                sid="CreateTheAnomalyAlerts",
+                actions=["ce:CreateAnomalyMonitor", "ce:CreateAnomalySubscription", "ce:TagResource"],
+                resources=["*"],
+            ),
+            statement(
+                sid="ManageTheSubscriptions",
+                actions=["sns:SetSubscriptionAttributes", "sns:Unsubscribe"],
+                resources=["*"],
             ),
         ]
         if props.own_trail:

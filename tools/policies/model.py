@@ -1102,6 +1102,14 @@ CI_ALLOWED: tuple[ModelledCall, ...] = (
                 None,
                 (),
             ),
+            ("creates-the-anomaly-monitor", "ce:CreateAnomalyMonitor", "*", None, ()),
+            (
+                "unsubscribes-an-address",
+                "sns:Unsubscribe",
+                "{topic_arn}:8a21d249-4329-4871-acc6-7be709c6ea7f",
+                None,
+                (),
+            ),
         )
     ),
 )
