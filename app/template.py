@@ -66,6 +66,10 @@ def _fields(model: type[BaseModel], values: dict[str, Any]) -> tuple[list[str], 
         if isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel):
             tables.append((name, field, values[name]))
             continue
+        optional = _optional_table(field)
+        if optional is not None:
+            examples += ["", *_comment(field.description or name), *_commented_table(name, optional)]
+            continue
         lines.append("")
         lines += _comment(field.description or name)
         allowed = _allowed(field)
@@ -89,6 +93,21 @@ def _table_of_tables(field: FieldInfo) -> type[BaseModel] | None:
         if isinstance(entry, type) and issubclass(entry, BaseModel):
             return entry
     return None
+
+
+def _optional_table(field: FieldInfo) -> type[BaseModel] | None:
+    """The model of a table that is off until written (``ci: CiConfig | None``)."""
+    models = [arg for arg in get_args(field.annotation) if isinstance(arg, type) and issubclass(arg, BaseModel)]
+    return models[0] if len(models) == 1 and type(None) in get_args(field.annotation) else None
+
+
+def _commented_table(name: str, model: type[BaseModel]) -> list[str]:
+    """An optional table, commented out: each setting with its default ("required" when it has none)."""
+    lines = [f"# [{name}]"]
+    for setting, field in model.model_fields.items():
+        value = "..." if field.is_required() else toml_value(field.get_default())
+        lines.append(f"# {setting} = {value}   # {'required: ' if field.is_required() else ''}{field.description}")
+    return lines
 
 
 def _example_tables(name: str, entry: type[BaseModel]) -> list[str]:

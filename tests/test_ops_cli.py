@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from app.config import BaselineConfig
+from app.config import BaselineConfig, CiConfig
 from app.load import load_config
 from ops import cli
 from ops.aws import Aws
@@ -45,6 +45,19 @@ def test_the_init_file_s_own_override_example_works_when_uncommented(tmp_path: P
     path.write_text(text.replace(header, header[2:].split("#")[0]).replace(threshold, "threshold = 5"))
     assert runner.invoke(app, ["config", "check", str(path)]).exit_code == 0
     assert load_config(path).detections.overrides["access-denied"].threshold == 5
+
+
+def test_the_init_file_s_ci_table_works_when_uncommented(tmp_path: Path) -> None:
+    text = runner.invoke(app, ["config", "init", "-"]).stdout
+    start = text.index("# [ci]\n")
+    table = text[start : text.index("\n\n", start)]
+    lines = [line[2:].split("   #")[0] for line in table.splitlines()]
+    assert lines[1] == "github_repository = ..."
+    lines[1] = 'github_repository = "acme/org-baseline"'
+    path = tmp_path / "baseline.toml"
+    path.write_text(text.replace(table, "\n".join(lines)))
+    assert runner.invoke(app, ["config", "check", str(path)]).exit_code == 0
+    assert load_config(path).ci == CiConfig(github_repository="acme/org-baseline")
 
 
 def test_config_init_never_replaces_a_file_unless_forced(tmp_path: Path) -> None:
