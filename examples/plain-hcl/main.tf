@@ -1,7 +1,7 @@
 # The management account baseline from plain Terraform (no cdktf, no Python).
 #
 # Copy this folder, point `source` at the module (a path, or a git URL such as
-# "git::https://github.com/<org>/<repo>.git//modules/management-account-baseline?ref=v0.8.0"),
+# "git::https://github.com/<org>/<repo>.git//modules/management-account-baseline?ref=v0.9.0"),
 # then: terraform init && terraform plan
 
 terraform {
