@@ -253,12 +253,46 @@ def is_not_found(error: ClientError | BotoCoreError) -> bool:
     return code.endswith("NotFoundException") or code in _NOT_FOUND_CODES
 
 
+#: The error codes of an answer AWS could not give now (throttled, or failing on its side).
+_TRANSIENT_CODES = frozenset(
+    {
+        "Throttling",
+        "ThrottlingException",
+        "ThrottledException",
+        "RequestLimitExceeded",
+        "TooManyRequestsException",
+        "RequestThrottled",
+        "SlowDown",
+        "ServiceUnavailable",
+        "ServiceUnavailableException",
+        "InternalFailure",
+        "InternalError",
+        "InternalServerError",
+        "InternalServiceError",
+    }
+)
+#: HTTP statuses of an answer that failed on AWS's side.
+_SERVER_ERROR = 500
+
+
+def is_transient(error: ClientError | BotoCoreError) -> bool:
+    """Whether AWS answered that it could not answer now (after the SDK's retries): not a verdict."""
+    if not isinstance(error, ClientError):
+        return False
+    code = str(error.response.get("Error", {}).get("Code", ""))
+    status = int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
+    return code in _TRANSIENT_CODES or status >= _SERVER_ERROR
+
+
 def unreadable_fix(error: ClientError | BotoCoreError, aws: Aws, name_prefix: str) -> str:
     """The fix for a call that failed: a missing resource names where the commands looked and the
-    likely causes; anything else is the credentials' permissions."""
+    likely causes; a throttled or failed answer is to be asked again; anything else is the
+    credentials' permissions."""
     if is_not_found(error):
         return (
             f"not found with name_prefix {name_prefix!r} in account {aws.account_id}, {aws.region}: the baseline "
             "is deployed with another prefix (--config), in another account or region, or not yet"
         )
+    if is_transient(error):
+        return "AWS could not answer now (throttled, or an error on its side, after retries): run the command again"
     return "check the credentials' permissions"

@@ -147,12 +147,14 @@ def test_the_policies_are_rendered_for_the_credentials_account() -> None:
         org_stub.add_response("describe_organization", {"Organization": {"Id": "o-abcdefghij"}})
 
         class Account:
-            region = "us-east-1"
+            region = "eu-west-1"  # where the SDK environment sends the calls: not the baseline's region
 
             def client(self, name: str) -> Any:
                 return {"sts": sts, "organizations": organizations}[name]
 
-        assert account_environment(Account()) == Environment(account_id="123456789012", organization_id="o-abcdefghij")
+        assert account_environment(Account(), "us-east-1") == Environment(
+            account_id="123456789012", organization_id="o-abcdefghij", region="us-east-1"
+        )
 
 
 @pytest.mark.usefixtures("no_aws_credentials")

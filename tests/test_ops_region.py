@@ -72,3 +72,20 @@ def test_a_missing_resource_is_reported_as_missing_with_the_likely_causes(code: 
 @pytest.mark.parametrize("code", ["AccessDenied", "AccessDeniedException", "UnauthorizedOperation"])
 def test_a_refusal_is_reported_as_a_permissions_problem(code: str) -> None:
     assert unreadable_fix(_error(code), _Account(), "acme") == "check the credentials' permissions"
+
+
+@pytest.mark.parametrize(
+    ("code", "status"),
+    [
+        ("ThrottlingException", 400),
+        ("Throttling", 400),
+        ("ServiceUnavailable", 503),
+        ("InternalFailure", 500),
+        ("SomethingNew", 502),
+    ],
+)
+def test_a_throttled_or_failed_answer_is_to_be_asked_again_not_a_permissions_problem(code: str, status: int) -> None:
+    error = ClientError({"Error": {"Code": code, "Message": "m"}, "ResponseMetadata": {"HTTPStatusCode": status}}, "Op")
+    assert unreadable_fix(error, _Account(), "acme") == (
+        "AWS could not answer now (throttled, or an error on its side, after retries): run the command again"
+    )

@@ -115,16 +115,15 @@ def synthesized_policies(config: Any, environment: Environment) -> list[Attached
         return distinct([policy for stack in stacks for policy in stack.attached_policies()])
 
 
-def account_environment(aws: Any) -> Environment:
-    """The account of the credentials, and its organization (the baseline needs one); ``aws`` is
-    an :class:`ops.aws.Aws` (or anything with its ``client`` and ``region``)."""
+def account_environment(aws: Any, region: str) -> Environment:
+    """The account of the credentials, and its organization (the baseline needs one), with the
+    baseline in ``region``; ``aws`` is an :class:`ops.aws.Aws` (or anything with its ``client``)."""
     account = aws.client("sts").get_caller_identity()["Account"]
     organization = aws.client("organizations").describe_organization()["Organization"]
-    return Environment(account_id=account, organization_id=organization["Id"], region=aws.region)
+    return Environment(account_id=account, organization_id=organization["Id"], region=region)
 
 
 def main(argv: list[str] | None = None) -> int:
-    import boto3  # noqa: PLC0415  (imported only for the real run: the tests pass their own clients)
 
     from app.load import ConfigError, load_config  # noqa: PLC0415
     from ops.aws import SDK_FAILURES, Aws, failure_line  # noqa: PLC0415
@@ -138,8 +137,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     try:
-        aws = Aws(boto3.Session(region_name="us-east-1"))
-        environment = account_environment(aws)
+        # The SDK environment's region for the calls (AWS_REGION, ...), as the other commands; the
+        # policies are rendered for the baseline's own region, wherever they are validated.
+        aws = Aws(default_region=config.region)
+        environment = account_environment(aws, config.region)
         policies = synthesized_policies(config, environment)
         lines, code = report(validate(aws.client("accessanalyzer"), policies), policies)
     except SDK_FAILURES as error:
