@@ -138,7 +138,7 @@ def read_document(file: Path) -> dict[str, Any]:
     except OSError as error:
         raise ConfigError(f"{file}: cannot read config file ({error.strerror})") from None
     text = decode(data, str(file))
-    kind, parse, invalid, nested = _FORMATS[file.suffix == ".json"]
+    kind, parse, invalid, nested = _FORMATS[file.suffix.lower() == ".json"]
     try:
         document = parse(text)
     except invalid as error:

@@ -14,8 +14,8 @@ example subject claims), compared exactly (``StringEquals``, no wildcard):
 The plan role runs a pull request's own code, so whoever can push a branch holds it: it reads what
 ``terraform plan`` and ``./run verify`` read, and its state, and an explicit deny keeps it from the
 audit trail's content (log events, log objects, decryption), whatever else it is given later. The
-apply role manages exactly the baseline's resources and its state, never deletes log data, and
-cannot change its own trust or the provider's.
+apply role manages the baseline's resources and its state, makes no delete call on log data, and
+cannot change its own trust or the provider's (what it can still do: docs/deploy.md, CI roles).
 """
 
 from __future__ import annotations
@@ -228,7 +228,7 @@ class CiIdentity(Construct):
 
         group_arns = [arn("logs", f"log-group:{props.detection_log_group}")]
         group_arns.append(f"{group_arns[0]}:*")
-        logs_roles = [arn("iam", f"role/{role}", region=False) for role in names.logs_roles]
+        logs_roles = [arn("iam", f"role/{names.logs_role}", region=False)]
         apply_statements = [
             *reads,
             statement(sid="ListTheStateBucket", actions=["s3:ListBucket"], resources=[state_bucket]),
@@ -418,7 +418,7 @@ class CiIdentity(Construct):
             "apply",
             name=names.ci_apply_role,
             description=f"GitHub Actions applies the baseline from {props.github_repository}'s "
-            f"{props.apply_environment} environment. Never deletes log data or changes its own trust.",
+            f"{props.apply_environment} environment. Makes no delete call on log data; cannot change its own trust.",
             trust=_trust(self.provider_arn, [f"{repo}:environment:{props.apply_environment}"], "GitHubEnvironment"),
             permissions=apply_statements,
             hours=props.max_session_hours,

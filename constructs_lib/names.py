@@ -95,10 +95,10 @@ class BaselineNames:
         return trail_bucket_name(self.trail, account_id)
 
     @property
-    def logs_roles(self) -> tuple[str, str]:
-        """The roles CloudTrail delivers to CloudWatch Logs with: the organization trail's and the
-        management account trail's (one exists, by ``trail.cloudwatch_logs_scope``)."""
-        return logs_role_name(self.trail), logs_role_name(self.management_account_trail)
+    def logs_role(self) -> str:
+        """The role CloudTrail delivers to CloudWatch Logs with, whichever trail feeds the log group
+        (``trail.cloudwatch_logs_scope``): named after the organization trail."""
+        return logs_role_name(self.trail)
 
     @property
     def ci_plan_role(self) -> str:
