@@ -8,6 +8,7 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.exceptions import ClientError
 from moto.events.models import EventPattern
 
 from tests.filter_pattern import parse
@@ -71,3 +72,19 @@ def test_without_credentials_it_says_so_and_exits_2(capsys: pytest.CaptureFixtur
     error = capsys.readouterr().err.strip()
     assert error.startswith("error: no usable AWS credentials")
     assert "\n" not in error
+
+
+class ThrottledLogs(FakeLogs):
+    def test_metric_filter(self, filterPattern: str, logEventMessages: list[str]) -> dict[str, Any]:  # noqa: N803, ARG002
+        error = {"Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"}}
+        raise ClientError(error, "TestMetricFilter")
+
+
+def test_a_failed_call_is_one_line_naming_it_and_exits_2(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(boto3, "Session", lambda **_: FakeSession(ThrottledLogs()))
+    assert check_patterns_on_aws.main() == 2
+    captured = capsys.readouterr()
+    assert captured.err == "aws-check: TestMetricFilter failed: ThrottlingException: Rate exceeded\n"
+    assert "Traceback" not in captured.out + captured.err

@@ -7,17 +7,20 @@ The test suite evaluates the metric-filter patterns with tests/filter_pattern.py
 evaluator of the CloudWatch Logs JSON syntax) and the EventBridge patterns with moto. This
 script asks AWS itself, through TestMetricFilter and TestEventPattern, whether every
 catalogue pattern matches exactly the corpus cases it must match, in every mode. It creates
-nothing and changes nothing. Exit 1 on any disagreement, 2 without credentials.
+nothing and changes nothing. Exit 1 on any disagreement, 2 without credentials or on a failed call
+(one line naming it).
 """
 
 from __future__ import annotations
 
 import json
 import sys
+from typing import Any
 
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
+from ops.aws import SDK_FAILURES, failure_line
 from tools.detection_corpus import event_detections, eventbridge_event, load_cases, log_checks
 
 #: TestMetricFilter takes at most 50 events per call.
@@ -31,7 +34,19 @@ def main() -> int:
     except (NoCredentialsError, BotoCoreError, ClientError) as error:
         print(f"error: no usable AWS credentials ({error}); this check is opt-in", file=sys.stderr)
         return 2
-    logs, events = session.client("logs"), session.client("events")
+    try:
+        wrong, checks = _compare(session.client("logs"), session.client("events"))
+    except SDK_FAILURES as error:  # a failed call, after the credentials worked: one line, no traceback
+        print(f"aws-check: {failure_line(error)}", file=sys.stderr)
+        return 2
+    print(f"{checks} pattern/record pairs checked against AWS; {len(wrong)} disagree with the corpus")
+    for line in wrong:
+        print(f"  {line}")
+    return 1 if wrong else 0
+
+
+def _compare(logs: Any, events: Any) -> tuple[list[str], int]:
+    """Each disagreement of AWS with the corpus, and how many pattern/record pairs were checked."""
     cases = load_cases()
     wrong: list[str] = []
     for check in log_checks():
@@ -56,10 +71,7 @@ def main() -> int:
             if result != (detection.name in case.expect):
                 wrong.append(f"{detection.name} {case.id}: AWS says {'match' if result else 'no match'}")
     checks = sum(1 for _ in log_checks()) * len(cases) + len(event_detections()) * len(originals)
-    print(f"{checks} pattern/record pairs checked against AWS; {len(wrong)} disagree with the corpus")
-    for line in wrong:
-        print(f"  {line}")
-    return 1 if wrong else 0
+    return wrong, checks
 
 
 if __name__ == "__main__":
