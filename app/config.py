@@ -33,6 +33,7 @@ from constructs_lib.detections import (
     organization_wide_by_default,
 )
 from constructs_lib.home import HOME_REGION
+from constructs_lib.names import BaselineNames
 
 #: Retention values CloudWatch Logs accepts (PutRetentionPolicy) that also meet the CIS
 #: recommendation of keeping audit logs for at least a year.
@@ -1170,6 +1171,12 @@ class BaselineConfig(BaseModel):
     def state_bucket(self) -> str:
         """The state bucket's name: ``state.bucket``, else derived from the prefix."""
         return self.state.bucket or f"{self.name_prefix}-terraform-state"
+
+    @property
+    def detection_log_group(self) -> str:
+        """The log group the detections read: the existing trail's (``trail.log_group_name``, set only
+        in mode existing), else the baseline's own."""
+        return self.trail.log_group_name or BaselineNames(self.name_prefix).log_group
 
     @model_validator(mode="before")
     @classmethod

@@ -16,7 +16,6 @@ from constructs_lib.addresses import address, check_addresses, plain_addresses
 from constructs_lib.baseline import BillingProps, ManagementAccountBaseline, ManagementAccountBaselineProps, TrailProps
 from constructs_lib.ci_identity import CiIdentity, CiIdentityProps
 from constructs_lib.hardened_bucket import BucketLifecycle, HardenedBucket, HardenedBucketProps
-from constructs_lib.names import BaselineNames
 from constructs_lib.organization_trail import LogBucketProps
 
 #: Name of the baseline stack (its folder under ``cdktf.out/stacks``).
@@ -187,7 +186,6 @@ def ci_props(config: BaselineConfig) -> CiIdentityProps:
     ci = config.ci
     if ci is None:
         raise ValueError("the config has no [ci] section")
-    own_trail = config.trail.mode == "create"
     return CiIdentityProps(
         github_repository=ci.github_repository,
         default_branch=ci.default_branch,
@@ -197,10 +195,8 @@ def ci_props(config: BaselineConfig) -> CiIdentityProps:
         name_prefix=config.name_prefix,
         state_bucket=config.state_bucket,
         state_key=config.state.key,
-        own_trail=own_trail,
-        detection_log_group=BaselineNames(config.name_prefix).log_group
-        if own_trail
-        else config.trail.log_group_name or "",
+        own_trail=config.trail.mode == "create",
+        detection_log_group=config.detection_log_group,
         region=config.region,
     )
 

@@ -51,7 +51,7 @@ class Expected:
     @property
     def log_group(self) -> str:
         """The log group the detections read: the baseline's, or the existing trail's."""
-        return self.config.trail.log_group_name or self.names.log_group
+        return self.config.detection_log_group
 
     def _enabled(self, event: bool) -> list[str]:
         return [
