@@ -68,7 +68,7 @@ def _fields(model: type[BaseModel], values: dict[str, Any]) -> tuple[list[str], 
             continue
         optional = _optional_table(field)
         if optional is not None:
-            examples += ["", *_comment(field.description or name), *_commented_table(name, optional)]
+            examples += ["", *_comment(field.description or name), *_commented_settings(f"# [{name}]", optional)]
             continue
         lines.append("")
         lines += _comment(field.description or name)
@@ -101,23 +101,23 @@ def _optional_table(field: FieldInfo) -> type[BaseModel] | None:
     return models[0] if len(models) == 1 and type(None) in get_args(field.annotation) else None
 
 
-def _commented_table(name: str, model: type[BaseModel]) -> list[str]:
-    """An optional table, commented out: each setting with its default ("required" when it has none)."""
-    lines = [f"# [{name}]"]
+def _commented_settings(header: str, model: type[BaseModel]) -> list[str]:
+    """A commented table: ``header``, then each setting of ``model`` with its default (``...`` when it
+    has none; "required" when it must be given), what it is, and its rules."""
+    lines = [header]
     for setting, field in model.model_fields.items():
-        value = "..." if field.is_required() else toml_value(field.get_default())
-        lines.append(f"# {setting} = {value}   # {'required: ' if field.is_required() else ''}{field.description}")
+        default = None if field.is_required() else field.get_default()
+        value = "..." if default is None else toml_value(default)
+        rules = _allowed(field)
+        said = f" Rules: {'; '.join(rules)}." if rules else ""
+        required = "required: " if field.is_required() else ""
+        lines.append(f"# {setting} = {value}   # {required}{field.description or ''}{said}")
     return lines
 
 
 def _example_tables(name: str, entry: type[BaseModel]) -> list[str]:
     """A commented example entry: one table per name, each setting with its rules."""
-    lines = [f"# [detections.{name}.access-denied]   # one table per detection name, e.g.:"]
-    for setting, field in entry.model_fields.items():
-        rules = _allowed(field)
-        said = f" Rules: {'; '.join(rules)}." if rules else ""
-        lines.append(f"# {setting} = ...   # {field.description or ''}{said}")
-    return lines
+    return _commented_settings(f"# [detections.{name}.access-denied]   # one table per detection name, e.g.:", entry)
 
 
 def config_template() -> str:
