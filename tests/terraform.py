@@ -61,6 +61,12 @@ def terraform(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.Complete
     return result
 
 
+def assert_no_changes(cwd: Path, env: dict[str, str]) -> None:
+    """``terraform plan -detailed-exitcode`` in ``cwd`` has nothing to do (exit 0, not 2 or 1)."""
+    result = run_terraform("plan", "-input=false", "-detailed-exitcode", cwd=cwd, env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def applied_plan(cwd: Path, env: dict[str, str], plan_file: Path) -> dict[str, list[str]]:
     """Plan into ``plan_file``, apply that plan, and return each changed resource's actions by address."""
     terraform("plan", "-input=false", f"-out={plan_file}", cwd=cwd, env=env)

@@ -8,7 +8,7 @@ import json
 from tests.configs import CONTROL_TOWER_GROUP
 from tests.e2e.deploy import Deployment
 from tests.local_aws import LocalAws
-from tests.terraform import run_terraform
+from tests.terraform import assert_no_changes
 
 CONTROL_TOWER_TRAIL = "aws-controltower-BaselineCloudTrail"
 
@@ -56,7 +56,4 @@ def metric_filters(aws: LocalAws, group: str) -> dict[str, str]:
 
 
 def second_plan_changes_nothing(deployment: Deployment) -> None:
-    result = run_terraform(
-        "plan", "-input=false", "-detailed-exitcode", cwd=deployment.baseline_dir, env=deployment.env
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert_no_changes(deployment.baseline_dir, deployment.env)

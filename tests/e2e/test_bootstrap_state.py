@@ -12,7 +12,7 @@ import pytest
 
 from tests.e2e.deploy import Deployment
 from tests.local_aws import LocalAws
-from tests.terraform import run_terraform, terraform, terraform_env
+from tests.terraform import assert_no_changes, terraform, terraform_env
 
 MIGRATE = ("init", "-migrate-state", "-force-copy", "-input=false")
 
@@ -27,13 +27,6 @@ def bootstrapped(local_aws: LocalAws, tmp_path_factory: pytest.TempPathFactory) 
     terraform("init", "-input=false", cwd=deployment.bootstrap_dir, env=deployment.env)
     terraform("apply", "-auto-approve", "-input=false", cwd=deployment.bootstrap_dir, env=deployment.env)
     return deployment
-
-
-def _no_changes(deployment: Deployment) -> None:
-    result = run_terraform(
-        "plan", "-input=false", "-detailed-exitcode", cwd=deployment.bootstrap_dir, env=deployment.env
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def _bootstrap_backend(deployment: Deployment) -> dict[str, object]:
@@ -59,7 +52,7 @@ def test_the_state_moves_into_its_bucket_and_a_second_clone_manages_the_bucket(
     s3 = first.aws.client("s3")
     stored = json.loads(s3.get_object(Bucket=config.state_bucket, Key=config.state.bootstrap_key)["Body"].read())
     assert [resource["type"] for resource in stored["resources"]].count("aws_s3_bucket") == 1
-    _no_changes(first)
+    assert_no_changes(first.bootstrap_dir, first.env)
     # A second clone: the same config file, nothing else (no state file, no .terraform).
     second = Deployment(tmp_path, terraform_env(tmp_path), first.aws)
     shutil.copy(first.config_file, second.config_file)
@@ -67,7 +60,7 @@ def test_the_state_moves_into_its_bucket_and_a_second_clone_manages_the_bucket(
     second.synth()
     assert _bootstrap_backend(second) == _bootstrap_backend(first)
     terraform("init", "-input=false", cwd=second.bootstrap_dir, env=second.env)
-    _no_changes(second)
+    assert_no_changes(second.bootstrap_dir, second.env)
 
 
 def test_the_state_moves_back_to_a_local_file(bootstrapped: Deployment) -> None:
@@ -79,4 +72,4 @@ def test_the_state_moves_back_to_a_local_file(bootstrapped: Deployment) -> None:
     terraform(*MIGRATE, cwd=first.bootstrap_dir, env=first.env)
     local = json.loads((first.workdir / "bootstrap.tfstate").read_text())
     assert [resource["type"] for resource in local["resources"]].count("aws_s3_bucket") == 1
-    _no_changes(first)
+    assert_no_changes(first.bootstrap_dir, first.env)

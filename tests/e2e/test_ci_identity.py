@@ -11,7 +11,7 @@ from urllib.parse import unquote
 
 from tests.e2e.deploy import Deployment
 from tests.local_aws import LocalAws
-from tests.terraform import run_terraform, terraform, terraform_env
+from tests.terraform import assert_no_changes, terraform, terraform_env
 
 GITHUB = "https://token.actions.githubusercontent.com"
 
@@ -42,13 +42,6 @@ def _outputs(deployment: Deployment) -> dict[str, str]:
     return {name: output["value"] for name, output in json.loads(result.stdout).items()}
 
 
-def _no_changes(deployment: Deployment) -> None:
-    result = run_terraform(
-        "plan", "-input=false", "-detailed-exitcode", cwd=deployment.bootstrap_dir, env=deployment.env
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-
-
 def test_the_bootstrap_makes_the_provider_and_both_roles(local_aws: LocalAws, tmp_path: Path) -> None:
     deployment = _bootstrap(local_aws, tmp_path, max_session_hours=2)
     iam = local_aws.client("iam")
@@ -73,7 +66,7 @@ def test_the_bootstrap_makes_the_provider_and_both_roles(local_aws: LocalAws, tm
         assert [s["Sid"] for s in permissions["Statement"]] == [
             s["sid"] for s in _synthesized(deployment, f"ci_{kind}_permissions")
         ]
-    _no_changes(deployment)
+    assert_no_changes(deployment.bootstrap_dir, deployment.env)
 
 
 def test_an_existing_provider_is_used_not_made(local_aws: LocalAws, tmp_path: Path) -> None:
@@ -92,4 +85,4 @@ def test_an_existing_provider_is_used_not_made(local_aws: LocalAws, tmp_path: Pa
     trust = _document(iam.get_role(RoleName="ci-existing-ci-plan")["Role"]["AssumeRolePolicyDocument"])
     assert trust["Statement"][0]["Principal"] == {"Federated": existing}
     assert [p["Arn"] for p in iam.list_open_id_connect_providers()["OpenIDConnectProviderList"]] == [existing]
-    _no_changes(deployment)
+    assert_no_changes(deployment.bootstrap_dir, deployment.env)
