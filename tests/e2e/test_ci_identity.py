@@ -7,11 +7,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
 
 from tests.e2e.deploy import Deployment
+from tests.e2e.policies import live_document, local_environment, normalized
 from tests.local_aws import LocalAws
 from tests.terraform import assert_no_changes, terraform, terraform_env
+from tools.policies.resolve import TerraformJson
 
 GITHUB = "https://token.actions.githubusercontent.com"
 
@@ -27,14 +28,15 @@ def _bootstrap(aws: LocalAws, workdir: Path, **ci: Any) -> Deployment:
     return deployment
 
 
-def _document(value: Any) -> Any:
-    """IAM returns policy documents URL-encoded (boto3 decodes some of them to dicts)."""
-    return value if isinstance(value, dict) else json.loads(unquote(value))
-
-
-def _synthesized(deployment: Deployment, name: str) -> Any:
+def _applied_as_synthesized(deployment: Deployment) -> None:
+    """Both roles' trust and permissions, read back from the local AWS, are the documents the
+    policy proof evaluates (rendered for the local account, as tests/e2e/test_deployment.py does)."""
     document = json.loads((deployment.bootstrap_dir / "cdk.tf.json").read_text())
-    return document["data"]["aws_iam_policy_document"][name]["statement"]
+    stack = TerraformJson(document, local_environment(deployment.aws))
+    roles = [p for p in stack.attached_policies() if p.address.split(".")[1] in ("ci_plan", "ci_apply")]
+    assert sorted(p.kind for p in roles) == ["role", "role", "trust", "trust"]
+    for policy in roles:
+        assert normalized(live_document(deployment.aws, policy)) == normalized(policy.document), policy.address
 
 
 def _outputs(deployment: Deployment) -> dict[str, str]:
@@ -53,19 +55,7 @@ def test_the_bootstrap_makes_the_provider_and_both_roles(local_aws: LocalAws, tm
         role = iam.get_role(RoleName=f"ci-create-ci-{kind}")["Role"]
         assert role["Arn"] == outputs[f"ci_{kind}_role_arn"]
         assert role["MaxSessionDuration"] == 7200
-        trust = _document(role["AssumeRolePolicyDocument"])["Statement"]
-        (synthesized,) = _synthesized(deployment, f"ci_{kind}_trust")
-        assert trust[0]["Principal"] == {"Federated": outputs["ci_oidc_provider_arn"]}
-        subjects = {c["variable"]: c["values"] for c in synthesized["condition"]}
-        assert trust[0]["Condition"]["StringEquals"] == {
-            key: values[0] if len(values) == 1 else values for key, values in subjects.items()
-        }
-        permissions = _document(
-            iam.get_role_policy(RoleName=role["RoleName"], PolicyName=f"ci-{kind}")["PolicyDocument"]
-        )
-        assert [s["Sid"] for s in permissions["Statement"]] == [
-            s["sid"] for s in _synthesized(deployment, f"ci_{kind}_permissions")
-        ]
+    _applied_as_synthesized(deployment)
     assert_no_changes(deployment.bootstrap_dir, deployment.env)
 
 
@@ -82,7 +72,8 @@ def test_an_existing_provider_is_used_not_made(local_aws: LocalAws, tmp_path: Pa
     )
     deployment = _bootstrap(local_aws, tmp_path, oidc_provider="existing")
     assert _outputs(deployment)["ci_oidc_provider_arn"] == existing
-    trust = _document(iam.get_role(RoleName="ci-existing-ci-plan")["Role"]["AssumeRolePolicyDocument"])
+    trust = iam.get_role(RoleName="ci-existing-ci-plan")["Role"]["AssumeRolePolicyDocument"]
     assert trust["Statement"][0]["Principal"] == {"Federated": existing}
+    _applied_as_synthesized(deployment)
     assert [p["Arn"] for p in iam.list_open_id_connect_providers()["OpenIDConnectProviderList"]] == [existing]
     assert_no_changes(deployment.bootstrap_dir, deployment.env)
